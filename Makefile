@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# `make run` is a local, single-user demo: DEBUG on, the SQLite file unless DATABASE_URL says otherwise.
+RUN_ENV := DEBUG=on
+
+.PHONY: run setup messages-compiled migrate seed test lint bench messages clean
+
+run: seed
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The compiled catalogues are committed (so `make run` needs no gettext); where msgfmt is
+# installed they are rebuilt from the .po files, so an edited translation always shows.
+messages-compiled: setup
+	@if command -v msgfmt >/dev/null 2>&1; then SECRET_KEY=messages-only $(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' -v0; fi
+
+migrate: messages-compiled
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+
+# Seed plans and demo data; every step is idempotent, so `make run` twice is harmless.
+seed: migrate
+	$(RUN_ENV) $(MANAGE) loaddata fangchenggang_2021 wuwei_2023
+	$(RUN_ENV) $(MANAGE) load_demo
+
+test: messages-compiled
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint-only $(MANAGE) check
+	SECRET_KEY=lint-only $(MANAGE) makemigrations --check --dry-run
+
+# Regenerate the translation catalogues after changing user-facing text (needs GNU gettext).
+messages: setup
+	SECRET_KEY=messages-only $(MANAGE) makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+	SECRET_KEY=messages-only $(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (one per role) and the demo data. For local use only."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (demo accounts share a published password).",
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _(
+                    "Demo accounts share a published password; with DEBUG off, "
+                    "pass --force if you really want them."
+                )
+            )
+        usernames = create_demo_accounts()
+        self.stdout.write(
+            _("Demo accounts ready (password %(password)s): %(names)s")
+            % {"password": DEMO_PASSWORD, "names": ", ".join(usernames)}
+        )

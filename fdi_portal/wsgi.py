@@ -1,0 +1,9 @@
+"""WSGI entry point of the portal."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fdi_portal.settings")
+
+application = get_wsgi_application()
