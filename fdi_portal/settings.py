@@ -111,8 +111,15 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The seed fixtures (cities, regions, departments, plans) are loaded by name: loaddata wuwei_2023.
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# The seed fixtures are loaded by name (`loaddata fangchenggang_2021 wuwei_2023`): loaddata reads
+# the file of that name in every directory below, in this order, so each layer can refer to the
+# ones before it by natural key: the registry, then the plans, then targets and project rules.
+FIXTURE_DIRS = [
+    BASE_DIR / "fixtures",
+    BASE_DIR / "fixtures" / "plans",
+    BASE_DIR / "fixtures" / "targets",
+    BASE_DIR / "fixtures" / "projects",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

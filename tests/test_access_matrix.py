@@ -6,42 +6,12 @@ fails for a pattern that has no rule here, so a new URL cannot ship without one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-LOGIN = "login"  # a redirect to the login page
-CAST = (
-    "anonymous",
-    "clerk",
-    "shangsi_official",
-    "investment_officer",
-    "leader",
-    "province_viewer",
-    "wuwei_clerk",
-    "stranger",
-    "superuser",
-)
-SIGNED_IN = CAST[1:]
+from tests.access import CAST, LOGIN, Rule
 
-
-@dataclass(frozen=True)
-class Rule:
-    """What each cast member gets from ``method`` on the URL built from ``kwargs``."""
-
-    default: int | str
-    expect: dict[str, int | str] = field(default_factory=dict)
-    kwargs: dict[str, str] = field(default_factory=dict)
-    method: str = "get"
-
-    def expected_for(self, who: str) -> int | str:
-        if who == "anonymous":
-            return self.expect.get("anonymous", LOGIN)
-        return self.expect.get(who, self.default)
-
-
-RULES: dict[str, Rule] = {
+CORE_RULES: dict[str, Rule] = {
     "home": Rule(200),
     "login": Rule(302, {"anonymous": 200}),
     # Logging out is a POST; a GET is refused.
@@ -59,6 +29,23 @@ RULES: dict[str, Rule] = {
         kwargs={"city_code": "450600"},
     ),
 }
+
+
+def app_rules() -> dict[str, Rule]:
+    """Each app keeps the rules of its own URLs in tests/<app>/access_rules.py."""
+    import importlib
+
+    rules: dict[str, Rule] = {}
+    for app in ("tasks", "projects", "assessments"):
+        try:
+            module = importlib.import_module(f"tests.{app}.access_rules")
+        except ModuleNotFoundError:
+            continue
+        rules.update({f"{app}:{name}": rule for name, rule in module.RULES.items()})
+    return rules
+
+
+RULES = {**CORE_RULES, **app_rules()}
 
 
 def named_patterns(patterns=None, prefix: str = "") -> list[str]:
@@ -90,15 +77,15 @@ def cast(request):
 
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_each_role_gets_the_expected_response(client, cast, name, who):
+def test_each_role_gets_the_expected_response(client, cast, request, name, who):
     rule = RULES[name]
     user = cast(who)
     if user is not None:
         client.force_login(user)
     else:
         cast("clerk")  # the seed cities exist for the anonymous visitor too
-    url = reverse(name, kwargs=rule.kwargs)
-    response = getattr(client, rule.method)(url)
+    url = reverse(name, kwargs=rule.url_kwargs(request))
+    response = getattr(client, rule.method)(url, rule.data)
     expected = rule.expected_for(who)
     if expected == LOGIN:
         assert response.status_code == 302, (name, who)
