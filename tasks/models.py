@@ -1,0 +1,246 @@
+"""A city's policy document as the portal tracks it: the plan, its goals (工作目标), its task tree
+with the units that own each task, and the units' quarterly progress reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fdi_portal.models import City, CityScopedQuerySet, Department
+
+
+class PlanQuerySet(CityScopedQuerySet):
+    pass
+
+
+class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
+    def get_by_natural_key(self, city_code: str, title: str) -> Plan:
+        return self.get(city__admin_code=city_code, title=title)
+
+
+class Plan(models.Model):
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="plans", verbose_name=_("city")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("The year an annual plan covers.")
+    )
+    period = models.CharField(
+        _("period"), max_length=60, blank=True, help_text=_("For plans not tied to one year.")
+    )
+    source_text = models.TextField(_("full source text"), blank=True)
+    issuing_units = models.ManyToManyField(
+        Department, blank=True, related_name="issued_plans", verbose_name=_("issuing units")
+    )
+
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["city", "-year", "title"]
+        constraints = [
+            # Fixtures and the importer find a plan by its title within the city.
+            models.UniqueConstraint(fields=["city", "title"], name="plan_unique_title_in_city"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.city.admin_code, self.title)
+
+    natural_key.dependencies = ["fdi_portal.city", "fdi_portal.department"]
+
+
+class GoalManager(models.Manager):
+    def get_by_natural_key(self, city_code: str, plan_title: str, order: int) -> Goal:
+        return self.get(plan__city__admin_code=city_code, plan__title=plan_title, order=order)
+
+
+class Goal(models.Model):
+    """A quantitative goal of the plan (工作目标), e.g. 实际利用外资 7000万美元."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("clause text"))
+    metric = models.CharField(
+        _("metric"),
+        max_length=60,
+        help_text=_("A stable code the assessments compute, e.g. utilised_fdi_usd."),
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+
+    objects = GoalManager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="goal_unique_order_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def natural_key(self) -> tuple:
+        return (*self.plan.natural_key(), self.order)
+
+    natural_key.dependencies = ["tasks.plan"]
+
+
+class TaskQuerySet(CityScopedQuerySet):
+    city_field = "plan__city"
+
+
+class TaskManager(models.Manager.from_queryset(TaskQuerySet)):
+    def get_by_natural_key(self, city_code: str, plan_title: str, order: int) -> Task:
+        return self.get(plan__city__admin_code=city_code, plan__title=plan_title, order=order)
+
+
+class Task(models.Model):
+    """A node of the plan's tree: a section (二、主要任务), a task (（三）/ 9.) or a sub-item
+    (一是). ``order`` is the node's position in the document, unique within the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    order = models.PositiveIntegerField(_("order"))
+    label = models.CharField(_("label"), max_length=20, help_text=_("As written: （三）, 二是, 9."))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("full text"), blank=True)
+    requirements = models.JSONField(
+        _("quantitative requirements"),
+        default=list,
+        blank=True,
+        help_text=_("E.g. 不少于4次 per county a year: quantity, unit, period, applies to."),
+    )
+
+    objects = TaskManager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="task_unique_order_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+    def natural_key(self) -> tuple:
+        return (*self.plan.natural_key(), self.order)
+
+    natural_key.dependencies = ["tasks.plan"]
+
+
+class Assignment(models.Model):
+    """A unit's part in a task: lead (牵头), support (配合) or shared (按职责分工负责).
+
+    The unit is a Department of the plan's city, or a collective unit kept whole as the
+    document writes it (「各县（市、区）人民政府」, 「市级各部门」).
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead (牵头)")
+        SUPPORT = "support", _("Support (配合)")
+        SHARED = "shared", _("Shared by duty (按职责分工)")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("department"),
+    )
+    collective = models.CharField(
+        _("collective unit"),
+        max_length=60,
+        blank=True,
+        help_text=_("E.g. 各县（市、区）人民政府; empty when a department is named."),
+    )
+    written_name = models.CharField(_("name as written"), max_length=80, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["task", "order"]
+        constraints = [
+            # A unit is either a department or a collective, never both nor neither.
+            models.CheckConstraint(
+                condition=Q(department__isnull=False, collective="")
+                | Q(department__isnull=True) & ~Q(collective=""),
+                name="assignment_department_xor_collective",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "department"],
+                condition=Q(department__isnull=False),
+                name="assignment_unique_department_in_task",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "collective"],
+                condition=~Q(collective=""),
+                name="assignment_unique_collective_in_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} · {self.get_role_display()}"
+
+    @property
+    def unit_name(self) -> str:
+        return self.department.name if self.department_id else self.collective
+
+
+class ProgressReport(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started (未启动)")
+        IN_PROGRESS = "in_progress", _("In progress (推进中)")
+        BEHIND = "behind", _("Behind (滞后)")
+        DONE = "done", _("Done (已完成)")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="reports", verbose_name=_("department")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    narrative = models.TextField(_("narrative"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["task", "year", "quarter", "department"]
+        constraints = [
+            # One report per unit, task and quarter; a resubmission replaces it.
+            models.UniqueConstraint(
+                fields=["task", "department", "year", "quarter"],
+                name="report_unique_per_unit_task_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.department} · {self.year}Q{self.quarter}"
