@@ -23,6 +23,11 @@ class NavItem:
 #: superusers and for the roles listed.
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", tuple(Role)),
+    NavItem(
+        _("Utilised FDI"),
+        "assessments:figures_home",
+        (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER),
+    ),
     NavItem(_("Organisation"), "organisation", tuple(Role)),
 )
 
@@ -34,7 +39,7 @@ def portal(request: HttpRequest) -> dict:
     membership = membership_of(user)
     role = membership.role if membership else None
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name.split(":")[-1]}
         for item in NAVIGATION
         if user.is_superuser or role in item.roles
     ]

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.demo import load_demo_figures
 from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts
 
 
@@ -26,6 +28,8 @@ class Command(BaseCommand):
                 )
             )
         usernames = create_demo_accounts()
+        figures = load_demo_figures(timezone.localdate())
+        self.stdout.write(_("Demo figures ready: %(count)s monthly figures.") % {"count": figures})
         self.stdout.write(
             _("Demo accounts ready (password %(password)s): %(names)s")
             % {"password": DEMO_PASSWORD, "names": ", ".join(usernames)}

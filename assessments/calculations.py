@@ -1,0 +1,940 @@
+"""Pure assessment arithmetic: progress schedules, monthly notices, quarterly interviews, scoring.
+
+Nothing here touches the database or Django; callers pass plain values in and get frozen
+dataclasses back, so every figure can be reproduced by hand.
+
+Conventions that hold for the whole module
+------------------------------------------
+* Money is ``Decimal`` in one unit of the caller's choosing (USD, or 万美元); targets and
+  amounts must use the same unit.  Floats are rejected with ``TypeError``; ``int`` is accepted.
+* Internally every quotient is carried as an exact ``fractions.Fraction``, so comparisons
+  ("on track", "growth target met", tie detection for scores) are exact.  Results are handed
+  back as ``Decimal`` correctly rounded to 28 significant digits (half-even); nothing is
+  rounded for display here except where a field says so.  Use :func:`quantize_ratio` (4 places,
+  half-up) and :func:`quantize_usd` (2 places, half-up) to print.
+* Ratios are plain ratios (``Decimal('0.25')`` means 25 %), never percentages.
+* Months are ``int`` 1..12.
+* Ranking is competition ranking ("1, 2, 2, 4"), highest value first.  Rows with the same
+  rank keep the caller's input order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import ClassVar, Final
+
+__all__ = [
+    "INTERVIEW_LAST_ON_TRACK",
+    "INTERVIEW_NO_RANKED_REGIONS",
+    "INTERVIEW_REASON_BEHIND_AND_LAST",
+    "INTERVIEW_REQUIRED",
+    "QUARTER_END_MONTHS",
+    "RATIO_PLACES",
+    "USD_PLACES",
+    "CityProgress",
+    "CityTarget",
+    "Deduction",
+    "EfficacyCoefficient",
+    "Indicator",
+    "IndicatorScore",
+    "InterviewCase",
+    "InterviewDecision",
+    "MonthlyNotice",
+    "ProgressSchedule",
+    "Quota",
+    "RatioToTarget",
+    "RegionMonthlyInput",
+    "RegionProgress",
+    "RegionScore",
+    "RegionScoringInput",
+    "ScoringMethod",
+    "ScoringResult",
+    "ScoringScheme",
+    "Stepped",
+    "build_monthly_notice",
+    "competition_ranks",
+    "quantize_ratio",
+    "quantize_usd",
+    "score_regions",
+    "select_interviews",
+]
+
+RATIO_PLACES: Final = 4
+"""Decimal places of a printed ratio (``0.4567`` is printed as 45.67 %)."""
+
+USD_PLACES: Final = 2
+"""Decimal places of a printed amount and of printed points."""
+
+QUARTER_END_MONTHS: Final = (3, 6, 9, 12)
+
+INTERVIEW_REQUIRED: Final = "interview_required"
+INTERVIEW_LAST_ON_TRACK: Final = "last_ranked_on_track"
+INTERVIEW_NO_RANKED_REGIONS: Final = "no_ranked_regions"
+INTERVIEW_REASON_BEHIND_AND_LAST: Final = "behind_schedule_and_ranked_last"
+
+_CTX: Final = Context(prec=28, rounding=ROUND_HALF_EVEN)
+_WIDE: Final = Context(prec=200, rounding=ROUND_HALF_UP)
+_ZERO: Final = Fraction(0)
+_ONE: Final = Fraction(1)
+_MONTHS: Final = range(1, 13)
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _exact(value: object, what: str) -> Fraction:
+    """Convert a Decimal/int/Fraction to an exact Fraction; reject floats, bools and non-finite."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | Fraction):
+        raise TypeError(f"{what} must be a Decimal, got {type(value).__name__}: {value!r}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"{what} must be finite, got {value!r}")
+    return Fraction(value)
+
+
+def _dec(value: Fraction) -> Decimal:
+    """An exact Fraction as a Decimal, correctly rounded to 28 significant digits."""
+    return _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def _round_half_up(value: Fraction, places: int) -> Decimal:
+    """Round an exact value to ``places`` decimals, halves away from zero."""
+    scaled = abs(value) * 10**places
+    whole = math.floor(scaled + Fraction(1, 2))
+    return Decimal(-whole if value < 0 else whole).scaleb(-places, context=_WIDE)
+
+
+def _check_month(month: object) -> int:
+    if isinstance(month, bool) or not isinstance(month, int) or month not in _MONTHS:
+        raise ValueError(f"month must be an int 1..12, got {month!r}")
+    return month
+
+
+def _quantize(value: Decimal | None, places: int) -> str | None:
+    if value is None:
+        return None
+    return format(_round_half_up(_exact(value, "value"), places), "f")
+
+
+def quantize_ratio(value: Decimal | None) -> str | None:
+    """A ratio as a plain string with 4 decimals, rounded half-up (``0.45675`` → ``"0.4568"``).
+
+    ``None`` stays ``None``.  Rounding is applied to the exact value, so it happens once.
+    """
+    return _quantize(value, RATIO_PLACES)
+
+
+def quantize_usd(value: Decimal | None) -> str | None:
+    """An amount (or points) as a plain string with 2 decimals, rounded half-up; ``None`` → ``None``."""
+    return _quantize(value, USD_PLACES)
+
+
+def competition_ranks(keys: Sequence[Decimal | Fraction]) -> tuple[int, ...]:
+    """Competition ranks ("1, 2, 2, 4") for ``keys``, larger key = better, positions preserved.
+
+    The rank of a key is one plus the number of keys strictly greater than it, so equal keys
+    share the best rank and the next rank skips by the size of the tie.
+    """
+    exact = [_exact(k, "rank key") for k in keys]
+    return tuple(1 + sum(1 for other in exact if other > k) for k in exact)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Progress schedule (序时进度)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressSchedule:
+    """Cumulative share of the annual target required by the end of each month.
+
+    ``shares[m - 1]`` is the share required by the end of month ``m``.  Accepts 12 Decimal
+    (or int/Fraction) values; they are stored as exact Fractions so that month/12 stays exact.
+    Validation (``ValueError``): exactly 12 values, each in [0, 1], non-decreasing, last = 1.
+    """
+
+    shares: tuple[Fraction, ...]
+
+    def __post_init__(self) -> None:
+        values = tuple(_exact(v, "schedule share") for v in self.shares)
+        if len(values) != 12:
+            raise ValueError(f"a progress schedule needs 12 monthly shares, got {len(values)}")
+        if any(v < 0 or v > 1 for v in values):
+            raise ValueError("schedule shares must lie in [0, 1]")
+        if any(b < a for a, b in zip(values, values[1:], strict=False)):
+            raise ValueError("schedule shares must be non-decreasing")
+        if values[-1] != 1:
+            raise ValueError("the December share must be exactly 1")
+        object.__setattr__(self, "shares", values)
+
+    @classmethod
+    def even(cls) -> ProgressSchedule:
+        """The default 序时进度: month/12 (exact thirds and twelfths, no rounding)."""
+        return cls(tuple(Fraction(m, 12) for m in _MONTHS))
+
+    @classmethod
+    def from_quarter_ends(
+        cls, q1: Decimal, q2: Decimal, q3: Decimal, q4: Decimal = Decimal(1)
+    ) -> ProgressSchedule:
+        """Twelve shares from the four quarter-end shares, by LINEAR interpolation.
+
+        Decision: months inside a quarter are interpolated on a straight line from the previous
+        quarter-end share (0 at the start of the year) to the next one, e.g. quarters
+        20 %/50 %/75 %/100 % give Jan = 20 %/3, Feb = 40 %/3, Mar = 20 %, Apr = 30 %, …
+        Holding the previous quarter's share was rejected: it would require 0 % in January
+        and February, so every region would be "on track" in the first two monthly notices.
+        The quarter-end months keep exactly the shares given.
+        """
+        ends = [_ZERO] + [_exact(q, "quarter share") for q in (q1, q2, q3, q4)]
+        shares = []
+        for m in _MONTHS:
+            quarter, offset = divmod(m - 1, 3)  # offset 0, 1, 2 → 1/3, 2/3, 3/3 of the quarter
+            start, end = ends[quarter], ends[quarter + 1]
+            shares.append(start + (end - start) * Fraction(offset + 1, 3))
+        return cls(tuple(shares))
+
+    def required_share(self, month: int) -> Fraction:
+        """Exact cumulative share required by the end of ``month``."""
+        return self.shares[_check_month(month) - 1]
+
+    def required(self, month: int) -> Decimal:
+        """Cumulative share required by the end of ``month`` as a Decimal (28 significant digits)."""
+        return _dec(self.required_share(month))
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Monthly notice (月通报)
+# --------------------------------------------------------------------------------------------
+
+
+def _monthly_amounts(amounts: Mapping[int, Decimal], what: str) -> Mapping[int, Decimal]:
+    checked: dict[int, Decimal] = {}
+    for month, amount in amounts.items():
+        _check_month(month)
+        _exact(amount, f"{what}[{month}]")
+        checked[month] = amount
+    return MappingProxyType(checked)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMonthlyInput:
+    """One assessed county/district (县市区) for the monthly notice.
+
+    ``amounts`` / ``amounts_last_year``: month → amount for year Y and Y−1.  A month absent from
+    the mapping means "no figure": it counts as 0 in sums and is reported in ``missing_months``.
+    Figures for months after the notice month are ignored.  ``target_usd`` None or 0 means the
+    region has no target (listed, not ranked, not interviewed); a negative target is an error.
+    The mappings are copied read-only and excluded from hashing.
+    """
+
+    code: str
+    name: str
+    target_usd: Decimal | None
+    amounts: Mapping[int, Decimal] = field(default_factory=dict, hash=False)
+    amounts_last_year: Mapping[int, Decimal] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.target_usd is not None and _exact(self.target_usd, "target_usd") < 0:
+            raise ValueError(f"region {self.code}: target must not be negative")
+        object.__setattr__(self, "amounts", _monthly_amounts(self.amounts, "amounts"))
+        object.__setattr__(
+            self, "amounts_last_year", _monthly_amounts(self.amounts_last_year, "amounts_last_year")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CityTarget:
+    """The city's own annual target and growth target (ratio, ``Decimal('0.20')`` = +20 %).
+
+    Either may be None.  The city target is NOT the sum of the region targets.
+    """
+
+    target_usd: Decimal | None
+    growth_target: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.target_usd is not None and _exact(self.target_usd, "city target") < 0:
+            raise ValueError("city target must not be negative")
+        if self.growth_target is not None:
+            _exact(self.growth_target, "growth target")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionProgress:
+    """One region's row of the monthly notice (all amounts in the input unit, unrounded).
+
+    * ``month_amount``: the figure for the notice month, None if there is none.
+    * ``ytd``: Σ months 1..M of Y; ``ytd_last_year``: Σ months 1..M of Y−1 (missing = 0).
+    * ``completion`` = ytd / target; None without a (positive) target.
+    * ``required``: schedule share for month M (same for every region).
+    * ``on_track``: completion ≥ required, compared exactly (equal is on track); None without
+      target.  ``on_track is False`` exactly when ``schedule_shortfall > 0``.
+    * ``schedule_shortfall`` = max(0, target × required − ytd); None without target.
+    * ``growth`` = (ytd − ytd_last_year) / ytd_last_year; None when ytd_last_year ≤ 0 (a growth
+      rate on a zero or negative base is meaningless).
+    * ``rank``: competition rank by completion, highest first; None without target.
+    * ``annual_gap`` = max(0, target − ytd); ``catch_up_per_month`` = annual_gap / (12 − M),
+      None at M = 12 (no month is left; the whole gap is in ``annual_gap``) or without target.
+    * ``missing_months`` / ``missing_months_last_year``: months 1..M without a figure, ascending.
+    """
+
+    code: str
+    name: str
+    target: Decimal | None
+    month_amount: Decimal | None
+    ytd: Decimal
+    ytd_last_year: Decimal
+    completion: Decimal | None
+    required: Decimal
+    on_track: bool | None
+    schedule_shortfall: Decimal | None
+    growth: Decimal | None
+    rank: int | None
+    annual_gap: Decimal | None
+    catch_up_per_month: Decimal | None
+    missing_months: tuple[int, ...]
+    missing_months_last_year: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CityProgress:
+    """The city row: ytd figures summed over the regions given, measured against the CITY target.
+
+    Fields mean the same as in :class:`RegionProgress`.  ``month_amount`` is the sum of the
+    regions' figures for month M, None only when no region has one.  ``growth_target_met`` =
+    growth ≥ growth_target (exact; equal is met), None when either side is None.
+    """
+
+    target: Decimal | None
+    growth_target: Decimal | None
+    month_amount: Decimal | None
+    ytd: Decimal
+    ytd_last_year: Decimal
+    completion: Decimal | None
+    required: Decimal
+    on_track: bool | None
+    schedule_shortfall: Decimal | None
+    growth: Decimal | None
+    growth_target_met: bool | None
+    annual_gap: Decimal | None
+    catch_up_per_month: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyNotice:
+    """The monthly notice for year ``year``, month ``month``.
+
+    ``regions`` is ordered by rank (ties in input order), then the unranked regions in input
+    order.  ``ranked_count`` = number of ranked regions.  ``tie_places`` records how ties were
+    decided (see :func:`build_monthly_notice`).
+    """
+
+    year: int
+    month: int
+    required: Decimal
+    city: CityProgress
+    regions: tuple[RegionProgress, ...]
+    ranked_count: int
+    tie_places: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Progress:
+    completion: Fraction | None
+    on_track: bool | None
+    schedule_shortfall: Fraction | None
+    annual_gap: Fraction | None
+    catch_up: Fraction | None
+    growth: Fraction | None
+
+
+def _progress(
+    target: Decimal | None, ytd: Fraction, ytd_ly: Fraction, share: Fraction, month: int
+) -> _Progress:
+    growth = (ytd - ytd_ly) / ytd_ly if ytd_ly > 0 else None
+    goal = _exact(target, "target") if target is not None else _ZERO
+    if goal <= 0:
+        return _Progress(None, None, None, None, None, growth)
+    gap = max(_ZERO, goal - ytd)
+    return _Progress(
+        completion=ytd / goal,
+        on_track=ytd / goal >= share,
+        schedule_shortfall=max(_ZERO, goal * share - ytd),
+        annual_gap=gap,
+        catch_up=gap / (12 - month) if month < 12 else None,
+        growth=growth,
+    )
+
+
+def _opt(value: Fraction | None) -> Decimal | None:
+    return None if value is None else _dec(value)
+
+
+def build_monthly_notice(
+    year: int,
+    month: int,
+    regions: Iterable[RegionMonthlyInput],
+    city_target: CityTarget,
+    schedule: ProgressSchedule | None = None,
+    tie_places: int | None = RATIO_PLACES,
+) -> MonthlyNotice:
+    """Compute the monthly notice for ``year``/``month`` (schedule defaults to month/12).
+
+    Ranking and ties (decision): regions are ranked on completion ROUNDED HALF-UP TO
+    ``tie_places`` DECIMALS (default 4, i.e. the percentage with 2 decimals as printed), so two
+    regions that read the same on the printed notice share a rank; a reader checking the
+    ranking against the table will never find "45.67 %" ranked above "45.67 %".  Pass
+    ``tie_places=None`` to tie only on exactly equal ratios.  The on-track test is NOT rounded:
+    it compares the exact ratio with the required share.
+
+    Raises ``ValueError`` for a bad month or duplicate region codes.
+    """
+    _check_month(month)
+    schedule = schedule or ProgressSchedule.even()
+    share = schedule.required_share(month)
+    required = _dec(share)
+    inputs = tuple(regions)
+    codes = [r.code for r in inputs]
+    if len(set(codes)) != len(codes):
+        raise ValueError("duplicate region codes in monthly notice input")
+
+    rows: list[RegionProgress] = []
+    city_ytd = city_ly = city_month = _ZERO
+    city_has_month = False
+    for region in inputs:
+        months = range(1, month + 1)
+        ytd = sum((Fraction(region.amounts.get(m, 0)) for m in months), _ZERO)
+        ytd_ly = sum((Fraction(region.amounts_last_year.get(m, 0)) for m in months), _ZERO)
+        city_ytd += ytd
+        city_ly += ytd_ly
+        month_amount = region.amounts.get(month)
+        if month_amount is not None:
+            city_has_month = True
+            city_month += Fraction(month_amount)
+        p = _progress(region.target_usd, ytd, ytd_ly, share, month)
+        rows.append(
+            RegionProgress(
+                code=region.code,
+                name=region.name,
+                target=region.target_usd,
+                month_amount=month_amount,
+                ytd=_dec(ytd),
+                ytd_last_year=_dec(ytd_ly),
+                completion=_opt(p.completion),
+                required=required,
+                on_track=p.on_track,
+                schedule_shortfall=_opt(p.schedule_shortfall),
+                growth=_opt(p.growth),
+                rank=None,
+                annual_gap=_opt(p.annual_gap),
+                catch_up_per_month=_opt(p.catch_up),
+                missing_months=tuple(m for m in months if m not in region.amounts),
+                missing_months_last_year=tuple(
+                    m for m in months if m not in region.amounts_last_year
+                ),
+            )
+        )
+
+    ranked_idx = [i for i, r in enumerate(rows) if r.completion is not None]
+    keys: list[Decimal | Fraction] = []
+    for i in ranked_idx:
+        completion = rows[i].completion
+        assert completion is not None
+        keys.append(
+            _exact(completion, "completion")
+            if tie_places is None
+            else _round_half_up(_exact(completion, "completion"), tie_places)
+        )
+    for i, rank in zip(ranked_idx, competition_ranks(keys), strict=True):
+        rows[i] = _replace_rank(rows[i], rank)
+    ordered = sorted(
+        enumerate(rows),
+        key=lambda item: (item[1].rank is None, item[1].rank or 0, item[0]),
+    )
+
+    c = _progress(city_target.target_usd, city_ytd, city_ly, share, month)
+    growth_target = city_target.growth_target
+    city = CityProgress(
+        target=city_target.target_usd,
+        growth_target=growth_target,
+        month_amount=_dec(city_month) if city_has_month else None,
+        ytd=_dec(city_ytd),
+        ytd_last_year=_dec(city_ly),
+        completion=_opt(c.completion),
+        required=required,
+        on_track=c.on_track,
+        schedule_shortfall=_opt(c.schedule_shortfall),
+        growth=_opt(c.growth),
+        growth_target_met=(
+            None
+            if c.growth is None or growth_target is None
+            else c.growth >= Fraction(growth_target)
+        ),
+        annual_gap=_opt(c.annual_gap),
+        catch_up_per_month=_opt(c.catch_up),
+    )
+    return MonthlyNotice(
+        year=year,
+        month=month,
+        required=required,
+        city=city,
+        regions=tuple(row for _, row in ordered),
+        ranked_count=len(ranked_idx),
+        tie_places=tie_places,
+    )
+
+
+def _replace_rank(row: RegionProgress, rank: int) -> RegionProgress:
+    return replace(row, rank=rank)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Quarterly interview (季约谈)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewCase:
+    """One region to be interviewed, with the data behind the decision.
+
+    ``reason`` is :data:`INTERVIEW_REASON_BEHIND_AND_LAST`; ``completion`` < ``required`` and
+    ``rank`` is the last rank among ``ranked_count`` ranked regions.
+    """
+
+    code: str
+    name: str
+    completion: Decimal
+    required: Decimal
+    schedule_shortfall: Decimal
+    rank: int
+    ranked_count: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewDecision:
+    """Outcome of the quarterly interview rule for one quarter-end notice.
+
+    ``code``: :data:`INTERVIEW_REQUIRED` (``interviewees`` non-empty),
+    :data:`INTERVIEW_LAST_ON_TRACK` (the last-ranked region(s) are on schedule: nobody), or
+    :data:`INTERVIEW_NO_RANKED_REGIONS` (no region has a target: nobody).  ``last_rank`` is
+    None only in the last case.  ``interviewees`` keep the notice's order.
+    """
+
+    year: int
+    month: int
+    code: str
+    last_rank: int | None
+    ranked_count: int
+    required: Decimal
+    interviewees: tuple[InterviewCase, ...]
+
+
+def select_interviews(notice: MonthlyNotice) -> InterviewDecision:
+    """Apply "对达不到进度要求且进度排名最后一位的县（市、区）进行约谈" to a quarter-end notice.
+
+    A region is interviewed when it is BOTH behind schedule (``on_track is False``) AND holds
+    the last rank.  With a tie at the bottom every tied region that is behind is interviewed;
+    if the last-ranked region is on track nobody is (the rule does not move up to the
+    second-last).  Unranked regions (no target) are never interviewed.
+    Raises ``ValueError`` unless ``notice.month`` is 3, 6, 9 or 12.
+    """
+    if notice.month not in QUARTER_END_MONTHS:
+        raise ValueError(f"interviews are decided at quarter ends (3/6/9/12), not {notice.month}")
+    ranked = [r for r in notice.regions if r.rank is not None]
+    if not ranked:
+        return InterviewDecision(
+            notice.year, notice.month, INTERVIEW_NO_RANKED_REGIONS, None, 0, notice.required, ()
+        )
+    last_rank = max(r.rank for r in ranked if r.rank is not None)
+    cases = tuple(
+        InterviewCase(
+            code=r.code,
+            name=r.name,
+            completion=r.completion,
+            required=r.required,
+            schedule_shortfall=r.schedule_shortfall,
+            rank=last_rank,
+            ranked_count=len(ranked),
+            reason=INTERVIEW_REASON_BEHIND_AND_LAST,
+        )
+        for r in ranked
+        if r.rank == last_rank
+        and r.on_track is False
+        and r.completion is not None
+        and r.schedule_shortfall is not None
+    )
+    return InterviewDecision(
+        year=notice.year,
+        month=notice.month,
+        code=INTERVIEW_REQUIRED if cases else INTERVIEW_LAST_ON_TRACK,
+        last_rank=last_rank,
+        ranked_count=len(ranked),
+        required=notice.required,
+        interviewees=cases,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Annual scoring (年度考核)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RatioToTarget:
+    """points = weight × min(max(value / target, 0), cap).
+
+    ``target`` may be overridden per region (``RegionScoringInput.targets``); ``cap`` is a
+    ratio (``Decimal('1.2')``: completion counted up to 120 %).  A negative value scores 0.
+    """
+
+    target: Decimal | None = None
+    cap: Decimal = Decimal("1.2")
+    code: ClassVar[str] = "ratio_to_target"
+
+    def __post_init__(self) -> None:
+        if self.target is not None and _exact(self.target, "target") <= 0:
+            raise ValueError("ratio target must be positive")
+        if _exact(self.cap, "cap") <= 0:
+            raise ValueError("cap must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class EfficacyCoefficient:
+    """功效系数法: score = 60 + 40 × (x − min) / (max − min); points = weight × score / 100.
+
+    min and max are taken over the regions in this scoring run that HAVE a value (missing
+    values neither score nor stretch the range).  If max = min every region with a value gets
+    full marks.  ``higher_is_better=False`` uses (max − x) instead of (x − min).
+    """
+
+    higher_is_better: bool = True
+    code: ClassVar[str] = "efficacy_coefficient"
+
+
+@dataclass(frozen=True, slots=True)
+class Stepped:
+    """Full marks (= weight) at target; whole steps above add, whole steps below deduct.
+
+    The deviation is measured in points of completion: d = value / target − 1 (ratio).
+    Above target: steps = ⌊d / step_above⌋, points = weight + steps × points_per_step_above.
+    Below target: steps = ⌊−d / step_below⌋, points = weight − steps × points_per_step_below.
+    Decision: only WHOLE steps count in both directions (a partial step neither adds nor
+    deducts), as in the usual "每超/每低 1 个百分点" rules.  The result is clamped to
+    [min_points, max_points].  ``target`` may be overridden per region.
+    """
+
+    step_above: Decimal
+    points_per_step_above: Decimal
+    step_below: Decimal
+    points_per_step_below: Decimal
+    min_points: Decimal
+    max_points: Decimal
+    target: Decimal | None = None
+    code: ClassVar[str] = "stepped"
+
+    def __post_init__(self) -> None:
+        if self.target is not None and _exact(self.target, "target") <= 0:
+            raise ValueError("stepped target must be positive")
+        if _exact(self.step_above, "step_above") <= 0 or _exact(self.step_below, "step_below") <= 0:
+            raise ValueError("step sizes must be positive")
+        if (
+            _exact(self.points_per_step_above, "points_per_step_above") < 0
+            or _exact(self.points_per_step_below, "points_per_step_below") < 0
+        ):
+            raise ValueError("points per step must not be negative")
+        if _exact(self.min_points, "min_points") > _exact(self.max_points, "max_points"):
+            raise ValueError("min_points must not exceed max_points")
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """Count against a quota: points = weight × min(count, quota) / quota.
+
+    The value must be a whole, non-negative count.  ``quota`` may be overridden per region.
+    """
+
+    quota: Decimal | None = None
+    code: ClassVar[str] = "quota"
+
+    def __post_init__(self) -> None:
+        if self.quota is not None and _exact(self.quota, "quota") <= 0:
+            raise ValueError("quota must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class Deduction:
+    """Deduct ``per_occurrence`` per counted event, never below ``floor``.
+
+    points = max(floor, base − per_occurrence × count), base = weight when
+    ``start_at_weight`` (e.g. weight 5, −1 per interview, floor 0) else 0 (a pure 扣分项, e.g.
+    floor = −weight).  The value must be a whole, non-negative count.
+    """
+
+    per_occurrence: Decimal
+    floor: Decimal = Decimal(0)
+    start_at_weight: bool = True
+    code: ClassVar[str] = "deduction"
+
+    def __post_init__(self) -> None:
+        if _exact(self.per_occurrence, "per_occurrence") < 0:
+            raise ValueError("per_occurrence must not be negative")
+        _exact(self.floor, "floor")
+
+
+ScoringMethod = RatioToTarget | EfficacyCoefficient | Stepped | Quota | Deduction
+_TARGETED = (RatioToTarget, Stepped, Quota)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One scored indicator: a unique ``code``, a display ``name``, ``weight`` (points ≥ 0)."""
+
+    code: str
+    name: str
+    weight: Decimal
+    method: ScoringMethod
+
+    def __post_init__(self) -> None:
+        if _exact(self.weight, "weight") < 0:
+            raise ValueError(f"indicator {self.code}: weight must not be negative")
+        if (
+            isinstance(self.method, Deduction)
+            and self.method.start_at_weight
+            and _exact(self.method.floor, "floor") > _exact(self.weight, "weight")
+        ):
+            raise ValueError(f"indicator {self.code}: floor above weight")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringScheme:
+    """An ordered, non-empty set of indicators with unique codes."""
+
+    indicators: tuple[Indicator, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indicators", tuple(self.indicators))
+        codes = [i.code for i in self.indicators]
+        if not codes:
+            raise ValueError("a scoring scheme needs at least one indicator")
+        if len(set(codes)) != len(codes):
+            raise ValueError("duplicate indicator codes in scoring scheme")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionScoringInput:
+    """A region's input values per indicator code (absent key = None = missing value).
+
+    ``targets`` optionally overrides, per indicator code, the method's target (ratio, stepped)
+    or quota.  Mappings are copied read-only and excluded from hashing.
+    """
+
+    code: str
+    name: str
+    values: Mapping[str, Decimal | None] = field(default_factory=dict, hash=False)
+    targets: Mapping[str, Decimal] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        for key, value in self.values.items():
+            if value is not None:
+                _exact(value, f"value[{key}]")
+        for key, value in self.targets.items():
+            if _exact(value, f"target[{key}]") <= 0:
+                raise ValueError(f"region {self.code}: target for {key} must be positive")
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "targets", MappingProxyType(dict(self.targets)))
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    """How one indicator scored for one region.
+
+    ``points`` is rounded half-up to 2 places; ``points_exact`` is unrounded (28 digits).
+    ``missing`` = no input value (points 0).  ``reference`` = target or quota used.
+    ``ratio`` = value / reference (ratio, stepped, quota; uncapped).  ``efficacy_score`` is the
+    60–100 score and ``range_min``/``range_max`` the range it used.  ``steps`` = signed whole
+    steps (stepped).  ``bounded`` = a cap, quota limit, bound or floor changed the points.
+    """
+
+    indicator_code: str
+    indicator_name: str
+    method_code: str
+    weight: Decimal
+    value: Decimal | None
+    missing: bool
+    points: Decimal
+    points_exact: Decimal
+    reference: Decimal | None = None
+    ratio: Decimal | None = None
+    efficacy_score: Decimal | None = None
+    range_min: Decimal | None = None
+    range_max: Decimal | None = None
+    steps: int | None = None
+    bounded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RegionScore:
+    """A region's result: indicator scores in scheme order, ``total`` = Σ of the ROUNDED
+    indicator points (so the printed table adds up), competition ``rank`` by total."""
+
+    code: str
+    name: str
+    indicators: tuple[IndicatorScore, ...]
+    total: Decimal
+    rank: int
+    missing_indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringResult:
+    """Rows ordered by rank, ties in input order."""
+
+    rows: tuple[RegionScore, ...]
+
+
+def _count(value: Decimal, what: str) -> Fraction:
+    count = _exact(value, what)
+    if count < 0 or count.denominator != 1:
+        raise ValueError(f"{what} must be a whole non-negative count, got {value}")
+    return count
+
+
+def _reference(
+    indicator: Indicator, region: RegionScoringInput, default: Decimal | None
+) -> Fraction:
+    ref = region.targets.get(indicator.code, default)
+    if ref is None:
+        raise ValueError(f"indicator {indicator.code}: no target/quota for region {region.code}")
+    return _exact(ref, "target")
+
+
+def _score_one(
+    indicator: Indicator,
+    region: RegionScoringInput,
+    ranges: Mapping[str, tuple[Fraction, Fraction]],
+) -> IndicatorScore:
+    method = indicator.method
+    weight = _exact(indicator.weight, "weight")
+    value = region.values.get(indicator.code)
+    base = {
+        "indicator_code": indicator.code,
+        "indicator_name": indicator.name,
+        "method_code": method.code,
+        "weight": indicator.weight,
+        "value": value,
+    }
+    if value is None:
+        return IndicatorScore(
+            **base, missing=True, points=_round_half_up(_ZERO, USD_PLACES), points_exact=Decimal(0)
+        )
+
+    x = _exact(value, "value")
+    extra: dict[str, object] = {}
+    bounded = False
+    if isinstance(method, RatioToTarget):
+        ref = _reference(indicator, region, method.target)
+        ratio = x / ref
+        counted = min(max(ratio, _ZERO), _exact(method.cap, "cap"))
+        bounded = counted != ratio
+        points = weight * counted
+        extra = {"reference": _dec(ref), "ratio": _dec(ratio)}
+    elif isinstance(method, EfficacyCoefficient):
+        low, high = ranges[indicator.code]
+        if high == low:
+            score = Fraction(100)
+        else:
+            spread = (x - low) if method.higher_is_better else (high - x)
+            score = 60 + 40 * spread / (high - low)
+        points = weight * score / 100
+        extra = {"efficacy_score": _dec(score), "range_min": _dec(low), "range_max": _dec(high)}
+    elif isinstance(method, Stepped):
+        ref = _reference(indicator, region, method.target)
+        deviation = x / ref - 1
+        if deviation >= 0:
+            steps = math.floor(deviation / _exact(method.step_above, "step"))
+            raw = weight + steps * _exact(method.points_per_step_above, "points")
+        else:
+            steps = -math.floor(-deviation / _exact(method.step_below, "step"))
+            raw = weight + steps * _exact(method.points_per_step_below, "points")
+        low, high = _exact(method.min_points, "min"), _exact(method.max_points, "max")
+        points = min(max(raw, low), high)
+        bounded = points != raw
+        extra = {"reference": _dec(ref), "ratio": _dec(x / ref), "steps": steps}
+    elif isinstance(method, Quota):
+        ref = _reference(indicator, region, method.quota)
+        count = _count(value, f"{indicator.code} count")
+        bounded = count > ref
+        points = weight * min(count, ref) / ref
+        extra = {"reference": _dec(ref), "ratio": _dec(count / ref)}
+    else:
+        count = _count(value, f"{indicator.code} count")
+        start = weight if method.start_at_weight else _ZERO
+        raw = start - _exact(method.per_occurrence, "per_occurrence") * count
+        points = max(_exact(method.floor, "floor"), raw)
+        bounded = points != raw
+    return IndicatorScore(
+        **base,
+        missing=False,
+        points=_round_half_up(points, USD_PLACES),
+        points_exact=_dec(points),
+        bounded=bounded,
+        **extra,
+    )
+
+
+def score_regions(scheme: ScoringScheme, regions: Iterable[RegionScoringInput]) -> ScoringResult:
+    """Score every region on every indicator, total, and rank.
+
+    * Missing value (None or absent key) → 0 points for that indicator, ``missing=True`` and the
+      indicator code listed in ``missing_indicators``; this applies to every method, including
+      deductions (a missing count is not silently read as "no occurrence").
+    * Indicator points are computed exactly and rounded half-up to 2 places once; the total is
+      the sum of those rounded points and regions are ranked on that printed total
+      (competition ranking, ties in input order).
+    * ``ValueError`` for unknown indicator codes in values/targets, duplicate region codes,
+      a target override on a method without a target, a missing target, or a bad count.
+    """
+    inputs = tuple(regions)
+    codes = [r.code for r in inputs]
+    if len(set(codes)) != len(codes):
+        raise ValueError("duplicate region codes in scoring input")
+    known = {i.code: i for i in scheme.indicators}
+    for region in inputs:
+        unknown = (set(region.values) | set(region.targets)) - set(known)
+        if unknown:
+            raise ValueError(f"region {region.code}: unknown indicators {sorted(unknown)}")
+        for key in region.targets:
+            if not isinstance(known[key].method, _TARGETED):
+                raise ValueError(f"indicator {key} takes no per-region target")
+
+    ranges: dict[str, tuple[Fraction, Fraction]] = {}
+    for indicator in scheme.indicators:
+        if isinstance(indicator.method, EfficacyCoefficient):
+            present = [
+                _exact(v, "value")
+                for r in inputs
+                if (v := r.values.get(indicator.code)) is not None
+            ]
+            if present:
+                ranges[indicator.code] = (min(present), max(present))
+
+    scored = []
+    for region in inputs:
+        parts = tuple(_score_one(ind, region, ranges) for ind in scheme.indicators)
+        total = _round_half_up(sum((Fraction(p.points) for p in parts), _ZERO), USD_PLACES)
+        missing = tuple(p.indicator_code for p in parts if p.missing)
+        scored.append((region, parts, total, missing))
+    ranks = competition_ranks([total for _, _, total, _ in scored])
+    rows = [
+        RegionScore(r.code, r.name, parts, total, rank, missing)
+        for (r, parts, total, missing), rank in zip(scored, ranks, strict=True)
+    ]
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].rank, i))
+    return ScoringResult(rows=tuple(rows[i] for i in order))

@@ -1,0 +1,94 @@
+"""Demo targets and monthly figures, so that a new user sees a working portal. Every row is
+flagged ``is_demo`` and shown as 演示数据; ``manage.py remove_demo`` deletes them. A stored
+real figure or target is never overwritten."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from assessments.models import CityTarget, MonthlyFigure, RegionTarget
+from fdi_portal.lib.money import wan_to_base
+from fdi_portal.models import City, Region
+
+FIRST_YEAR = 2020
+#: Annual targets in 万美元 per region, and how well each region does against it.
+PROFILES: dict[str, dict[str, tuple[int, float]]] = {
+    "450600": {
+        "港口区": (2500, 1.05),
+        "防城区": (1800, 0.95),
+        "上思县": (700, 0.55),
+        "东兴市": (2000, 1.1),
+    },
+    "620600": {
+        "凉州区": (1600, 1.0),
+        "民勤县": (500, 0.9),
+        "古浪县": (400, 0.5),
+        "天祝藏族自治县": (500, 0.85),
+    },
+}
+
+
+@transaction.atomic
+def load_demo_figures(today: date) -> int:
+    """(Re)create the demo targets and figures from FIRST_YEAR up to the month before ``today``.
+    Deterministic: the same ``today`` gives the same figures. Returns the number of figures."""
+    remove_demo_figures()
+    real_figures = set(MonthlyFigure.objects.values_list("region_id", "year", "month"))
+    real_targets = set(RegionTarget.objects.values_list("region_id", "year"))
+    real_city_targets = set(CityTarget.objects.values_list("city_id", "year"))
+    figures, targets, city_targets = [], [], []
+    for city in City.objects.filter(admin_code__in=PROFILES):
+        regions = {r.name: r for r in Region.objects.in_city(city).assessed()}
+        for year in range(FIRST_YEAR, today.year + 1):
+            last_month = 12 if year < today.year else today.month - 1
+            growth = Decimal("1.12") ** (year - FIRST_YEAR)
+            city_total = Decimal(0)
+            for name, (target_wan, pace) in PROFILES[city.admin_code].items():
+                region = regions.get(name)
+                if region is None:
+                    continue
+                target = wan_to_base(Decimal(target_wan) * growth)
+                city_total += target
+                if (region.pk, year) not in real_targets:
+                    targets.append(
+                        RegionTarget(region=region, year=year, target_usd=target, is_demo=True)
+                    )
+                rng = random.Random(f"{region.admin_code}-{year}")
+                for month in range(1, last_month + 1):
+                    if (region.pk, year, month) in real_figures:
+                        continue
+                    share = Decimal(str(round(rng.uniform(0.4, 1.6) * pace, 3)))
+                    # Rounded to 0.01万美元, as bureaus report.
+                    amount = (target / 12 * share).quantize(Decimal("100"))
+                    figures.append(
+                        MonthlyFigure(
+                            region=region, year=year, month=month, amount_usd=amount, is_demo=True
+                        )
+                    )
+            if (city.pk, year) not in real_city_targets:
+                city_targets.append(
+                    CityTarget(
+                        city=city,
+                        year=year,
+                        target_usd=city_total,
+                        growth_target=Decimal("0.12"),
+                        is_demo=True,
+                    )
+                )
+    RegionTarget.objects.bulk_create(targets)
+    CityTarget.objects.bulk_create(city_targets)
+    MonthlyFigure.objects.bulk_create(figures)
+    return len(figures)
+
+
+@transaction.atomic
+def remove_demo_figures() -> int:
+    """Delete every demo target and figure; real ones stay. Returns the number deleted."""
+    deleted = 0
+    for model in (MonthlyFigure, RegionTarget, CityTarget):
+        deleted += model.objects.filter(is_demo=True).delete()[0]
+    return deleted

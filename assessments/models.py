@@ -1,0 +1,198 @@
+"""Targets and the monthly utilised-FDI figures every notice, interview and score is computed
+from, and the notices issued from them. Every change of a target or figure is kept in its
+history (django-simple-history): who, when, old → new and why."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from fdi_portal.models import City, CityScopedQuerySet, Region
+
+AMOUNT = {"max_digits": 16, "decimal_places": 2}
+
+
+class CityTargetQuerySet(CityScopedQuerySet):
+    pass
+
+
+class CityTargetManager(models.Manager.from_queryset(CityTargetQuerySet)):
+    def get_by_natural_key(self, city_code: str, year: int) -> CityTarget:
+        return self.get(city__admin_code=city_code, year=year)
+
+
+class CityTarget(models.Model):
+    """The city's annual utilised-FDI target and growth target (e.g. 7000万美元, +20%)."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="targets", verbose_name=_("city")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_usd = models.DecimalField(_("target (USD)"), **AMOUNT)
+    growth_target = models.DecimalField(
+        _("growth target"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Year-on-year growth as a ratio: 0.2 for +20%."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = CityTargetManager()
+
+    class Meta:
+        verbose_name = _("city target")
+        verbose_name_plural = _("city targets")
+        ordering = ["city", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "year"], name="city_target_unique_year"),
+            models.CheckConstraint(condition=Q(target_usd__gte=0), name="city_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.year}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.city.admin_code, self.year)
+
+    natural_key.dependencies = ["fdi_portal.city"]
+
+
+class RegionTargetQuerySet(CityScopedQuerySet):
+    city_field = "region__city"
+
+
+class RegionTarget(models.Model):
+    """A region's share of the city target for a year."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="targets", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_usd = models.DecimalField(_("target (USD)"), **AMOUNT)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = RegionTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region target")
+        verbose_name_plural = _("region targets")
+        ordering = ["region", "-year"]
+        constraints = [
+            # One target per region and year: imports update it in place.
+            models.UniqueConstraint(fields=["region", "year"], name="region_target_unique_year"),
+            models.CheckConstraint(
+                condition=Q(target_usd__gte=0), name="region_target_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+
+class MonthlyFigureQuerySet(CityScopedQuerySet):
+    city_field = "region__city"
+
+
+class MonthlyFigure(models.Model):
+    """当月实际使用外资 of a region (including investment companies), in USD.
+
+    A month without a row has no figure yet (which is not the same as a figure of 0).
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="figures", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    amount_usd = models.DecimalField(_("utilised FDI (USD)"), **AMOUNT)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = MonthlyFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly figure")
+        verbose_name_plural = _("monthly figures")
+        ordering = ["region", "year", "month"]
+        constraints = [
+            # One figure per region and month: year-to-date sums would double count otherwise.
+            models.UniqueConstraint(
+                fields=["region", "year", "month"], name="figure_unique_region_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="figure_month_1_to_12"
+            ),
+            models.CheckConstraint(condition=Q(amount_usd__gte=0), name="figure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}-{self.month:02d}"
+
+
+class NoticeQuerySet(CityScopedQuerySet):
+    def issued(self) -> NoticeQuerySet:
+        return self.filter(status=Notice.Status.ISSUED)
+
+    def covering(self, city: City, year: int, month: int) -> NoticeQuerySet:
+        """Issued notices whose figures include ``month`` of ``year`` (a June notice covers
+        January to June): a correction of that month changes what they reported."""
+        return self.issued().filter(city=city, year=year, month__gte=month)
+
+
+class Notice(models.Model):
+    """A monthly notice (月通报) or quarterly review, drafted then issued with a frozen snapshot."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly notice")
+        QUARTERLY = "quarterly", _("Quarterly review")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="notices", verbose_name=_("city")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MONTHLY)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    number = models.CharField(_("number"), max_length=40, blank=True, help_text=_("〔2021〕第6期"))
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    snapshot = models.JSONField(_("frozen snapshot"), default=dict, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["city", "-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "kind", "year", "month"], name="notice_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="notice_month_1_to_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.year}-{self.month:02d} {self.get_kind_display()}"

@@ -1,0 +1,520 @@
+"""Writes to targets and monthly figures: cell edits from the grid and spreadsheet imports.
+
+Every write keeps its history (who, when, old → new, reason). A reason is required once an
+issued notice covers the changed month (or, for a target, any month of its year): what was
+published is being corrected, and the correction must say why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments.models import MonthlyFigure, Notice, RegionTarget
+from fdi_portal import spreadsheets
+from fdi_portal.lib.money import CENT, wan_to_base
+from fdi_portal.models import City, Region
+from fdi_portal.spreadsheets import (
+    CellError,
+    Column,
+    ErrorCode,
+    Kind,
+    MonthColumns,
+    SheetResult,
+    SheetSpec,
+)
+
+Status = Literal["new", "changed", "unchanged"]
+#: The amount fields hold 16 digits with 2 decimals: anything from 10^10 万美元 up would not fit
+#: (PostgreSQL refuses it; SQLite would store it inexactly). No county reports that much.
+MAX_WAN = Decimal(10) ** 10
+#: Rows written per INSERT/UPDATE statement by an import (SQLite's variable limit, memory).
+BATCH_SIZE = 500
+
+REGION = Column("region", ("地区", "地区名称", "县（市、区）", "县市区"), Kind.TEXT)
+YEAR = Column("year", ("年份", "年度"), Kind.YEAR)
+FIGURES_LONG = SheetSpec(
+    columns=(
+        REGION,
+        YEAR,
+        Column("month", ("月份",), Kind.MONTH),
+        Column("amount", ("实际使用外资（万美元）", "实际使用外资"), Kind.DECIMAL),
+    )
+)
+FIGURES_WIDE = SheetSpec(columns=(REGION, YEAR), months=MonthColumns())
+TARGETS = SheetSpec(
+    columns=(
+        REGION,
+        YEAR,
+        Column("amount", ("目标（万美元）", "目标", "年度目标（万美元）"), Kind.DECIMAL),
+    )
+)
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One cell of an import: a region's figure for a month (or its target: month None)."""
+
+    row: int
+    region: Region
+    year: int
+    month: int | None
+    old_usd: Decimal | None
+    new_usd: Decimal
+
+    @property
+    def status(self) -> Status:
+        if self.old_usd is None:
+            return "new"
+        return "unchanged" if self.old_usd == self.new_usd else "changed"
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do, cell by cell, or why it cannot be done.
+
+    ``errors`` are the problems rendered for people, e.g. 「工作表"Sheet1" 第7行 A列〈地区〉：…」,
+    in row order; ``problems`` are the same as :class:`~fdi_portal.spreadsheets.CellError`
+    (sheet, row, column letter, header, message, code) for callers that lay them out.
+    When there is any error, ``changes`` is empty: a bad file changes nothing.
+    """
+
+    kind: Literal["figures", "targets"]
+    sheet: str
+    changes: tuple[CellChange, ...]
+    errors: tuple[str, ...]
+    reason_required: bool = False
+    problems: tuple[CellError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(change.status for change in self.changes)
+        return {status: counted.get(status, 0) for status in ("new", "changed", "unchanged")}
+
+    @property
+    def pending(self) -> list[CellChange]:
+        return [change for change in self.changes if change.status != "unchanged"]
+
+    def fingerprint(self) -> str:
+        """Identifies exactly what confirming will write; the confirmation carries it, so a
+        file or a figure that changed after the preview is never applied unseen."""
+        text = "|".join(
+            f"{c.region.pk},{c.year},{c.month},{c.old_usd},{c.new_usd}" for c in self.pending
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class RegionLookup:
+    """Resolves 地区 (a name, a short name or a 6-digit code) with one query.
+
+    Within ``city`` when one is given (an import from a city's page); otherwise across every
+    city (the command line), where a name two cities share must be given as its code.
+    """
+
+    def __init__(self, city: City | None) -> None:
+        self.city = city
+        self.own: dict[str, list[Region]] = {}
+        self.elsewhere: dict[str, list[Region]] = {}
+        for region in Region.objects.select_related("city"):
+            keys = {_region_key(k) for k in (region.name, region.short_name, region.admin_code)}
+            mine = city is None or region.city_id == city.pk
+            target = self.own if mine else self.elsewhere
+            for key in keys - {""}:
+                target.setdefault(key, []).append(region)
+
+    def resolve(self, written: str) -> tuple[Region | None, str]:
+        """The region, or None and a message saying what to fix."""
+        key = _region_key(written)
+        found = self.own.get(key, [])
+        if len(found) == 1:
+            region = found[0]
+            if not region.assessed:
+                return None, _(
+                    "「%(name)s」 is a park or zone and is not assessed: enter its utilised FDI "
+                    "under its county, district or county-level city"
+                ) % {"name": written}
+            return region, ""
+        if len(found) > 1:
+            return None, _(
+                "「%(name)s」 names regions of several cities: write its 6-digit administrative code"
+            ) % {"name": written}
+        other = self.elsewhere.get(key)
+        if other:
+            return None, _(
+                "「%(name)s」 belongs to %(other)s, not to %(city)s: remove the row or import it "
+                "from that city's page"
+            ) % {"name": written, "other": other[0].city.name, "city": self.city.name}
+        return None, _(
+            "Unknown region 「%(name)s」: write a region's name or its 6-digit administrative code "
+            "as the template lists them"
+        ) % {"name": written}
+
+
+def _region_key(written: str | None) -> str:
+    """「甘肃(武威)国际陆港」 and 「甘肃（武威）国际陆港」, 「上思 县」 and 「上思县」 are the same."""
+    return "".join(unicodedata.normalize("NFKC", written or "").split())
+
+
+def read_figures(source: Any, *, max_bytes: int | None) -> SheetResult:
+    """Read the long layout (地区 | 年份 | 月份 | 实际使用外资) or else the wide one (1月…12月)."""
+    long = spreadsheets.read_sheet(source, FIGURES_LONG, max_bytes=max_bytes)
+    if long.header_row is not None or not _no_header(long):
+        return long
+    wide = spreadsheets.read_sheet(source, FIGURES_WIDE, max_bytes=max_bytes)
+    if wide.header_row is not None or not _no_header(wide):
+        return wide
+    return SheetResult(
+        sheet=long.sheet,
+        header_row=None,
+        rows=(),
+        totals=(),
+        errors=(
+            spreadsheets.CellError(
+                long.sheet,
+                None,
+                None,
+                None,
+                _(
+                    "No header row found. Use one of the templates: 地区 | 年份 | 月份 | "
+                    "实际使用外资（万美元）, or 地区 | 年份 | 1月 | 2月 | … | 12月"
+                ),
+                spreadsheets.ErrorCode.NO_HEADER,
+            ),
+        ),
+    )
+
+
+def _no_header(result: SheetResult) -> bool:
+    return any(error.code == spreadsheets.ErrorCode.NO_HEADER for error in result.errors)
+
+
+def preview_figures_import(
+    source: Any, *, city: City | None, max_bytes: int | None
+) -> ImportPreview:
+    """Validate a figures file completely and compare every cell with what is stored."""
+    result = read_figures(source, max_bytes=max_bytes)
+    return _preview("figures", result, city)
+
+
+def preview_targets_import(
+    source: Any, *, city: City | None, max_bytes: int | None
+) -> ImportPreview:
+    result = spreadsheets.read_sheet(source, TARGETS, max_bytes=max_bytes)
+    return _preview("targets", result, city)
+
+
+def _preview(
+    kind: Literal["figures", "targets"], result: SheetResult, city: City | None
+) -> ImportPreview:
+    errors = list(result.errors)
+    if result.header_row is None:
+        return _failed(kind, result.sheet, errors)
+    errors += spreadsheets.check_totals(result)
+    lookup = RegionLookup(city)
+    wide = kind == "figures" and "month" not in result.columns
+    cells: list[tuple[int, Region, int, int | None, Decimal]] = []
+    for row in result.rows:
+        region = None
+        if row["region"]:
+            region, problem = lookup.resolve(row["region"])
+            if region is None:
+                errors.append(result.cell_error(row.row, "region", problem))
+        if wide:
+            amounts: dict[int | None, Decimal] = dict(row.months)
+        elif kind == "figures":
+            amounts = {row["month"]: row["amount"]} if row["month"] is not None else {}
+        else:
+            amounts = {None: row["amount"]}
+        for month, amount in amounts.items():
+            if amount is not None and amount >= MAX_WAN:
+                errors.append(
+                    result.cell_error(
+                        row.row,
+                        month if wide else "amount",
+                        _("%(amount)s 万美元 is far too large: check the unit and the figure")
+                        % {"amount": f"{amount:,}"},
+                        code=ErrorCode.OUT_OF_RANGE,
+                    )
+                )
+            elif amount is not None and region is not None and row["year"] is not None:
+                cells.append((row.row, region, row["year"], month, amount))
+    errors += _duplicates(result, cells, wide=wide)
+    if errors:
+        return _failed(kind, result.sheet, errors)
+    changes = _compare(kind, cells)
+    return ImportPreview(
+        kind, result.sheet, tuple(changes), (), reason_required=_reason_required(changes)
+    )
+
+
+def _failed(
+    kind: Literal["figures", "targets"], sheet: str, errors: list[CellError]
+) -> ImportPreview:
+    # File-level errors first, then by row, column letters as Excel orders them (B before AA).
+    ordered = sorted(
+        errors,
+        key=lambda e: (e.row or 0, len(e.column or ""), e.column or ""),
+    )
+    return ImportPreview(kind, sheet, (), tuple(str(e) for e in ordered), problems=tuple(ordered))
+
+
+def _duplicates(
+    result: SheetResult,
+    cells: list[tuple[int, Region, int, int | None, Decimal]],
+    *,
+    wide: bool,
+) -> list[CellError]:
+    """Every cell that repeats an earlier one (same region, year and month), located at the
+    month column in the wide layout and at 地区 otherwise."""
+    errors: list[CellError] = []
+    seen: dict[tuple[int, int, int | None], int] = {}
+    for line, region, year, month, _amount in cells:
+        first = seen.setdefault((region.pk, year, month), line)
+        if first != line:
+            what = (
+                _("the same region and year can have only one target")
+                if month is None
+                else _("the same region and month can have only one figure")
+            )
+            errors.append(
+                result.cell_error(
+                    line,
+                    month if wide else "region",
+                    _("Row %(row)s repeats row %(first)s: %(what)s")
+                    % {"row": line, "first": first, "what": what},
+                    code=ErrorCode.DUPLICATE_ROW,
+                )
+            )
+    return errors
+
+
+def _stored(
+    kind: str, region_ids: set[int], years: set[int], *, for_update: bool = False
+) -> dict[tuple[int, int, int | None], models.Model]:
+    """(region, year, month or None) → the stored figure or target, in one query."""
+    if not region_ids:
+        return {}
+    if kind == "targets":
+        queryset = RegionTarget.objects.filter(region_id__in=region_ids, year__in=years)
+    else:
+        queryset = MonthlyFigure.objects.filter(region_id__in=region_ids, year__in=years)
+    if for_update:
+        queryset = queryset.select_for_update()
+    return {(obj.region_id, obj.year, getattr(obj, "month", None)): obj for obj in queryset}
+
+
+def _amount(obj: models.Model) -> Decimal:
+    return obj.target_usd if isinstance(obj, RegionTarget) else obj.amount_usd
+
+
+def _compare(
+    kind: str, cells: list[tuple[int, Region, int, int | None, Decimal]]
+) -> list[CellChange]:
+    """Pair every cell with the stored value, in one query."""
+    region_ids = {region.pk for _row, region, *_rest in cells}
+    years = {year for _row, _region, year, *_rest in cells}
+    stored = {key: _amount(obj) for key, obj in _stored(kind, region_ids, years).items()}
+    return [
+        CellChange(
+            row, region, year, month, stored.get((region.pk, year, month)), wan_to_base(amount)
+        )
+        for row, region, year, month, amount in cells
+    ]
+
+
+def _reason_required(changes: Iterable[CellChange]) -> bool:
+    pending = [change for change in changes if change.status != "unchanged"]
+    covered = latest_notified_months({c.region.city_id for c in pending}, {c.year for c in pending})
+    return any(covered.get((c.region.city_id, c.year), 0) >= (c.month or 1) for c in pending)
+
+
+def latest_notified_months(
+    city_ids: Iterable[int], years: Iterable[int]
+) -> dict[tuple[int, int], int]:
+    """(city, year) → the last month an issued notice has reported, in one query."""
+    rows = (
+        Notice.objects.issued()
+        .filter(city_id__in=set(city_ids), year__in=set(years))
+        .values("city_id", "year")
+        .annotate(last=Max("month"))
+    )
+    return {(row["city_id"], row["year"]): row["last"] for row in rows}
+
+
+def notice_covers(city: City, year: int, month: int | None) -> bool:
+    """Has an issued notice reported this month (any month of the year, for a target)?"""
+    return Notice.objects.covering(city, year, month or 1).exists()
+
+
+@transaction.atomic
+def apply_import(preview: ImportPreview, *, user: Any, reason: str = "") -> dict[str, int]:
+    """Write every new and changed cell of a previewed import, with history, or nothing.
+
+    Raises ValidationError when the preview has errors, when a reason is needed and missing
+    (checked again here: a notice may have been issued since the preview), or when a stored
+    figure changed after the preview (preview again). Returns the counts of new, changed and
+    unchanged cells.
+    """
+    if not preview.ok:
+        raise ValidationError(list(preview.errors))
+    pending = preview.pending
+    if (preview.reason_required or _reason_required(pending)) and not reason.strip():
+        raise ValidationError(
+            _("A notice covering these months has been issued: give a reason for the change.")
+        )
+    reason = reason.strip() or _("Spreadsheet import")
+    history_user = _history_user(user)
+    stored = _stored(
+        preview.kind,
+        {c.region.pk for c in preview.changes},
+        {c.year for c in preview.changes},
+        for_update=True,
+    )
+    for change in preview.changes:
+        obj = stored.get((change.region.pk, change.year, change.month))
+        if (_amount(obj) if obj is not None else None) != change.old_usd:
+            raise ValidationError(
+                _(
+                    "The stored figures changed after the preview (row %(row)s, %(region)s): "
+                    "upload the file again and check the changes."
+                )
+                % {"row": change.row, "region": change.region.name}
+            )
+    model = RegionTarget if preview.kind == "targets" else MonthlyFigure
+    field = "target_usd" if preview.kind == "targets" else "amount_usd"
+    new = [
+        model(region=c.region, year=c.year, **_month(c), **{field: c.new_usd})
+        for c in pending
+        if c.status == "new"
+    ]
+    changed = []
+    for change in pending:
+        if change.status == "changed":
+            obj = stored[(change.region.pk, change.year, change.month)]
+            setattr(obj, field, change.new_usd)
+            obj.is_demo = False
+            changed.append(obj)
+    if new:
+        try:
+            bulk_create_with_history(
+                new,
+                model,
+                batch_size=BATCH_SIZE,
+                default_user=history_user,
+                default_change_reason=reason,
+            )
+        except IntegrityError as error:  # someone entered one of these cells meanwhile
+            raise ValidationError(
+                _("The stored figures changed after the preview: upload the file again.")
+            ) from error
+    if changed:
+        bulk_update_with_history(
+            changed,
+            model,
+            [field, "is_demo"],
+            batch_size=BATCH_SIZE,
+            default_user=history_user,
+            default_change_reason=reason,
+        )
+    return preview.counts
+
+
+def _month(change: CellChange) -> dict[str, int]:
+    return {} if change.month is None else {"month": change.month}
+
+
+def _history_user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def set_monthly_figure(
+    *, region: Region, year: int, month: int, amount_usd: Decimal | None, user: Any, reason: str
+) -> MonthlyFigure | None:
+    """Set (or, with None, remove) one region's figure for a month, from the grid.
+
+    ``amount_usd`` is in USD with at most 2 decimals (convert 万美元 with ``wan_to_base``).
+    A reason is required once an issued notice covers the month. Setting the stored value
+    again writes nothing (and no history).
+    """
+    _check_amount(amount_usd)
+    if not 1 <= month <= 12:
+        raise ValidationError(_("A month is a number from 1 to 12."))
+    figure = (
+        MonthlyFigure.objects.select_for_update()
+        .filter(region=region, year=year, month=month)
+        .first()
+    )
+    old = figure.amount_usd if figure else None
+    if old == amount_usd:
+        return figure
+    _require_reason(region.city, year, month, reason)
+    if amount_usd is None:
+        figure._history_user = _history_user(user)
+        figure._change_reason = reason.strip() or _("Removed in the grid")
+        figure.delete()
+        return None
+    figure = figure or MonthlyFigure(region=region, year=year, month=month)
+    figure._history_user = _history_user(user)
+    figure.amount_usd = amount_usd
+    figure.is_demo = False
+    figure._change_reason = reason.strip() or _("Entered in the grid")
+    figure.save()
+    return figure
+
+
+@transaction.atomic
+def set_region_target(
+    *, region: Region, year: int, target_usd: Decimal | None, user: Any, reason: str
+) -> RegionTarget | None:
+    """Set (or, with None, remove) a region's target for a year, from the grid (USD)."""
+    _check_amount(target_usd)
+    target = RegionTarget.objects.select_for_update().filter(region=region, year=year).first()
+    if (target.target_usd if target else None) == target_usd:
+        return target
+    _require_reason(region.city, year, None, reason)
+    if target_usd is None:
+        target._history_user = _history_user(user)
+        target._change_reason = reason.strip() or _("Removed in the grid")
+        target.delete()
+        return None
+    target = target or RegionTarget(region=region, year=year)
+    target._history_user = _history_user(user)
+    target.target_usd = target_usd
+    target.is_demo = False
+    target._change_reason = reason.strip() or _("Entered in the grid")
+    target.save()
+    return target
+
+
+def _check_amount(amount_usd: Decimal | None) -> None:
+    if amount_usd is None:
+        return
+    if amount_usd < 0:
+        raise ValidationError(_("An amount cannot be negative."))
+    if amount_usd != amount_usd.quantize(CENT):
+        raise ValidationError(_("An amount in US dollars has at most 2 decimals."))
+    if amount_usd >= MAX_WAN * 10000:
+        raise ValidationError(_("This amount is far too large: check the unit and the figure."))
+
+
+def _require_reason(city: City, year: int, month: int | None, reason: str) -> None:
+    if not reason.strip() and notice_covers(city, year, month):
+        raise ValidationError(
+            _("A notice covering this month has been issued: give a reason for the change.")
+        )

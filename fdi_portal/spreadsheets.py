@@ -1,0 +1,1292 @@
+"""Read (and write) spreadsheets the way Chinese bureaus really make them.
+
+This module is ORM-free: it only reads an ``.xlsx`` file, finds the header row, and turns
+cells into Python values, validating *cell-level syntax* (is this a number, a month, a
+year, 是/否 …). Resolving references (does this 地区 exist?) and writing to the database is
+the caller's job, typically in one transaction and only when :attr:`SheetResult.ok`.
+
+Contract of :func:`read_sheet`:
+
+* The file is streamed with ``openpyxl.load_workbook(read_only=True, data_only=True)``;
+  rows are read one at a time, so a 100 000-row file is never held whole (the parsed rows
+  are, as small dicts). Formulas give the value Excel/WPS cached when the file was saved.
+  A formula *without* a cached value (files produced by other software and never saved in
+  Excel) is reported as an error instead of being silently read as an empty cell.
+* It never raises for bad *input*: a file that is too large, not an xlsx, unreadable, or
+  whose sheet has no recognisable header gives a :class:`SheetResult` whose ``errors``
+  explain, in Chinese, what to fix. Every problem is collected, not just the first.
+  It does raise ``ValueError``/``TypeError`` for programming errors (a bad spec).
+* Blank rows are skipped; rows whose first non-blank cell is 合计/总计/全市/全市合计 are
+  returned separately as :class:`TotalsRow` (see :func:`check_totals`); footnote rows
+  (「注：…」「填表人：…」) and a header row repeated further down are skipped.
+* A cell that fails validation is reported in ``errors`` and its value is ``None`` in
+  the returned row; the row itself is still returned so the caller can report its own
+  (reference) errors for the same upload in one go, see :meth:`SheetResult.cell_error`.
+
+Messages are plain Chinese strings; translation is handled elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from itertools import chain, islice
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "TOTALS_LABELS",
+    "CellError",
+    "Column",
+    "DataRow",
+    "ErrorCode",
+    "FoundColumn",
+    "Kind",
+    "MonthColumns",
+    "SheetResult",
+    "SheetSpec",
+    "TotalsRow",
+    "check_totals",
+    "escape_cell",
+    "find_duplicates",
+    "read_sheet",
+    "write_xlsx",
+]
+
+#: Default upload limit for :func:`read_sheet` (10 MiB).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Refuse archives that claim to unpack to more than this (zip bombs).
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+#: First-cell texts (spaces ignored) that mark a totals row.
+TOTALS_LABELS: tuple[str, ...] = ("合计", "总计", "全市", "全市合计")
+#: Text starting with one of these is a formula to Excel (and to CSV consumers).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+_DEFAULT_YEARS = (2000, 2100)
+_MAX_MAGNITUDE = Decimal(10) ** 15  # beyond Excel's 15 significant digits
+Source = str | os.PathLike[str] | IO[bytes]
+
+
+class Kind(StrEnum):
+    """What a column holds, and therefore how its cells are parsed."""
+
+    TEXT = "text"  # str, stripped; numbers/dates are rendered as text
+    INT = "int"  # int; 2021.0 and 「1,234」 accepted
+    DECIMAL = "decimal"  # Decimal with at most ``decimal_places`` decimals
+    YEAR = "year"  # int in [min_value, max_value], default 2000–2100; 「2024年」 accepted
+    MONTH = "month"  # int 1–12; 「3月」「03」「三月」 accepted
+    DATE = "date"  # datetime.date; Excel dates, 2024-03-15, 2024/3/15, 2024年3月15日, 20240315
+    YES_NO = "yes_no"  # bool; 是/否 (also Y/N, √/×, TRUE/FALSE, 1/0)
+
+
+class ErrorCode(StrEnum):
+    """Machine-readable :attr:`CellError.code` values."""
+
+    FILE_TOO_LARGE = "file_too_large"
+    NOT_XLSX = "not_xlsx"
+    UNREADABLE = "unreadable"
+    SHEET_NOT_FOUND = "sheet_not_found"
+    NO_HEADER = "no_header"
+    DUPLICATE_HEADER = "duplicate_header"
+    REQUIRED = "required"
+    NOT_NUMBER = "not_number"
+    NEGATIVE = "negative"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    NOT_INTEGER = "not_integer"
+    OUT_OF_RANGE = "out_of_range"
+    BAD_YEAR = "bad_year"
+    BAD_MONTH = "bad_month"
+    BAD_DATE = "bad_date"
+    BAD_YES_NO = "bad_yes_no"
+    TOO_LONG = "too_long"
+    FORMULA_ERROR = "formula_error"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"
+    TOTALS_MISMATCH = "totals_mismatch"
+    DUPLICATE_ROW = "duplicate_row"
+    INVALID = "invalid"  # for callers' own (e.g. reference) errors
+
+
+# --------------------------------------------------------------------------- data classes
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, located as precisely as possible.
+
+    ``row`` is 1-based as Excel shows it, ``column`` a letter (``"C"``), ``header`` the
+    header text as written in the file. Any of them is ``None`` when not applicable
+    (file-level errors have ``sheet == ""``). ``str(error)`` renders e.g.
+    「工作表"Sheet1" 第7行 C列〈目标（万美元）〉：金额不能为负数，请填写0或正数」.
+    """
+
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str | None
+    message: str
+    code: str = ErrorCode.INVALID
+
+    def __str__(self) -> str:
+        where = f'工作表"{self.sheet}"' if self.sheet else ""
+        if self.row is not None:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" {self.column}列"
+        if self.header:
+            where += f"〈{self.header}〉"
+        where = where.strip()
+        return f"{where}：{self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a :class:`SheetSpec`.
+
+    ``headers`` are the accepted header texts (the first is the canonical name used in
+    messages); matching ignores spaces (also full-width) and line breaks, full- vs
+    half-width brackets/digits, letter case, and a leading ``*`` (required-field marker).
+    ``required`` means both "the header must be present" and "every data row must fill
+    it". ``decimal_places`` applies to DECIMAL; ``allow_negative`` to INT/DECIMAL;
+    ``min_value``/``max_value`` to INT/DECIMAL/YEAR (numbers) and DATE (dates), with
+    defaults 2000–2100 for YEAR and years 2000–2100 for DATE; ``max_length`` to TEXT.
+    """
+
+    key: str
+    headers: tuple[str, ...]
+    kind: Kind = Kind.TEXT
+    required: bool = True
+    decimal_places: int = 4
+    allow_negative: bool = False
+    min_value: int | Decimal | dt.date | None = None
+    max_value: int | Decimal | dt.date | None = None
+    max_length: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.headers, str):
+            object.__setattr__(self, "headers", (self.headers,))
+        if not self.key or not self.headers or not all(_norm_header(h) for h in self.headers):
+            raise ValueError(f"column {self.key!r} needs a key and non-empty header names")
+        if self.decimal_places < 0:
+            raise ValueError("decimal_places must be >= 0")
+
+    @property
+    def label(self) -> str:
+        """Canonical header name, for messages."""
+        return self.headers[0]
+
+
+@dataclass(frozen=True)
+class MonthColumns:
+    """Repeated month columns of a wide layout: 「1月」…「12月」 (also 「01月」「1月份」
+    「一月」「1月（万美元）」). An empty cell means "no figure" for that month. With
+    ``required`` the header row must contain at least one month column; the month headers
+    may also sit in the row just below the main header (two-level header).
+    """
+
+    kind: Kind = Kind.DECIMAL
+    decimal_places: int = 4
+    allow_negative: bool = False
+    required: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in (Kind.DECIMAL, Kind.INT):
+            raise ValueError("month columns must be DECIMAL or INT")
+
+    def as_column(self) -> Column:
+        return Column(
+            key="__month__",
+            headers=("月",),
+            kind=self.kind,
+            required=False,
+            decimal_places=self.decimal_places,
+            allow_negative=self.allow_negative,
+        )
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What the caller expects in the sheet.
+
+    ``header_search_rows``: the header is the first row among these that contains all
+    required headers. ``totals_labels``: first-cell texts that mark a totals row.
+    """
+
+    columns: tuple[Column, ...]
+    months: MonthColumns | None = None
+    header_search_rows: int = 20
+    totals_labels: tuple[str, ...] = TOTALS_LABELS
+
+    def __post_init__(self) -> None:
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError("duplicate column keys in spec")
+        if not self.columns and self.months is None:
+            raise ValueError("a spec needs columns")
+        if self.header_search_rows < 1:
+            raise ValueError("header_search_rows must be >= 1")
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class FoundColumn:
+    """Where a spec column (``key``: column key, or month number 1–12) is in the file."""
+
+    key: str | int
+    index: int  # 0-based
+    letter: str
+    header: str  # as written in the file, line breaks removed
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """A data row: ``values`` has every spec key (``None`` when empty, invalid or the
+    optional column is absent); ``months`` (wide layouts) has only the filled months."""
+
+    row: int
+    values: Mapping[str, Any]
+    months: Mapping[int, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    """A 合计/总计/全市 row: ``label`` as written, ``values`` for the INT/DECIMAL columns
+    (``None`` = empty, not checked), ``months`` for filled month columns."""
+
+    row: int
+    label: str
+    values: Mapping[str, Any]
+    months: Mapping[int, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetResult:
+    """Everything read from one worksheet. Import only when :attr:`ok`."""
+
+    sheet: str
+    header_row: int | None
+    rows: tuple[DataRow, ...]
+    totals: tuple[TotalsRow, ...]
+    errors: tuple[CellError, ...]
+    columns: Mapping[str, FoundColumn] = field(default_factory=dict)
+    months: Mapping[int, FoundColumn] = field(default_factory=dict)
+    spec: SheetSpec | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+    def cell_error(
+        self, row: int, key: str | int, message: str, *, code: str = ErrorCode.INVALID
+    ) -> CellError:
+        """An error for the caller's own checks (e.g. unknown 地区), located like ours.
+        ``key`` is a column key or a month number."""
+        found = self.columns.get(key) if isinstance(key, str) else self.months.get(key)
+        return CellError(
+            self.sheet,
+            row,
+            found.letter if found else None,
+            found.header if found else None,
+            message,
+            code,
+        )
+
+
+# --------------------------------------------------------------------------- public helpers
+
+
+def read_sheet(
+    source: Source,
+    spec: SheetSpec,
+    *,
+    sheet_name: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> SheetResult:
+    """Read one worksheet of an xlsx file according to ``spec``.
+
+    ``source`` is a path or a binary file object (e.g. a Django ``UploadedFile``); file
+    objects are read from their beginning and left open, paths are opened and closed
+    here. The file extension is irrelevant: the content decides. ``max_bytes`` (``None`` =
+    no limit) is checked before any parsing. By default the first *visible* worksheet is
+    read; ``sheet_name`` picks another (exact name, else ignoring spaces/width/case).
+    """
+    requested = sheet_name or ""
+    try:
+        fileobj, owned = _open_source(source, max_bytes)
+    except _Problem as problem:
+        return _failure(requested, problem)
+    try:
+        problem = _sniff(fileobj)
+        if problem is not None:
+            return _failure(requested, problem)
+        try:
+            workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for broken files
+            return _failure(requested, _unreadable())
+        try:
+            worksheet = _pick_sheet(workbook, sheet_name)
+            if isinstance(worksheet, _Problem):
+                return _failure(requested, worksheet)
+            return _SheetReader(spec, worksheet, workbook.epoch).run()
+        finally:
+            workbook.close()
+    finally:
+        if owned:
+            fileobj.close()
+
+
+def check_totals(result: SheetResult, *, tolerance: Decimal | int = 0) -> list[CellError]:
+    """Compare each totals row with the sum of the data rows, per INT/DECIMAL column and
+    per month column. An empty totals cell is not checked; neither is a column in which a
+    data row already has an error (its sum would be meaningless). Returns one error per
+    disagreeing cell, located at the totals row."""
+    if result.spec is None:
+        return []
+    tolerance = Decimal(tolerance)
+    numeric: list[FoundColumn] = [
+        found
+        for key, found in result.columns.items()
+        if result.spec.column(key).kind in (Kind.INT, Kind.DECIMAL)
+    ]
+    numeric += list(result.months.values())
+    data_rows = {r.row for r in result.rows}
+    broken = {e.column for e in result.errors if e.row in data_rows and e.column}
+    errors: list[CellError] = []
+    for totals in result.totals:
+        for found in numeric:
+            if isinstance(found.key, str):
+                stated = totals.values.get(found.key)
+                parts = (r.values.get(found.key) for r in result.rows)
+            else:
+                stated = totals.months.get(found.key)
+                parts = (r.months.get(found.key) for r in result.rows)
+            if stated is None or found.letter in broken:
+                continue
+            total = sum((Decimal(p) for p in parts if p is not None), Decimal(0))
+            if abs(Decimal(stated) - total) > tolerance:
+                errors.append(
+                    CellError(
+                        result.sheet,
+                        totals.row,
+                        found.letter,
+                        found.header,
+                        f"{''.join(totals.label.split())}行填的是{_fmt(stated)}，"
+                        f"但各数据行相加是{_fmt(total)}（相差{_fmt(Decimal(stated) - total)}），请核对",
+                        ErrorCode.TOTALS_MISMATCH,
+                    )
+                )
+    return errors
+
+
+def find_duplicates(
+    result: SheetResult,
+    key: Callable[[DataRow], Hashable | None],
+    *,
+    reason: str = "同样的内容只能出现一次",
+) -> list[CellError]:
+    """Report every data row whose ``key(row)`` equals that of an earlier row, e.g.
+    「工作表"Sheet1" 第9行：与第5行重复：同一地区同一月份只能有一个数」. Rows for which
+    ``key`` returns ``None`` (e.g. incomplete because of other errors) are skipped."""
+    seen: dict[Hashable, int] = {}
+    errors: list[CellError] = []
+    for row in result.rows:
+        k = key(row)
+        if k is None:
+            continue
+        first = seen.setdefault(k, row.row)
+        if first != row.row:
+            errors.append(
+                CellError(
+                    result.sheet,
+                    row.row,
+                    None,
+                    None,
+                    f"与第{first}行重复：{reason}",
+                    ErrorCode.DUPLICATE_ROW,
+                )
+            )
+    return errors
+
+
+def escape_cell(value: object) -> object:
+    """Formula-injection guard for exports: text starting with ``= + - @`` (or tab/CR,
+    per OWASP) gets a leading ``'``; anything else is returned unchanged. The reader
+    strips such a quote again, so exported files can be re-imported."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_xlsx(
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str | None = None,
+    sheet_name: str = "Sheet1",
+) -> bytes:
+    """Write rows to an xlsx in openpyxl write-only mode (streamed) and return its bytes.
+
+    The first item of ``rows`` is the header row (bold, frozen, column widths from it);
+    the rest are data. ``title`` adds a bold first row merged across the header. Text is
+    passed through :func:`escape_cell` and stripped of characters illegal in xlsx;
+    int/float/Decimal stay numeric; dates/datetimes become Excel dates (timezone dropped:
+    pass local time); ``bool`` becomes 是/否; ``None`` an empty cell; anything else ``str()``.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_safe_sheet_name(sheet_name))
+    iterator = iter(rows)
+    header = next(iterator, None)
+    header = list(header) if header is not None else None
+    if header:
+        for i, text in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = _column_width(text)
+    header_row = 2 if title else 1
+    if header is not None:
+        sheet.freeze_panes = f"A{header_row + 1}"
+    if title:
+        cell = WriteOnlyCell(sheet, value=_export_value(title))
+        cell.font = Font(bold=True, size=14)
+        cell.alignment = Alignment(horizontal="center")
+        sheet.append([cell])
+        if header and len(header) > 1:
+            sheet.merged_cells.add(f"A1:{get_column_letter(len(header))}1")
+    if header is not None:
+        cells = []
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=_export_value(text))
+            cell.font = Font(bold=True)
+            cells.append(cell)
+        sheet.append(cells)
+    for row in iterator:
+        sheet.append([_export_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- file handling
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _failure(sheet: str, problem: _Problem) -> SheetResult:
+    error = CellError(sheet, None, None, None, problem.message, problem.code)
+    return SheetResult(sheet=sheet, header_row=None, rows=(), totals=(), errors=(error,))
+
+
+def _unreadable() -> _Problem:
+    return _Problem(
+        ErrorCode.UNREADABLE,
+        "文件无法读取，可能已损坏。请用Excel或WPS打开后重新保存为.xlsx格式再上传",
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _too_large(size: int | None, limit: int) -> _Problem:
+    shown = f"（{_megabytes(size)}）" if size is not None else ""
+    return _Problem(
+        ErrorCode.FILE_TOO_LARGE,
+        f"文件太大{shown}，最大允许{_megabytes(limit)}。请删除多余的工作表、图片和空行后"
+        "再上传，或分成几个文件上传",
+    )
+
+
+def _open_source(source: Source, max_bytes: int | None) -> tuple[IO[bytes], bool]:
+    if isinstance(source, str | os.PathLike):
+        try:
+            size = os.path.getsize(source)
+            if max_bytes is not None and size > max_bytes:
+                raise _too_large(size, max_bytes)
+            return open(source, "rb"), True  # noqa: SIM115 - closed by read_sheet
+        except OSError as exc:
+            raise _Problem(ErrorCode.UNREADABLE, "找不到文件或无法打开文件") from exc
+    if not hasattr(source, "read"):
+        raise TypeError("source must be a path or a binary file object")
+    seekable = getattr(source, "seekable", None)
+    if seekable is not None and seekable():
+        source.seek(0, os.SEEK_END)
+        size = source.tell()
+        source.seek(0)
+        if max_bytes is not None and size > max_bytes:
+            raise _too_large(size, max_bytes)
+        return source, False
+    data = source.read() if max_bytes is None else source.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_large(None, max_bytes)
+    return io.BytesIO(data), True
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RESAVE = '请用Excel或WPS打开它，点"另存为"，保存类型选"Excel工作簿（*.xlsx）"，再上传新文件'
+
+
+def _not_xlsx(reason: str) -> _Problem:
+    return _Problem(ErrorCode.NOT_XLSX, f"文件不是Excel工作簿（.xlsx）：{reason}")
+
+
+def _sniff(fileobj: IO[bytes]) -> _Problem | None:
+    """Recognise what the file really is, from its content (extensions lie)."""
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if not isinstance(head, bytes):
+        raise TypeError("the file object must be opened in binary mode")
+    if not head:
+        return _Problem(ErrorCode.NOT_XLSX, "文件是空的（0字节），请重新选择文件")
+    if head.startswith(_OLE_MAGIC):
+        return _not_xlsx(
+            f"看起来是旧版Excel（.xls）文件，或设置了打开密码的文件。{_RESAVE}（如有密码请先取消）"
+        )
+    if not head.startswith(b"PK"):
+        return _not_xlsx(f"看起来是CSV、网页或文本文件（只改文件扩展名是不行的）。{_RESAVE}")
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _unreadable()
+    finally:
+        fileobj.seek(0)
+    names = {info.filename.lower() for info in infos}
+    if "xl/workbook.bin" in names:
+        return _not_xlsx(f"这是Excel二进制工作簿（.xlsb）。{_RESAVE}")
+    if "[content_types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        return _not_xlsx(
+            "这是一个压缩包或其他类型的文件（如Word文档），不是Excel表格。请上传.xlsx格式的Excel工作簿"
+        )
+    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+        return _Problem(
+            ErrorCode.FILE_TOO_LARGE,
+            "文件解压后的内容过大，无法处理。请只保留需要导入的数据后再上传",
+        )
+    return None
+
+
+def _pick_sheet(workbook: Any, name: str | None) -> Any:
+    sheets = list(workbook.worksheets)
+    if not sheets:
+        return _Problem(ErrorCode.SHEET_NOT_FOUND, "文件中没有工作表")
+    if name is None:
+        visible = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
+        return (visible or sheets)[0]
+    for sheet in sheets:
+        if sheet.title == name:
+            return sheet
+    for sheet in sheets:
+        if _norm_header(sheet.title) == _norm_header(name):
+            return sheet
+    listed = "、".join(f'"{s.title}"' for s in sheets)
+    return _Problem(
+        ErrorCode.SHEET_NOT_FOUND, f'找不到名为"{name}"的工作表。文件中的工作表有：{listed}'
+    )
+
+
+# Formulas without a cached value read as empty with data_only=True. Detect them with one
+# fast regex pass over the raw sheet XML (only when the sheet has formulas at all), instead
+# of parsing the sheet a second time with openpyxl.
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
+_VALUE_TAG = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*?)?(?:/>|>(.*?)</(?:[\w.-]+:)?v>)", re.S)
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
+_ATTR_T = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+
+
+def _uncached_formula_cells(worksheet: Any) -> frozenset[tuple[int, int]]:
+    """(row, 1-based column) of formula cells that have no cached value."""
+    get_source = getattr(worksheet, "_get_source", None)
+    if get_source is None:
+        return frozenset()
+    found: set[tuple[int, int]] = set()
+    try:
+        with get_source() as source:
+            pending = b""
+            while True:
+                chunk = source.read(1 << 20)
+                pending += chunk
+                if chunk:
+                    cut = pending.rfind(b"row>")  # never inside a cell element
+                    if cut < 0:
+                        continue
+                    part, pending = pending[: cut + 4], pending[cut + 4 :]
+                else:
+                    part, pending = pending, b""
+                if _FORMULA_TAG.search(part):
+                    _collect_uncached(part, found)
+                if not chunk:
+                    break
+    except Exception:  # detection is best effort; the main parse reports real damage
+        pass
+    return frozenset(found)
+
+
+def _collect_uncached(xml: bytes, found: set[tuple[int, int]]) -> None:
+    for match in _FORMULA_TAG.finditer(xml):
+        # <f> is the first child of <c> (CT_Cell: f, v, is, extLst), so the cell's start tag
+        # is the tag just before it.
+        start = xml.rfind(b"<", 0, match.start())
+        end = _CELL_END.search(xml, match.start())
+        if start < 0 or end is None or not _CELL_START.match(xml, start):
+            continue
+        attrs, body = xml[start : match.start()], xml[match.start() : end.start()]
+        value = _VALUE_TAG.search(body)
+        if value is not None:
+            if value.group(1):
+                continue  # cached value
+            kind = _ATTR_T.search(attrs)
+            if kind is not None and kind.group(1) == b"str":
+                continue  # cached empty-string result, e.g. =IF(A1="","",A1)
+        ref = _ATTR_R.search(attrs)
+        if ref is not None:
+            found.add((int(ref.group(2)), column_index_from_string(ref.group(1).decode())))
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def _norm_header(value: object) -> str:
+    """Header/label key: NFKC (full-width → half-width brackets, digits, spaces), all
+    whitespace incl. line breaks removed, leading '*' removed, case-folded."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", value if isinstance(value, str) else str(value))
+    return "".join(text.split()).lstrip("*").casefold()
+
+
+def _display(value: object) -> str:
+    text = re.sub(r"\s*[\r\n]+\s*", "", str(value))
+    return " ".join(text.split())
+
+
+def _shown(value: object) -> str:
+    text = _display(value)
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_MONTHS = {**_CN_DIGITS, "十": 10, "十一": 11, "十二": 12}
+_MONTH_HEADER = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:\(.*\))?")
+_MONTH_VALUE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})(?:月份?)?")
+_NOTE_ROW = re.compile(
+    r"(?:注|说明|备注|填表人|填报人|制表人|审核人|负责人|联系人|联系电话|填报单位|填报日期"
+    r"|制表日期|制表|审核|数据来源|资料来源)\d*:"
+)
+
+
+def _month_of(text: str, pattern: re.Pattern[str]) -> int | None:
+    match = pattern.fullmatch(text)
+    if match is None:
+        return None
+    token = match.group(1)
+    month = int(token) if token.isdigit() else _CN_MONTHS.get(token)
+    return month if month is not None and 1 <= month <= 12 else None
+
+
+# --------------------------------------------------------------------------- cell parsing
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+_PLACEHOLDERS = {"-", "--", "—", "——", "–", "/", "无"}
+_EXCEL_ERRORS = {
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+}
+_YES = {"是", "y", "yes", "true", "√", "✓", "✔", "1"}
+_NO = {"否", "n", "no", "false", "×", "✗", "✘", "0"}
+
+
+def _number_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+
+
+def _is_placeholder(kind: Kind, value: object) -> bool:
+    """「-」「—」「/」「无」 in a numeric cell mean "no figure", i.e. empty."""
+    return (
+        kind in (Kind.INT, Kind.DECIMAL)
+        and isinstance(value, str)
+        and _number_text(value) in _PLACEHOLDERS
+    )
+
+
+def _decimals(value: Decimal) -> int:
+    if value == value.to_integral_value():
+        return 0
+    return max(0, -int(value.normalize().as_tuple().exponent))
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """1.50 → 1.5, 1E+2 → 100, -0 → 0."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) + 0
+    return value.normalize()
+
+
+def _to_decimal(raw: object, places: int | None) -> Decimal:
+    """Any cell value → Decimal; ``places`` = max decimals allowed (``None``: any)."""
+    if isinstance(raw, bool):
+        raise _Problem(ErrorCode.NOT_NUMBER, f'"{_shown(raw)}"不是数字，请填写数字')
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise _Problem(ErrorCode.NOT_NUMBER, "不是有效的数字，请填写数字")
+        value = Decimal(repr(raw))  # 0.1 stays 0.1
+        if places is not None and _decimals(value) > places:
+            # Binary noise from a formula (0.1+0.2 → 0.30000000000000004): Excel itself
+            # only keeps 15 significant digits.
+            excel = Decimal(format(raw, ".15g"))
+            if _decimals(excel) <= places:
+                value = excel
+    elif isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise _Problem(ErrorCode.NOT_NUMBER, "不是有效的数字，请填写数字")
+        value = raw
+    elif isinstance(raw, dt.date | dt.time | dt.timedelta):
+        raise _Problem(
+            ErrorCode.NOT_NUMBER,
+            '这里应填写数字，但单元格是日期/时间格式，请把单元格格式改为"常规"或"数值"后重新填写',
+        )
+    elif isinstance(raw, str):
+        text = _number_text(raw)
+        if text.upper() in _EXCEL_ERRORS:
+            raise _Problem(
+                ErrorCode.FORMULA_ERROR, f"公式计算出错（{text.upper()}），请修正公式或直接填写数值"
+            )
+        if not _NUMBER.fullmatch(text):
+            raise _Problem(
+                ErrorCode.NOT_NUMBER,
+                f'"{_shown(raw)}"不是有效的数字，请只填写数字（可以带千位分隔符，如1,234.5；'
+                "不要带单位、文字或空格）",
+            )
+        value = Decimal(text.replace(",", ""))
+    else:
+        raise _Problem(ErrorCode.NOT_NUMBER, f'"{_shown(raw)}"不是有效的数字，请填写数字')
+    if abs(value) >= _MAX_MAGNITUDE:
+        raise _Problem(ErrorCode.OUT_OF_RANGE, f"数值{_shown(raw)}太大，请检查单位和数值")
+    if places is not None and _decimals(value) > places:
+        raise _Problem(
+            ErrorCode.TOO_MANY_DECIMALS,
+            f"最多保留{places}位小数（现为{_fmt(value)}），请四舍五入后再填写",
+        )
+    return _tidy(value)
+
+
+def _fmt(value: Decimal | int) -> str:
+    return f"{value:,}"
+
+
+def _check_range(value: Any, column: Column) -> None:
+    if column.min_value is not None and value < column.min_value:
+        raise _Problem(ErrorCode.OUT_OF_RANGE, f"不能小于{column.min_value}（现为{value}）")
+    if column.max_value is not None and value > column.max_value:
+        raise _Problem(ErrorCode.OUT_OF_RANGE, f"不能大于{column.max_value}（现为{value}）")
+
+
+def _parse_number(raw: object, column: Column) -> int | Decimal:
+    places = column.decimal_places if column.kind is Kind.DECIMAL else None
+    value = _to_decimal(raw, places)
+    if value < 0 and not column.allow_negative:
+        what = "金额" if column.kind is Kind.DECIMAL else "数值"
+        raise _Problem(ErrorCode.NEGATIVE, f"{what}不能为负数，请填写0或正数")
+    if column.kind is Kind.INT:
+        if value != value.to_integral_value():
+            raise _Problem(ErrorCode.NOT_INTEGER, f"应为整数，不能有小数（现为{_fmt(value)}）")
+        number: int | Decimal = int(value)
+    else:
+        number = value
+    _check_range(number, column)
+    return number
+
+
+def _parse_year(raw: object, column: Column) -> int:
+    text = _number_text(raw).removesuffix("年").strip() if isinstance(raw, str) else raw
+    try:
+        value = _to_decimal(text, None)
+    except _Problem:
+        value = None
+    if value is None or value != value.to_integral_value():
+        raise _Problem(
+            ErrorCode.BAD_YEAR, f'"{_shown(raw)}"不是有效的年份，请填写四位数字的年份，如2024'
+        )
+    year = int(value)
+    low = column.min_value if column.min_value is not None else _DEFAULT_YEARS[0]
+    high = column.max_value if column.max_value is not None else _DEFAULT_YEARS[1]
+    if not low <= year <= high:
+        raise _Problem(ErrorCode.BAD_YEAR, f"年份应在{low}到{high}之间（现为{year}）")
+    return year
+
+
+def _parse_month(raw: object) -> int:
+    month: int | None = None
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        if math.isfinite(raw) and raw == int(raw):
+            month = int(raw)
+    elif isinstance(raw, str):
+        month = _month_of("".join(_number_text(raw).split()), _MONTH_VALUE)
+        if month is None and _NUMBER.fullmatch(_number_text(raw)):
+            month = 0  # a number, just not 1–12
+    if month is None or not 1 <= month <= 12:
+        raise _Problem(
+            ErrorCode.BAD_MONTH, f'月份应为1到12的整数，可以写"3"或"3月"（现为"{_shown(raw)}"）'
+        )
+    return month
+
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def _parse_date(raw: object, column: Column, epoch: dt.datetime) -> dt.date:
+    bad = _Problem(
+        ErrorCode.BAD_DATE, f'"{_shown(raw)}"不是有效的日期，请按2024-03-15这样的格式填写'
+    )
+    value: dt.date | None = None
+    try:
+        if isinstance(raw, dt.datetime):
+            value = raw.date()
+        elif isinstance(raw, dt.date):
+            value = raw
+        elif isinstance(raw, int | float) and not isinstance(raw, bool):
+            if 19000101 <= raw <= 29991231 and raw == int(raw):  # 20240315 typed as a number
+                match = _DATE_COMPACT.fullmatch(str(int(raw)))
+                if match:
+                    value = dt.date(*(int(g) for g in match.groups()))
+            elif 1 <= raw < 2958466:  # Excel serial number in a "General" cell
+                converted = from_excel(raw, epoch)
+                value = converted.date() if isinstance(converted, dt.datetime) else None
+        elif isinstance(raw, str):
+            text = _number_text(raw)
+            match = _DATE_TEXT.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
+            if match:
+                value = dt.date(*(int(g) for g in match.groups()[:3]))
+    except (ValueError, OverflowError):
+        value = None
+    if value is None:
+        raise bad
+    low = column.min_value if column.min_value is not None else dt.date(_DEFAULT_YEARS[0], 1, 1)
+    high = column.max_value if column.max_value is not None else dt.date(_DEFAULT_YEARS[1], 12, 31)
+    if not low <= value <= high:
+        raise _Problem(ErrorCode.BAD_DATE, f"日期应在{low}到{high}之间（现为{value}），请检查年份")
+    return value
+
+
+def _parse_yes_no(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    key = "".join(_number_text(str(raw)).split()).casefold()
+    if isinstance(raw, float) and raw.is_integer():
+        key = str(int(raw))
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise _Problem(ErrorCode.BAD_YES_NO, f'请填写"是"或"否"（现为"{_shown(raw)}"）')
+
+
+def _parse_text(raw: object, column: Column) -> str:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+            text = text[1:]  # undo escape_cell
+    elif isinstance(raw, bool):
+        text = "是" if raw else "否"
+    elif isinstance(raw, float):
+        text = str(int(raw)) if raw.is_integer() else repr(raw)
+    elif isinstance(raw, dt.datetime):
+        text = raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(" ")
+    elif isinstance(raw, dt.date):
+        text = raw.isoformat()
+    else:
+        text = str(raw)
+    if column.max_length is not None and len(text) > column.max_length:
+        raise _Problem(
+            ErrorCode.TOO_LONG, f"内容太长：最多{column.max_length}个字，现在有{len(text)}个字"
+        )
+    return text
+
+
+def _convert(raw: object, column: Column, epoch: dt.datetime) -> Any:
+    """Non-blank raw cell value → parsed value, or raise _Problem."""
+    if column.kind in (Kind.INT, Kind.DECIMAL):
+        return _parse_number(raw, column)
+    if column.kind is Kind.YEAR:
+        return _parse_year(raw, column)
+    if column.kind is Kind.MONTH:
+        return _parse_month(raw)
+    if column.kind is Kind.DATE:
+        return _parse_date(raw, column, epoch)
+    if column.kind is Kind.YES_NO:
+        return _parse_yes_no(raw)
+    return _parse_text(raw, column)
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    skip: int  # buffered rows consumed by the header (incl. a month sub-header row)
+    columns: dict[str, FoundColumn]
+    months: dict[int, FoundColumn]
+
+    used: tuple[FoundColumn, ...] = field(init=False)  # all found columns, months too
+    normalized: tuple[tuple[int, str], ...] = field(init=False)  # (index, header key)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "used", (*self.columns.values(), *self.months.values()))
+        normalized = tuple((f.index, _norm_header(f.header)) for f in self.columns.values())
+        object.__setattr__(self, "normalized", normalized)
+
+
+class _SheetReader:
+    def __init__(self, spec: SheetSpec, worksheet: Any, epoch: dt.datetime) -> None:
+        self.spec = spec
+        self.ws = worksheet
+        self.sheet = worksheet.title
+        self.epoch = epoch
+        self.errors: list[CellError] = []
+        self.rows: list[DataRow] = []
+        self.totals: list[TotalsRow] = []
+        self.uncached: frozenset[tuple[int, int]] = frozenset()
+        self.aliases = {_norm_header(h): c for c in spec.columns for h in c.headers}
+        self.totals_labels = {_norm_header(label).rstrip(":") for label in spec.totals_labels}
+        self.month_column = spec.months.as_column() if spec.months else None
+
+    # -- driver
+
+    def run(self) -> SheetResult:
+        header: _Header | None = None
+        self.uncached = _uncached_formula_cells(self.ws)
+        self.ws.reset_dimensions()  # some producers write a wrong <dimension>
+        numbered = _guarded(enumerate(self.ws.iter_rows(values_only=True), start=1))
+        try:
+            buffered = list(islice(numbered, self.spec.header_search_rows + 1))
+            header = self._find_header(buffered)
+            if header is not None:
+                for row_number, cells in chain(buffered[header.skip :], numbered):
+                    self._row(row_number, cells, header)
+        except _Damaged as damaged:
+            where = f"（读到第{damaged.after + 1}行附近时出错）" if damaged.after else ""
+            self._add(None, None, ErrorCode.UNREADABLE, _unreadable().message + where)
+        return SheetResult(
+            sheet=self.sheet,
+            header_row=header.row if header else None,
+            rows=tuple(self.rows),
+            totals=tuple(self.totals),
+            errors=tuple(self.errors),
+            columns=header.columns if header else {},
+            months=header.months if header else {},
+            spec=self.spec,
+        )
+
+    def _add(self, row: int | None, found: FoundColumn | None, code: str, message: str) -> None:
+        self.errors.append(
+            CellError(
+                self.sheet,
+                row,
+                found.letter if found else None,
+                found.header if found else None,
+                message,
+                code,
+            )
+        )
+
+    # -- header
+
+    def _match(self, cells: Sequence[object]) -> dict[str, list[FoundColumn]]:
+        found: dict[str, list[FoundColumn]] = {}
+        for index, value in enumerate(cells):
+            column = self.aliases.get(_norm_header(value)) if isinstance(value, str) else None
+            if column is not None:
+                found.setdefault(column.key, []).append(
+                    FoundColumn(column.key, index, get_column_letter(index + 1), _display(value))
+                )
+        return found
+
+    def _match_months(self, cells: Sequence[object]) -> dict[int, list[FoundColumn]]:
+        found: dict[int, list[FoundColumn]] = {}
+        if self.spec.months is None:
+            return found
+        for index, value in enumerate(cells):
+            month = (
+                _month_of(_norm_header(value), _MONTH_HEADER) if isinstance(value, str) else None
+            )
+            if month is not None:
+                found.setdefault(month, []).append(
+                    FoundColumn(month, index, get_column_letter(index + 1), _display(value))
+                )
+        return found
+
+    def _find_header(self, buffered: list[tuple[int, tuple[object, ...]]]) -> _Header | None:
+        required = [c for c in self.spec.columns if c.required]
+        months_required = self.spec.months is not None and self.spec.months.required
+        best: tuple[int, int, list[Column]] | None = None
+        for position, (row_number, cells) in enumerate(buffered[: self.spec.header_search_rows]):
+            found = self._match(cells)
+            if not found and not self._match_months(cells):
+                continue
+            missing = [c for c in required if c.key not in found]
+            if missing:
+                score = len(required) - len(missing)
+                if score and (best is None or score > best[0]):
+                    best = (score, row_number, missing)
+                continue
+            months = self._match_months(cells)
+            skip = position + 1
+            if self.spec.months is not None and not months and position + 1 < len(buffered):
+                months = self._match_months(buffered[position + 1][1])  # two-level header
+                if months:
+                    skip += 1
+            if months_required and not months:
+                continue
+            return self._build_header(row_number, skip, found, months, buffered[skip - 1][0])
+        self._no_header(buffered, best)
+        return None
+
+    def _build_header(
+        self,
+        row_number: int,
+        skip: int,
+        found: dict[str, list[FoundColumn]],
+        months: dict[int, list[FoundColumn]],
+        months_row: int,
+    ) -> _Header:
+        columns: dict[str, FoundColumn] = {}
+        for key, hits in found.items():
+            columns[key] = hits[0]
+            for extra in hits[1:]:
+                self._add(
+                    row_number,
+                    extra,
+                    ErrorCode.DUPLICATE_HEADER,
+                    f"这一列和{hits[0].letter}列是同一项，请删除多余的一列或改掉它的表头",
+                )
+        month_columns: dict[int, FoundColumn] = {}
+        for month, hits in sorted(months.items()):
+            month_columns[month] = hits[0]
+            for extra in hits[1:]:
+                self._add(
+                    months_row,
+                    extra,
+                    ErrorCode.DUPLICATE_HEADER,
+                    f"{month}月出现了两次（另见{hits[0].letter}列），请删除多余的一列",
+                )
+        return _Header(row_number, skip, columns, month_columns)
+
+    def _no_header(
+        self,
+        buffered: list[tuple[int, tuple[object, ...]]],
+        best: tuple[int, int, list[Column]] | None,
+    ) -> None:
+        limit = self.spec.header_search_rows
+        if not any(not _is_blank(v) for _, cells in buffered for v in cells):
+            self._add(
+                None,
+                None,
+                ErrorCode.NO_HEADER,
+                f"前{limit}行没有任何内容，请检查是否选错了工作表或文件",
+            )
+            return
+        expected = "".join(f"〈{c.label}〉" for c in self.spec.columns if c.required)
+        if self.spec.months is not None and self.spec.months.required:
+            expected += "以及月份列（〈1月〉〈2月〉…）"
+        message = f"在前{limit}行中没有找到表头，表头应包含这些列：{expected}"
+        if best is not None:
+            lacking = "".join(f"〈{c.label}〉" for c in best[2])
+            message += f"（最接近的是第{best[1]}行，但缺少{lacking}）"
+        self._add(None, None, ErrorCode.NO_HEADER, message + "。请使用模板的表头文字，不要修改列名")
+
+    # -- rows
+
+    def _blank(self, row_number: int, index: int, value: object) -> bool:
+        return _is_blank(value) and (row_number, index + 1) not in self.uncached
+
+    def _row(self, row_number: int, cells: Sequence[object], header: _Header) -> None:
+        first = next((v for i, v in enumerate(cells) if not self._blank(row_number, i, v)), None)
+        if first is None:
+            return
+        # Totals labels and footnote prefixes are short: normalise only the start.
+        label = _norm_header(first[:24]) if isinstance(first, str) else ""
+        if label.rstrip(":") in self.totals_labels:
+            self._totals_row(row_number, cells, header, _display(first))
+            return
+        if _NOTE_ROW.match(label):
+            return
+        if all(self._blank(row_number, f.index, _cell(cells, f.index)) for f in header.used):
+            return  # content only in ignored columns
+        if header.columns and all(
+            isinstance(value := _cell(cells, index), str) and _norm_header(value) == expected
+            for index, expected in header.normalized
+        ):
+            return  # header repeated (tables pasted one under another)
+        values: dict[str, Any] = {}
+        for column in self.spec.columns:
+            found = header.columns.get(column.key)
+            values[column.key] = (
+                None
+                if found is None
+                else self._value(
+                    row_number, found, column, _cell(cells, found.index), column.required
+                )
+            )
+        self.rows.append(DataRow(row_number, values, self._months(row_number, cells, header)))
+
+    def _months(self, row_number: int, cells: Sequence[object], header: _Header) -> dict[int, Any]:
+        months: dict[int, Any] = {}
+        if self.month_column is None:
+            return months
+        for month, found in header.months.items():
+            value = self._value(
+                row_number, found, self.month_column, _cell(cells, found.index), False
+            )
+            if value is not None:
+                months[month] = value
+        return months
+
+    def _totals_row(
+        self, row_number: int, cells: Sequence[object], header: _Header, label: str
+    ) -> None:
+        values: dict[str, Any] = {}
+        for column in self.spec.columns:
+            found = header.columns.get(column.key)
+            if column.kind in (Kind.INT, Kind.DECIMAL):
+                values[column.key] = (
+                    None
+                    if found is None
+                    else self._value(row_number, found, column, _cell(cells, found.index), False)
+                )
+        self.totals.append(
+            TotalsRow(row_number, label, values, self._months(row_number, cells, header))
+        )
+
+    def _value(
+        self, row_number: int, found: FoundColumn, column: Column, raw: object, required: bool
+    ) -> Any:
+        if _is_blank(raw) or _is_placeholder(column.kind, raw):
+            if (row_number, found.index + 1) in self.uncached:
+                self._add(
+                    row_number,
+                    found,
+                    ErrorCode.FORMULA_WITHOUT_VALUE,
+                    "这里是公式，但文件中没有保存计算结果（文件可能是由其他软件生成的）。"
+                    "请用Excel或WPS打开文件、保存一次后再上传，或直接填写数值",
+                )
+            elif required:
+                shown = "" if _is_blank(raw) else f'（"{_shown(raw)}"视为未填写）'
+                self._add(row_number, found, ErrorCode.REQUIRED, f"不能为空，请填写{shown}")
+            return None
+        try:
+            return _convert(raw, column, self.epoch)
+        except _Problem as problem:
+            self._add(row_number, found, problem.code, problem.message)
+            return None
+
+
+class _Damaged(Exception):
+    def __init__(self, after: int) -> None:
+        super().__init__(after)
+        self.after = after
+
+
+def _guarded(
+    rows: Iterator[tuple[int, tuple[object, ...]]],
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """Turn openpyxl's exceptions on damaged sheet XML into _Damaged (our bugs still raise)."""
+    last = 0
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise _Damaged(last) from exc
+        last = item[0]
+        yield item
+
+
+def _cell(cells: Sequence[object], index: int) -> object:
+    return cells[index] if index < len(cells) else None
+
+
+# --------------------------------------------------------------------------- export helpers
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _safe_sheet_name(name: str) -> str:
+    cleaned = _SHEET_NAME_BAD.sub("", ILLEGAL_CHARACTERS_RE.sub("", name or "")).strip("' ")
+    return cleaned[:31] or "Sheet1"
+
+
+def _column_width(value: object) -> float:
+    text = "" if value is None else str(value)
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text) + 2
+    return float(min(max(width, 10), 60))
+
+
+def _export_value(value: object) -> object:
+    if value is None or (isinstance(value, int | float | Decimal) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date | dt.time):
+        return value
+    return escape_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def _export_cell(sheet: Any, value: object) -> object:
+    value = _export_value(value)
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value

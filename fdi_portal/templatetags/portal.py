@@ -1,0 +1,23 @@
+"""Template filters for amounts and ratios (see fdi_portal.lib.money)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from fdi_portal.lib.money import format_ratio, format_wan
+
+register = template.Library()
+
+
+@register.filter
+def wan(amount: Decimal | None, places: int = 2) -> str:
+    """{{ figure.amount_usd|wan }} → 1,234.50 (万美元); '' for a missing amount."""
+    return format_wan(amount, int(places)) if isinstance(amount, Decimal) else ""
+
+
+@register.filter
+def percent(ratio: Decimal | None, places: int = 1) -> str:
+    """{{ row.completion|percent }} → 45.7%; — for a missing ratio."""
+    return format_ratio(ratio if isinstance(ratio, Decimal) else None, int(places))
