@@ -37,3 +37,11 @@ def browser():
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def settle(request):
+    """Leave each page before the test's live server stops, so no request is still in flight."""
+    yield
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").get("about:blank")
