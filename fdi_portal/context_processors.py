@@ -23,6 +23,7 @@ class NavItem:
 #: superusers and for the roles listed.
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", tuple(Role)),
+    NavItem(_("Plans"), "tasks:plan_list", tuple(Role)),
     NavItem(
         _("Utilised FDI"),
         "assessments:figures_home",

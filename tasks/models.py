@@ -78,6 +78,12 @@ class Goal(models.Model):
         _("target value"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
+    subject = models.CharField(
+        _("subject"),
+        max_length=200,
+        blank=True,
+        help_text=_("What is measured, as the document writes it."),
+    )
 
     objects = GoalManager()
 
@@ -125,6 +131,9 @@ class Task(models.Model):
         blank=True,
         help_text=_("E.g. 不少于4次 per county a year: quantity, unit, period, applies to."),
     )
+    deadline = models.CharField(
+        _("deadline"), max_length=60, blank=True, help_text=_("完成时限 as written.")
+    )
 
     objects = TaskManager()
 
@@ -143,6 +152,18 @@ class Task(models.Model):
         return (*self.plan.natural_key(), self.order)
 
     natural_key.dependencies = ["tasks.plan"]
+
+
+class AssignmentManager(models.Manager):
+    def get_by_natural_key(
+        self, city_code: str, plan_title: str, task_order: int, order: int
+    ) -> Assignment:
+        return self.get(
+            task__plan__city__admin_code=city_code,
+            task__plan__title=plan_title,
+            task__order=task_order,
+            order=order,
+        )
 
 
 class Assignment(models.Model):
@@ -174,7 +195,14 @@ class Assignment(models.Model):
         help_text=_("E.g. 各县（市、区）人民政府; empty when a department is named."),
     )
     written_name = models.CharField(_("name as written"), max_length=80, blank=True)
+    unresolved = models.BooleanField(
+        _("unresolved"),
+        default=False,
+        help_text=_("A name the registry does not know, kept as written in the collective field."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AssignmentManager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -197,10 +225,17 @@ class Assignment(models.Model):
                 condition=~Q(collective=""),
                 name="assignment_unique_collective_in_task",
             ),
+            # Fixtures find an assignment by its task and its position in the task.
+            models.UniqueConstraint(fields=["task", "order"], name="assignment_unique_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit_name} · {self.get_role_display()}"
+
+    def natural_key(self) -> tuple:
+        return (*self.task.natural_key(), self.order)
+
+    natural_key.dependencies = ["tasks.task"]
 
     @property
     def unit_name(self) -> str:

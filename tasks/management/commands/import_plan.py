@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from fdi_portal.models import City
+from tasks.plan_text import parse_plan
+from tasks.services import import_plan, plan_json
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a policy document (plain text, UTF-8) as a plan of a city: goals, tasks and "
+        "the units that lead or support them. Without --city it only parses and prints."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="The document as UTF-8 plain text.")
+        parser.add_argument("--city", help="The city's six-digit code, e.g. 450600.")
+        parser.add_argument("--title", help="The plan's title, when the document's is not wanted.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse and resolve units, store nothing."
+        )
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, **options) -> None:
+        path = Path(options["file"])
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(
+                _("Cannot read %(file)s as UTF-8 text: %(error)s") % {"file": path, "error": error}
+            ) from error
+
+        if options["city"] is None:
+            parsed = parse_plan(text)
+            data = plan_json(parsed)
+            if not options["dry_run"] and options["format"] != "json":
+                self.stderr.write(_("No --city given: nothing is stored."))
+            self._report(data, options["format"], stored=None)
+            return
+
+        try:
+            city = City.objects.get(admin_code=options["city"])
+        except City.DoesNotExist:
+            raise CommandError(
+                _("No city has the code %(code)s.") % {"code": options["city"]}
+            ) from None
+        try:
+            preview = import_plan(
+                city=city, text=text, title=options["title"], dry_run=options["dry_run"]
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self._report(preview.as_json(), options["format"], stored=preview.plan)
+
+    def _report(self, data: dict, output_format: str, *, stored) -> None:
+        if output_format == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for task in data["tasks"]:
+            units = "；".join(
+                f"{role}: {'、'.join(data_units)}"
+                for role in ("lead", "support", "shared")
+                if (data_units := task[role])
+            )
+            indent = "  " * (len(task["path"]) - 1)
+            self.stdout.write(f"{indent}{task['label']} {task['title']}  {units}")
+        for warning in data["warnings"]:
+            self.stderr.write(
+                _("Line %(line)s: %(message)s")
+                % {"line": warning["line"], "message": warning["message"]}
+            )
+        if stored is not None:
+            self.stdout.write(
+                _("Stored plan “%(title)s”: %(count)s tasks.")
+                % {"title": stored.title, "count": len(data["tasks"])}
+            )

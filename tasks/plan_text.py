@@ -1,0 +1,1158 @@
+"""Parse the plain text of a Chinese policy document into its task-division table (任务分工表).
+
+This module is pure: no database, no ORM, no Django.  It turns the text of a plan such as
+「2021年防城港市扩大利用外资规模工作方案」 or a 武威 「实施方案」 into
+
+* the document title, document number (文号) and issuing units (发文单位),
+* the quantitative goals of its 工作目标 section (:class:`ParsedGoal`),
+* one :class:`ParsedTask` per numbered item – sections (一、), groups (（一）), tasks (1.) and
+  sub-items (一是) alike – each with its lead / support / shared units and the quantitative
+  requirements written into it,
+* warnings (:class:`ParseWarning`, messages in Chinese) for everything it had to guess or could
+  not understand.
+
+Decisions where the source documents leave room (also pinned by ``tests/tasks/test_plan_text.py``):
+
+* **Tree.**  Every numbered item is a task; ``path`` holds the labels from the top, e.g.
+  ``("二", "（三）", "一是")``.  The nesting follows the order in which numbering styles first
+  appear (一、 > （一） > 1. > （1） …), not markdown ``#`` levels, which are unreliable.  Labels
+  are written canonically: ``二``, ``（三）``, ``1.``, ``1、``, ``（1）``, ``①``, ``一是``,
+  ``——1`` (dash bullets are numbered by position).  ``order`` is 1-based document order.
+* **Title / text.**  ``title`` is the bold run after the label, else the first sentence (up to
+  the first 。), else a short heading line; ``text`` is the rest of the item's own paragraph(s)
+  without the unit bracket and without its children.
+* **Missing labels.**  A short unpunctuated line after a finished item (e.g. 防城港's
+  「强化利用外资政策支持」) becomes a task whose label is inferred from the numbering around it
+  (code ``missing_label``).
+* **Roles.**  牵头 → lead; 配合/协助/协同/参与/协办 → support; 按职责(分工)负责/推进/落实,
+  分别…, 共同负责 → shared.  A bare 负责 is lead when the group names one unit
+  (「（市政府外事办负责）」) and shared when it names several.  Labelled forms: 牵头单位/牵头部门 →
+  lead; 配合单位/协办单位/参与单位 → support; 责任单位/责任部门 → support when a 牵头 group is in
+  the same bracket, otherwise shared (they then are the responsible units, not helpers).
+  A group without a role takes the role of the next group (「市发展改革委、商务局，各县（市、区）
+  人民政府分别按职责分工推进」 is one shared list).  Units whose role is unknown or missing are kept
+  in ``shared`` and warned (``unknown_role``) – never dropped.
+* **Unit brackets** are the brackets that end a line or the item; mid-sentence brackets are
+  glosses (（含…，下同）, （境）, 《…（负面清单）…》, 〔2023〕109号) and stay in the text.  A bracket that
+  ends the item but has no role word is only read as a unit list if it looks like one (names
+  ending in 局/委/办/府…); then ``unknown_role`` is warned.  An item whose bracket is never closed
+  gets ``unclosed_bracket``; the open text is still read as a unit list if it has role words.
+* **Unit names** are written names normalised by :func:`normalise_unit_name`.  A 市/县/区 prefix
+  written once in a bracket applies to the later bare department names of the same bracket
+  (「市司法局、商务局、市场监管局」 → 市司法局, 市商务局, 市市场监管局); it is not added to
+  collective units (各…, 相关…, 市级…), to names naming another level or place (国家…, 省…,
+  人民银行…, …海关, …园区管委会, names containing 市/县/区) – 「市场」 is not a prefix.
+  及/以及 always split; 和/与 split only when both sides look like unit names (end in
+  局/委/办/会/府/院/部门/中心… – so 工业和信息化局, 住房和城乡建设局, 大数据和行政审批局 stay whole)
+  or when ``resolve`` knows both sides; never when ``resolve`` knows the whole name.  With a
+  resolver, the prefix is also added to a bare name that does not look like a department when
+  the resolver knows the prefixed name.
+* **Resolver.**  Every unit (collective ones too) is passed to ``resolve``; unknown names are kept
+  as written and warned (``unknown_unit``) at each occurrence.
+* **Standing clause.**  「以下各项任务均需各县区政府落实，不再一一列出」 adds 各县区政府 as shared to
+  the task carrying it and to every later task of the same top-level section that has its own unit
+  bracket (groups without units and other sections, e.g. 三、工作要求, are untouched).  It is
+  recorded in :attr:`ParsedPlan.standing_units`.
+* **Goals** come from a top-level section whose title contains 目标.  Each clause (split at 。；)
+  with a quantity is a goal; a clause with two quantities joined by ，, e.g. 「…工作目标7000万美元
+  （…），同比增长20%以上」, gives two goals, the second inheriting the subject
+  (「2021年全市实际利用外资同比增长」).  Clauses without a quantity are goals with
+  ``target_value=None``.
+* **Requirements** are counted commitments: 不少于/不低于/至少 N 次/场/个/家/项… or N 次…以上 not
+  followed by 的 (「1500万美元以上的重大项目」 is a threshold, not a requirement).  ``applies_to`` is
+  the subject before the period word (年内, 每年, 每季度 …) or before the verb.
+* **Issuing units** come from the letterhead (lines before 「文件」), else from the signature block
+  before the first date line; they are not resolved.  The body ends at a markdown rule (---),
+  附件, 抄送, 公开属性 or a date line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+__all__ = [
+    "ParseWarning",
+    "ParsedGoal",
+    "ParsedPlan",
+    "ParsedTask",
+    "Requirement",
+    "Resolver",
+    "StandingUnit",
+    "is_collective_unit",
+    "normalise_unit_name",
+    "parse_plan",
+]
+
+Resolver = Callable[[str], str | None]
+
+LEAD = "lead"
+SUPPORT = "support"
+SHARED = "shared"
+
+
+# --------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A counted commitment inside a task, e.g. 「各县市区年内开展不少于4次外资专题招商活动」."""
+
+    text: str
+    quantity: int
+    unit: str
+    period: str
+    applies_to: str
+
+
+@dataclass(frozen=True)
+class ParsedGoal:
+    """One target from the 工作目标 section; ``target_value`` is None for qualitative goals."""
+
+    text: str
+    metric: str
+    target_value: Decimal | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the parser guessed or could not read; ``line`` is 1-based in the input."""
+
+    line: int
+    code: str
+    message: str
+    fragment: str
+
+
+@dataclass(frozen=True)
+class ParsedTask:
+    """One numbered item (section, group, task or sub-item) with its responsible units."""
+
+    path: tuple[str, ...]
+    label: str
+    title: str
+    text: str
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+    shared: tuple[str, ...]
+    requirements: tuple[Requirement, ...]
+    order: int
+
+    @property
+    def parent_path(self) -> tuple[str, ...]:
+        """The path of the enclosing item (empty for a top-level section)."""
+        return self.path[:-1]
+
+    @property
+    def depth(self) -> int:
+        """1 for sections (一、), 2 for their items, and so on."""
+        return len(self.path)
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """All units of the task, lead first, without duplicates."""
+        return tuple(dict.fromkeys(self.lead + self.support + self.shared))
+
+
+@dataclass(frozen=True)
+class StandingUnit:
+    """A unit that a standing clause adds to every later task (e.g. 各县区政府)."""
+
+    name: str
+    role: str
+    path: tuple[str, ...]
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ParsedPlan:
+    """The parsed document: metadata, goals, the task tree (flattened) and warnings."""
+
+    title: str
+    document_number: str
+    goals: list[ParsedGoal]
+    tasks: list[ParsedTask]
+    warnings: list[ParseWarning]
+    issuing_units: list[str]
+    standing_units: list[StandingUnit] = field(default_factory=list)
+
+    def task(self, *path: str) -> ParsedTask:
+        """The task at ``path`` (labels as in :attr:`ParsedTask.path`); KeyError if absent."""
+        for task in self.tasks:
+            if task.path == path:
+                return task
+        raise KeyError(path)
+
+    def children(self, *path: str) -> list[ParsedTask]:
+        """The direct children of the item at ``path`` (``()`` for the sections)."""
+        return [t for t in self.tasks if t.path[:-1] == path]
+
+
+# --------------------------------------------------------------------------- character classes
+
+_OPEN = "（(〔[【［｛{"
+_CLOSE = "）)〕]】］｝}"
+_WS_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", "､": "、"})
+_PUNCT_TO_FULL = str.maketrans(
+    {"(": "（", ")": "）", "､": "、", ",": "，", ";": "；", ":": "：", "[": "〔", "]": "〕"}
+)
+# How unit names end (局, 委, 办, 会, 人民政府, 部门, 中心, 支行, 海关, 工商联, 单位 …).
+_UNIT_ENDINGS = tuple("局委办会室厅府院署处所站队部组联") + (
+    "部门",
+    "中心",
+    "银行",
+    "支行",
+    "分行",
+    "海关",
+    "单位",
+    "科协",
+)
+# Endings after which a role word may follow directly (市商务局|督办).
+_STRONG_ENDINGS = tuple("局委府厅院") + ("部门", "中心", "海关", "银行", "支行")
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def normalise_unit_name(text: str) -> str:
+    """Normalise a written unit name: drop spaces (also full-width), line breaks and ``**``.
+
+    Half-width brackets become full-width so 「各县(市、区)人民政府」 equals
+    「各县（市、区）人民政府」.
+    """
+    return _WS_RE.sub("", text.replace("**", "")).translate(_HALF_TO_FULL)
+
+
+def _compact(text: str) -> str:
+    """Remove whitespace except between two ASCII letters/digits (kept as one space)."""
+
+    def repl(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+            return " "
+        return ""
+
+    return _WS_RE.sub(repl, text)
+
+
+def _cn_to_int(text: str) -> int:
+    """Convert 一 … 九十九 (and plain digits) to an int."""
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        return _cn_to_int(hundreds or "一") * 100 + (_cn_to_int(rest.lstrip("零")) if rest else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def _int_to_cn(number: int) -> str:
+    """Convert 1 … 99 to 一 … 九十九."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    tens, ones = divmod(number, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+# --------------------------------------------------------------------------- labels
+
+_CN = "[一二三四五六七八九十]{1,3}"
+_LABEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("paren_cn", re.compile(rf"^[（(]({_CN})[）)]")),
+    ("paren_arabic", re.compile(r"^[（(](\d{1,2})[）)]")),
+    ("shi", re.compile(rf"^({_CN})是[、，,：:]?")),
+    ("cn", re.compile(rf"^({_CN})[、､.．]")),
+    ("arabic_dot", re.compile(r"^(\d{1,2})[.．](?!\d)")),
+    ("arabic_comma", re.compile(r"^(\d{1,2})[、､](?!\d)")),
+    ("circled", re.compile(f"^([{_CIRCLED}])")),
+    ("dash", re.compile(r"^(——)(?!—)")),
+]
+
+
+def _render_label(style: str, number: int) -> str:
+    """The canonical label text of ``number`` in numbering ``style``."""
+    if style == "cn":
+        return _int_to_cn(number)
+    if style == "paren_cn":
+        return f"（{_int_to_cn(number)}）"
+    if style == "paren_arabic":
+        return f"（{number}）"
+    if style == "shi":
+        return f"{_int_to_cn(number)}是"
+    if style == "arabic_dot":
+        return f"{number}."
+    if style == "arabic_comma":
+        return f"{number}、"
+    if style == "circled":
+        return _CIRCLED[number - 1] if 0 < number <= len(_CIRCLED) else f"({number})"
+    return f"——{number}"
+
+
+@dataclass(frozen=True)
+class _Label:
+    style: str
+    number: int  # 0 for dash bullets (numbered when placed)
+    rest: str
+
+
+def _parse_label(text: str) -> _Label | None:
+    for style, pattern in _LABEL_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        token = match.group(1)
+        if style == "circled":
+            number = _CIRCLED.index(token) + 1
+        elif style == "dash":
+            number = 0
+        else:
+            number = _cn_to_int(token)
+        rest = text[match.end() :]
+        if style in ("shi", "dash"):
+            rest = rest.lstrip("、，,：:")
+        return _Label(style, number, rest)
+    return None
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    no: int
+    text: str
+    bold: str | None
+    rule: bool
+
+
+def _clean_line(no: int, raw: str) -> _Line:
+    text = raw.strip().lstrip("\ufeff")
+    if re.fullmatch(r"[-*_]{3,}", _WS_RE.sub("", text)):
+        return _Line(no, "", None, True)
+    text = re.sub(r"^#{1,6}\s*", "", text)
+    bold = None
+    if text.startswith("**"):
+        end = text.find("**", 2)
+        if end > 2:
+            bold = _compact(text[2:end]).strip()
+    text = _compact(text.replace("**", "")).strip()
+    return _Line(no, text, bold, False)
+
+
+_DATE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日(?:印发|发布)?$")
+_STOP_RE = re.compile(r"^(?:附件(?:[：:\d一二三四五六七八九十]|$)|抄送|公开属性|（此件|\(此件)")
+_TITLE_SUFFIX_RE = re.compile(r"(?:方案|意见|办法|计划|措施|规划|细则|要点|清单|分工表)》?$")
+_DOCNO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\d{4}[〕\]］】)）]\d+号")
+
+
+# --------------------------------------------------------------------------- brackets
+
+
+def _scan_brackets(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """Top-level bracket spans (open index, close index) and the index of an unclosed opener.
+
+    Any opener closes with any closer, so 「（武威)」 is one bracket.  Book titles 《…》 are
+    skipped as a whole, so brackets inside them are never top-level.
+    """
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = -1
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "《":
+            end = text.find("》", i)
+            if end != -1:
+                i = end + 1
+                continue
+        if char in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+        i += 1
+    return spans, (start if depth else None)
+
+
+def _split_top(text: str, separators: str) -> list[str]:
+    """Split ``text`` at ``separators`` that are not inside brackets."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        if char in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _find_top(text: str, char: str) -> int:
+    """Index of the first ``char`` outside brackets, or -1."""
+    depth = 0
+    for i, current in enumerate(text):
+        if current in _OPEN:
+            depth += 1
+        elif current in _CLOSE and depth:
+            depth -= 1
+        elif current == char and depth == 0:
+            return i
+    return -1
+
+
+# --------------------------------------------------------------------------- unit lists
+
+_ROLE_RE = re.compile(
+    r"^(?P<names>.+?)(?P<role>(?:分别)?按(?:照)?(?:职责|职能)(?:分工)?(?:负责|推进|落实|抓好落实)"
+    r"|分别负责|共同负责|分工负责|牵头负责|牵头|协同配合|配合|协助|协同|参与|协办|负责)$"
+)
+_LABEL_ROLE_RE = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6}?(?:单位|部门))：(?P<names>.*)$")
+_LABELLED_ROLES = {
+    "牵头单位": LEAD,
+    "牵头部门": LEAD,
+    "主责单位": LEAD,
+    "主责部门": LEAD,
+    "配合单位": SUPPORT,
+    "配合部门": SUPPORT,
+    "协办单位": SUPPORT,
+    "参与单位": SUPPORT,
+    "协同单位": SUPPORT,
+    "责任单位": "responsible",
+    "责任部门": "responsible",
+}
+_STANDING_RE = re.compile(
+    r"^以下(?:各项|所有|各)?(?:任务|工作)?(?:均|都)?(?:需要|需|由|要)?(?P<names>.+?)"
+    r"(?:负责)?(?:落实|推进|承担|负责)$"
+)
+_IGNORABLE_RE = re.compile(r"^(?:不再一一列出|不再列出|不再一一列举|下同|同上|以下同)$")
+_COLLECTIVE_RE = re.compile(r"^(?:各|相关|有关|其他|其它|全市|全县|全区|[市县区](?:级|直))")
+_OTHER_LEVEL_RE = re.compile(r"^(?:国家|省|自治区|中国|中央|中共|人民银行|国务院|驻)")
+_PLACE_WORDS = ("海关", "支行", "分行", "支局", "分局", "管委会", "园区", "公司", "集团", "银行")
+
+
+def _is_collective(name: str) -> bool:
+    return (
+        bool(_COLLECTIVE_RE.match(name)) or "各" in name or name.endswith(("有关部门", "相关部门"))
+    )
+
+
+def is_collective_unit(name: str) -> bool:
+    """Whether a normalised unit name is a collective unit kept whole (「各县（市、区）人民政府」,
+    「市级各部门」, 「相关行业行政主管部门」), not one department."""
+    return _is_collective(name)
+
+
+def _prefix_eligible(name: str, *, require_ending: bool = True) -> bool:
+    """Whether a bare name is a department of the list's own level (gets the 市 prefix)."""
+    if not name or _is_collective(name) or _OTHER_LEVEL_RE.match(name):
+        return False
+    if any(word in name for word in _PLACE_WORDS):
+        return False
+    if re.search("[市县区省州旗盟]", name.replace("市场", "")):
+        return False
+    return name.endswith(_UNIT_ENDINGS) or not require_ending
+
+
+def _looks_like_unit(name: str) -> bool:
+    return (
+        1 < len(name) <= 30
+        and name.endswith(_UNIT_ENDINGS)
+        and not re.search(r"[\d《》“”\"]", name)
+    )
+
+
+def _split_unknown_role(name: str) -> tuple[str, str]:
+    """Split 「市商务局督办」 into ("市商务局", "督办"); ("…", "") when no role word is found."""
+    ends_like_unit = name.endswith(_UNIT_ENDINGS)
+    for cut in range(len(name) - 1, 1, -1):
+        head, tail = name[:cut], name[cut:]
+        if not head.endswith(_STRONG_ENDINGS):
+            continue
+        if ends_like_unit and len(tail) != 2:
+            continue
+        if 2 <= len(tail) <= 4 or (not ends_like_unit and len(tail) == 1):
+            return head, tail
+        break
+    return name, ""
+
+
+@dataclass
+class _UnitParse:
+    entries: list[tuple[str, str]] = field(default_factory=list)  # (role, name) in order
+    pending: list[str] = field(default_factory=list)
+    standing: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # code, message, fragment
+    recognised: bool = False
+    unknown_word: str = ""
+
+
+class _Names:
+    """Splits a group of written names and applies the bracket's 市/县/区 prefix."""
+
+    def __init__(self, resolve: Resolver | None) -> None:
+        self.prefix = ""
+        self.resolve = resolve
+
+    def _with_prefix(self, name: str) -> str:
+        if _is_collective(name):
+            return name
+        if name[0] in "市县区" and not name.startswith("市场"):
+            self.prefix = name[0]
+            return name
+        if self.prefix and _prefix_eligible(name):
+            return self.prefix + name
+        if (
+            self.prefix
+            and self.resolve is not None
+            and _prefix_eligible(name, require_ending=False)
+            and self.resolve(self.prefix + name)
+        ):
+            return self.prefix + name
+        return name
+
+    def _known(self, name: str, *, after: str = "") -> bool:
+        """Whether ``resolve`` knows ``name`` (prefixed as it would be after ``after``).
+
+        Collective names never count: a resolver may accept them as they are, and 「税务局和
+        各县（市、区）人民政府」 must still split."""
+        if self.resolve is None or _is_collective(name):
+            return False
+        saved = self.prefix
+        try:
+            if after:
+                self._with_prefix(after)
+            return bool(self.resolve(self._with_prefix(name)))
+        finally:
+            self.prefix = saved
+
+    def _split_joined(self, piece: str) -> list[str]:
+        """Split at 及/以及 always, at 和/与 only between two unit names."""
+        parts = [p for p in re.split("以及|及(?!其)", piece) if p] if "及" in piece else [piece]
+        result: list[str] = []
+        for part in parts:
+            result.extend(self._split_and(part))
+        return result
+
+    def _split_and(self, piece: str) -> list[str]:
+        if self._known(piece):
+            return [piece]
+        depth = 0
+        for i, char in enumerate(piece):
+            if char in _OPEN:
+                depth += 1
+            elif char in _CLOSE and depth:
+                depth -= 1
+            elif char in "和与" and depth == 0 and 0 < i < len(piece) - 1:
+                left, right = piece[:i], piece[i + 1 :]
+                by_shape = _looks_like_unit(left) and _looks_like_unit(right)
+                by_resolver = self._known(left) and self._known(right, after=left)
+                if by_shape or by_resolver:
+                    return [left, *self._split_and(right)]
+        return [piece]
+
+    def split(self, group: str) -> list[str]:
+        names: list[str] = []
+        for raw in _split_top(group, "、"):
+            piece = raw.strip().removeprefix("由")
+            piece = re.sub("(?:等(?:部门|单位)?)$", "", piece)
+            if not piece:
+                continue
+            names.extend(self._with_prefix(part) for part in self._split_joined(piece))
+        return names
+
+
+def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
+    """Read the content of one bracket as role groups (see the module docstring)."""
+    text = normalise_unit_name(content).translate(_PUNCT_TO_FULL)
+    names = _Names(resolve)
+    result = _UnitParse()
+    label_role = ""
+    has_lead = False
+    labelled: list[tuple[str, list[str]]] = []
+    for raw_group in _split_top(text, "，；。"):
+        group = raw_group.strip("、")
+        if not group:
+            continue
+        if _IGNORABLE_RE.match(group):
+            continue
+        standing = _STANDING_RE.match(group)
+        if standing:
+            result.standing.extend(names.split(standing.group("names")))
+            result.recognised = True
+            continue
+        labelled_match = _LABEL_ROLE_RE.match(group)
+        if labelled_match:
+            label = labelled_match.group("label")
+            role = _LABELLED_ROLES.get(label, "")
+            if not role:
+                result.problems.append(
+                    ("unknown_role", f"无法识别的分工角色“{label}”，相关单位暂列为共同负责", group)
+                )
+                role = SHARED
+            result.recognised = True
+            label_role = role
+            has_lead = has_lead or role == LEAD
+            group_names = result.pending + names.split(labelled_match.group("names"))
+            result.pending = []
+            labelled.append((role, group_names))
+            continue
+        role_match = _ROLE_RE.match(group)
+        if role_match:
+            group_names = result.pending + names.split(role_match.group("names"))
+            result.pending = []
+            word = role_match.group("role")
+            if word in ("牵头", "牵头负责"):
+                role = LEAD
+            elif word in ("配合", "协助", "协同", "协同配合", "参与", "协办"):
+                role = SUPPORT
+            elif word == "负责":
+                role = LEAD if len(group_names) == 1 else SHARED
+            else:
+                role = SHARED
+            has_lead = has_lead or role == LEAD
+            result.entries.extend((role, name) for name in group_names)
+            result.recognised = True
+            label_role = ""
+            continue
+        group_names = names.split(group)
+        if label_role:
+            labelled.append((label_role, group_names))
+        else:
+            result.pending.extend(group_names)
+    for role, group_names in labelled:
+        if role == "responsible":
+            role = SUPPORT if has_lead else SHARED
+        result.entries.extend((role, name) for name in group_names)
+    if result.pending:
+        head, word = _split_unknown_role(result.pending[-1])
+        result.pending[-1] = head
+        result.unknown_word = word
+    return result
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass
+class _Node:
+    style: str
+    path: tuple[str, ...]
+    last: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Item:
+    style: str
+    label: str
+    path: tuple[str, ...]
+    line: int
+    segments: list[tuple[int, str]]
+    bold: str | None
+
+
+class _Tree:
+    """Places numbered items by the order in which numbering styles appear."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, int] = {}
+        self.stack: list[_Node] = []
+
+    def _parent_of(self, style: str) -> tuple[dict[str, int], tuple[str, ...], int]:
+        for index, node in enumerate(self.stack):
+            if node.style == style:
+                if index == 0:
+                    return self.root, (), 0
+                parent = self.stack[index - 1]
+                return parent.last, parent.path, index
+        if self.stack:
+            return self.stack[-1].last, self.stack[-1].path, len(self.stack)
+        return self.root, (), 0
+
+    def expected(self, style: str) -> int:
+        last, _, _ = self._parent_of(style)
+        return last.get(style, 0) + 1
+
+    def in_stack(self, style: str) -> bool:
+        return any(node.style == style for node in self.stack)
+
+    def place(self, style: str, number: int) -> tuple[str, tuple[str, ...]]:
+        last, parent_path, index = self._parent_of(style)
+        if style == "dash":
+            number = last.get(style, 0) + 1
+        del self.stack[index:]
+        last[style] = number
+        label = _render_label(style, number)
+        node = _Node(style, (*parent_path, label))
+        self.stack.append(node)
+        return label, node.path
+
+
+def _ends_with(text: str, chars: str) -> bool:
+    """Whether ``text`` is non-empty and ends with one of ``chars``."""
+    return bool(text) and text[-1] in chars
+
+
+def _is_heading_like(text: str) -> bool:
+    return (
+        2 <= len(text) <= 40
+        and not re.search(r"[。，,；;：:、！？!?]", text)
+        and text[0] not in _OPEN
+        and text[-1] not in _CLOSE
+        and not _DATE_RE.match(text)
+        and not text.isdigit()
+    )
+
+
+def _item_text(item: _Item) -> str:
+    return _join([segment for _, segment in item.segments])
+
+
+def _join(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        if text and part and text[-1].isascii() and text[-1].isalnum():
+            text += " " if part[0].isascii() and part[0].isalnum() else ""
+        text += part
+    return text
+
+
+def _collect_items(
+    lines: list[_Line], start: int, end: int, warnings: list[ParseWarning]
+) -> list[_Item]:
+    tree = _Tree()
+    items: list[_Item] = []
+    current: _Item | None = None
+
+    def open_item(style: str, number: int, line: _Line, rest: str) -> _Item:
+        label, path = tree.place(style, number)
+        bold = None
+        if line.bold is not None:
+            bold_label = _parse_label(line.bold)
+            bold = bold_label.rest if bold_label else line.bold
+        item = _Item(style, label, path, line.no, [(line.no, rest)], bold)
+        items.append(item)
+        return item
+
+    def infer(index: int) -> tuple[str, int] | None:
+        for later in lines[index + 1 : end]:
+            label = _parse_label(later.text) if later.text else None
+            if label and tree.in_stack(label.style):
+                if label.number == tree.expected(label.style) + 1:
+                    return label.style, label.number - 1
+                break
+        follower = next((ln for ln in lines[index + 1 : end] if ln.text), None)
+        if (
+            current is not None
+            and _ends_with(current.segments[-1][1], _CLOSE)
+            and follower is not None
+            and _parse_label(follower.text) is None
+            and "。" in follower.text
+        ):
+            return current.style, tree.expected(current.style)
+        return None
+
+    for index in range(start, end):
+        line = lines[index]
+        if not line.text:
+            continue
+        label = _parse_label(line.text)
+        if label:
+            current = open_item(label.style, label.number, line, label.rest)
+            continue
+        if current is None:
+            continue
+        text_so_far = _item_text(current)
+        finished = _ends_with(text_so_far, "。！？!?；;" + _CLOSE)
+        open_bracket = _scan_brackets(text_so_far)[1] is not None
+        if finished and not open_bracket and _is_heading_like(line.text):
+            guess = infer(index)
+            if guess:
+                style, number = guess
+                current = open_item(style, number, line, line.text)
+                warnings.append(
+                    ParseWarning(
+                        line.no,
+                        "missing_label",
+                        f"此行缺少编号，已根据前后顺序推断为“{current.label}”",
+                        line.text,
+                    )
+                )
+                continue
+        current.segments.append((line.no, line.text))
+    return items
+
+
+# --------------------------------------------------------------------------- requirements
+
+_COUNT_UNITS = "人次|次|场|个|家|项|批|期|户|名|篇|条|件|轮|人"
+_NUM = r"\d+|[一二两三四五六七八九十百]+"
+_REQ_RES = (
+    re.compile(rf"(?:不少于|不低于|至少|最少|不下于)(?P<num>{_NUM})(?P<unit>{_COUNT_UNITS})"),
+    re.compile(rf"(?P<num>{_NUM})(?P<unit>{_COUNT_UNITS})(?:及)?以上(?!的)"),
+)
+_PERIOD_RE = re.compile(r"年内|每年|全年|当年|年度内|每半年|每季度|季度内|每月|月内|每周")
+_VERB_RE = re.compile(r"开展|召开|举办|组织|完成|引进|新增|实现|举行|参加|走访|对接|签约|推动")
+
+
+def _requirements(text: str) -> tuple[Requirement, ...]:
+    found: list[Requirement] = []
+    for clause in _split_top(text, "。；，;,"):
+        clause = clause.strip()
+        for pattern in _REQ_RES:
+            for match in pattern.finditer(clause):
+                prefix = clause[: match.start()]
+                period_match = _PERIOD_RE.search(prefix)
+                if period_match:
+                    who = prefix[: period_match.start()]
+                else:
+                    verb = _VERB_RE.search(prefix)
+                    who = prefix[: verb.start()] if verb else ""
+                who = re.sub("^(?:并|同时|其中|且)", "", who)
+                who = re.sub("(?:要|应|须|需|均|都|在)+$", "", who)
+                found.append(
+                    Requirement(
+                        text=clause,
+                        quantity=_cn_to_int(match.group("num")),
+                        unit=match.group("unit"),
+                        period=period_match.group(0) if period_match else "",
+                        applies_to=who,
+                    )
+                )
+            if found and found[-1].text == clause:
+                break
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------- goals
+
+_GOAL_QTY_RE = re.compile(
+    r"(?:不低于|不少于|达到|超过|突破|至少|力争|约|达)?(?P<num>\d+(?:\.\d+)?)"
+    r"(?P<unit>个百分点|%|％|万美元|亿美元|美元|万元|亿元|元|万人次|人次|万人|人|个|家|项|次|场|户|批|亩|倍)"
+)
+_METRIC_TAIL_RE = re.compile(r"(?:工作目标|目标|目标值|为|达到|不低于|不少于|超过)+$")
+_GROWTH_RE = re.compile(r"^(?:同比|比上年|较上年|年均|增长|增速)")
+
+
+def _mask_brackets(text: str) -> str:
+    """``text`` with bracket contents blanked out, so glosses never yield numbers."""
+    masked = list(text)
+    for start, end in _scan_brackets(text)[0]:
+        masked[start : end + 1] = "□" * (end + 1 - start)
+    return "".join(masked)
+
+
+def _goals(text: str) -> list[ParsedGoal]:
+    goals: list[ParsedGoal] = []
+    for sentence in _split_top(text, "。；;"):
+        sentence = sentence.strip("，, ")
+        if not sentence:
+            continue
+        subject = ""
+        pieces: list[str] = []
+        found_any = False
+        for part in _split_top(sentence, "，,"):
+            pieces.append(part)
+            match = _GOAL_QTY_RE.search(_mask_brackets(part))
+            if not match:
+                continue
+            found_any = True
+            chunk = "，".join(pieces)
+            pieces = []
+            metric = _METRIC_TAIL_RE.sub("", part[: match.start()])
+            if not subject:
+                subject = metric
+            elif _GROWTH_RE.match(metric):
+                metric = subject + metric
+            unit = match.group("unit").replace("％", "%")
+            goals.append(ParsedGoal(chunk, metric, Decimal(match.group("num")), unit))
+        if pieces and found_any:
+            last = goals[-1]
+            goals[-1] = ParsedGoal(
+                "，".join([last.text, *pieces]), last.metric, last.target_value, last.unit
+            )
+        elif not found_any:
+            goals.append(ParsedGoal(sentence, sentence, None, ""))
+    return goals
+
+
+# --------------------------------------------------------------------------- preamble
+
+
+def _title(preamble: list[_Line], lines: list[_Line]) -> str:
+    candidates = [
+        ln.text
+        for ln in preamble
+        if ln.text and _TITLE_SUFFIX_RE.search(ln.text) and not re.search("[。，；]", ln.text)
+    ]
+    if candidates:
+        return candidates[-1]
+    return next((ln.text for ln in lines if ln.text), "")
+
+
+def _issuing_units(preamble: list[_Line]) -> list[str]:
+    texts = [ln.text for ln in preamble]
+    for index, text in enumerate(texts[:40]):
+        if text.endswith("文件") and len(text) <= 40:
+            before = [t for t in texts[:index] if t]
+            if text != "文件":
+                before.append(text[: -len("文件")])
+            units = [t for t in before if t.endswith(_UNIT_ENDINGS)]
+            if units:
+                return list(dict.fromkeys(units))
+    # Signature block: paragraphs just before the first date line.
+    for index, text in enumerate(texts):
+        if not _DATE_RE.match(text):
+            continue
+        paragraphs: list[str] = []
+        chunk: list[str] = []
+        for previous in reversed(texts[:index]):
+            if previous:
+                chunk.insert(0, previous)
+                continue
+            if chunk:
+                paragraphs.insert(0, "".join(chunk))
+                chunk = []
+        if chunk:
+            paragraphs.insert(0, "".join(chunk))
+        units: list[str] = []
+        for paragraph in reversed(paragraphs):
+            if re.search("[。，：:；]", paragraph) or not paragraph.endswith(_UNIT_ENDINGS):
+                break
+            units.insert(0, paragraph)
+        return list(dict.fromkeys(units))
+    return []
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def _title_and_body(text: str, first_len: int, bold: str | None) -> tuple[str, str]:
+    punct = "。：:；;，, "
+    if bold:
+        bold_title = _compact(bold).rstrip(punct)
+        if bold_title and text.startswith(bold_title):
+            return bold_title, text[len(bold_title) :].lstrip(punct)
+    head = text[:first_len]
+    stop = _find_top(head, "。")
+    if stop != -1:
+        return text[:stop].rstrip(punct), text[stop + 1 :].lstrip(punct)
+    if head and len(head) <= 40 and not re.search("[，,；;]", _mask_brackets(head)):
+        return head.rstrip(punct), text[first_len:].lstrip(punct)
+    stop = _find_top(text, "。")
+    if stop == -1:
+        return text.rstrip(punct), ""
+    return text[:stop].rstrip(punct), text[stop + 1 :].lstrip(punct)
+
+
+def _line_at(segments: list[tuple[int, str]], offsets: list[int], position: int) -> int:
+    """The input line of character ``position`` of the joined segments."""
+    line = segments[0][0]
+    for (no, _), offset in zip(segments, offsets, strict=True):
+        if offset <= position:
+            line = no
+    return line
+
+
+@dataclass
+class _Units:
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)
+    has_bracket: bool = False
+
+    def add(self, role: str, name: str) -> None:
+        target = {LEAD: self.lead, SUPPORT: self.support}.get(role, self.shared)
+        if name not in target:
+            target.append(name)
+
+
+def _build_task(
+    item: _Item,
+    order: int,
+    resolve: Resolver | None,
+    warnings: list[ParseWarning],
+    standing: list[StandingUnit],
+    in_goals: bool,
+) -> tuple[ParsedTask, _Units]:
+    segments = item.segments
+    if len(segments) > 1 and not segments[0][1]:  # a label alone on its line: 「（二）」
+        segments = segments[1:]
+    parts = [segment for _, segment in segments]
+    text = _join(parts)
+    offsets = [len(_join(parts[:i])) for i in range(len(parts))]
+    segment_ends = {len(_join(parts[: i + 1])) for i in range(len(parts))}
+
+    spans, unclosed = _scan_brackets(text)
+    candidates: list[tuple[int, int, bool]] = []  # (open index, end exclusive, closed)
+    for start, close in spans:
+        after = close + 1
+        while after < len(text) and text[after] in "。；;，,.":
+            after += 1
+        if after in segment_ends or after == len(text):
+            candidates.append((start, close + 1, True))
+    if unclosed is not None:
+        warnings.append(
+            ParseWarning(
+                _line_at(segments, offsets, unclosed),
+                "unclosed_bracket",
+                "括号未闭合，请核对该项任务的责任单位",
+                text[unclosed : unclosed + 40],
+            )
+        )
+        candidates.append((unclosed, len(text), False))
+
+    units = _Units()
+    removed: list[tuple[int, int]] = []
+    for number, (start, stop, closed) in enumerate(candidates):
+        content = text[start + 1 : stop - 1 if closed else stop]
+        parsed = _parse_unit_list(content, resolve)
+        line = _line_at(segments, offsets, start)
+        is_last = number == len(candidates) - 1 and text[stop:].strip("。；;，,. ") == ""
+        unit_like = parsed.pending and all(map(_looks_like_unit, parsed.pending))
+        if not parsed.recognised and not (is_last and unit_like):
+            continue
+        removed.append((start, stop))
+        units.has_bracket = True
+        for code, message, fragment in parsed.problems:
+            warnings.append(ParseWarning(line, code, message, fragment))
+        entries = list(parsed.entries)
+        if parsed.pending:
+            word = parsed.unknown_word
+            message = (
+                f"无法识别的分工角色“{word}”，相关单位暂列为共同负责"
+                if word
+                else "未写明分工角色（牵头/配合/负责），相关单位暂列为共同负责"
+            )
+            warnings.append(ParseWarning(line, "unknown_role", message, content))
+            entries.extend((SHARED, name) for name in parsed.pending)
+        for role, name in entries:
+            units.add(role, _resolved(name, resolve, line, warnings))
+        for name in parsed.standing:
+            standing.append(
+                StandingUnit(
+                    _resolved(name, resolve, line, warnings), SHARED, item.path, content, line
+                )
+            )
+
+    body = text
+    for start, stop in reversed(removed):
+        body = body[:start] + body[stop:]
+    first_len = len(parts[0]) - sum(
+        min(stop, len(parts[0])) - start for start, stop in removed if start < len(parts[0])
+    )
+    title, rest = _title_and_body(body, first_len, item.bold)
+    requirements = () if in_goals else _requirements(f"{title}。{rest}")
+    task = ParsedTask(
+        path=item.path,
+        label=item.label,
+        title=title,
+        text=rest,
+        lead=tuple(units.lead),
+        support=tuple(units.support),
+        shared=tuple(units.shared),
+        requirements=requirements,
+        order=order,
+    )
+    return task, units
+
+
+def _resolved(name: str, resolve: Resolver | None, line: int, warnings: list[ParseWarning]) -> str:
+    if resolve is None:
+        return name
+    full = resolve(name)
+    if full:
+        return full
+    warnings.append(
+        ParseWarning(line, "unknown_unit", f"未能在单位名录中找到“{name}”，已按原文保留", name)
+    )
+    return name
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
+    """Parse a policy document into its task-division table.
+
+    ``resolve`` maps a normalised written unit name (「市商务局」) to the registry's full name, or
+    returns None; unresolved names are kept as written and reported as ``unknown_unit``.
+    """
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [_clean_line(no, raw) for no, raw in enumerate(raw_lines, start=1)]
+
+    styles = {i: label.style for i, ln in enumerate(lines) if (label := _parse_label(ln.text))}
+    labelled = list(styles)
+    sections = [i for i, style in styles.items() if style == "cn"]
+    start = sections[0] if sections else (labelled[0] if labelled else len(lines))
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i].rule or _STOP_RE.match(lines[i].text) or _DATE_RE.match(lines[i].text)
+        ),
+        len(lines),
+    )
+    preamble = lines[:start]
+    document_number = next((m.group(0) for ln in preamble if (m := _DOCNO_RE.search(ln.text))), "")
+
+    warnings: list[ParseWarning] = []
+    items = _collect_items(lines, start, end, warnings)
+
+    goal_roots = [it.path for it in items if len(it.path) == 1 and "目标" in it.segments[0][1][:12]]
+    standing: list[StandingUnit] = []
+    built: list[tuple[ParsedTask, _Units]] = []
+    for order, item in enumerate(items, start=1):
+        in_goals = any(item.path[: len(root)] == root for root in goal_roots)
+        built.append(_build_task(item, order, resolve, warnings, standing, in_goals))
+
+    tasks: list[ParsedTask] = []
+    for task, units in built:
+        extra = [
+            s.name
+            for s in standing
+            if units.has_bracket
+            and task.path[0] == s.path[0]
+            and _order_of(built, s.path) <= task.order
+            and s.name not in task.units
+        ]
+        if extra:
+            task = replace(task, shared=tuple(dict.fromkeys(task.shared + tuple(extra))))
+        tasks.append(task)
+
+    goals: list[ParsedGoal] = []
+    for task in tasks:
+        if any(task.path[: len(root)] == root for root in goal_roots):
+            own = task.text if len(task.path) == 1 else f"{task.title}。{task.text}"
+            goals.extend(_goals(own))
+
+    return ParsedPlan(
+        title=_title(preamble, lines),
+        document_number=document_number,
+        goals=goals,
+        tasks=tasks,
+        warnings=sorted(warnings, key=lambda w: w.line),
+        issuing_units=_issuing_units(preamble),
+        standing_units=standing,
+    )
+
+
+def _order_of(built: list[tuple[ParsedTask, _Units]], path: tuple[str, ...]) -> int:
+    return next(task.order for task, _ in built if task.path == path)

@@ -1,0 +1,206 @@
+"""Read-side loaders of the tasks app: each page's data in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core import serializers
+
+from tasks import progress
+from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
+
+
+def plan_fixture_json(plan: Plan) -> str:
+    """The plan, its goals, tasks and assignments as fixture JSON with natural keys.
+
+    Rows come in document order, so the text is stable and can be compared with a checked-in
+    fixture.
+    """
+    objects = [
+        Plan.objects.select_related("city").prefetch_related("issuing_units").get(pk=plan.pk),
+        *Goal.objects.filter(plan=plan).select_related("plan__city").order_by("order"),
+        *Task.objects.filter(plan=plan)
+        .select_related("plan__city", "parent__plan__city")
+        .order_by("order"),
+        *Assignment.objects.filter(task__plan=plan)
+        .select_related("task__plan__city", "department__city")
+        .order_by("task__order", "order"),
+    ]
+    return (
+        serializers.serialize(
+            "json",
+            objects,
+            indent=2,
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit of the plan as the pages show and filter it: ``key`` is ``d<pk>`` for a
+    department and ``c<name>`` for a collective unit (or a name the registry did not know)."""
+
+    key: str
+    name: str
+    department_id: int | None
+    unresolved: bool = False
+
+
+@dataclass(frozen=True)
+class TaskNode:
+    task: Task
+    depth: int
+    number: str  # the label path, e.g. 二（三）一是
+    lead: tuple[UnitRef, ...]
+    support: tuple[UnitRef, ...]
+    shared: tuple[UnitRef, ...]
+    has_children: bool
+
+    @property
+    def units(self) -> tuple[UnitRef, ...]:
+        return self.lead + self.support + self.shared
+
+    @property
+    def departments(self) -> list[str]:
+        """The names of the departments that report on this task."""
+        return [u.name for u in self.units if u.department_id is not None]
+
+    @property
+    def is_group(self) -> bool:
+        """A heading row of the task-division table: a section or a group of tasks."""
+        return self.has_children or (self.depth == 1 and not self.units)
+
+
+def unit_ref(assignment: Assignment) -> UnitRef:
+    if assignment.department_id is not None:
+        return UnitRef(
+            f"d{assignment.department_id}", assignment.department.name, assignment.department_id
+        )
+    return UnitRef(f"c{assignment.collective}", assignment.collective, None, assignment.unresolved)
+
+
+def plan_tree(plan: Plan) -> list[TaskNode]:
+    """Every task of ``plan`` in document order with its units by role (two queries)."""
+    tasks = list(Task.objects.filter(plan=plan).order_by("order"))
+    by_task: dict[int, dict[str, list[UnitRef]]] = defaultdict(
+        lambda: {"lead": [], "support": [], "shared": []}
+    )
+    for assignment in (
+        Assignment.objects.filter(task__plan=plan)
+        .select_related("department")
+        .order_by("task__order", "order")
+    ):
+        by_task[assignment.task_id][assignment.role].append(unit_ref(assignment))
+    parents = {task.parent_id for task in tasks}
+    labels: dict[int, tuple[str, ...]] = {}
+    nodes = []
+    for task in tasks:
+        labels[task.pk] = (*labels.get(task.parent_id, ()), task.label)
+        units = by_task[task.pk]
+        path = labels[task.pk]
+        nodes.append(
+            TaskNode(
+                task=task,
+                depth=len(path),
+                number="".join(
+                    label + "、"
+                    if label.isalpha() and label[-1] in "一二三四五六七八九十"
+                    else label
+                    for label in path
+                ),
+                lead=tuple(units["lead"]),
+                support=tuple(units["support"]),
+                shared=tuple(units["shared"]),
+                has_children=task.pk in parents,
+            )
+        )
+    return nodes
+
+
+def plan_units(nodes: list[TaskNode]) -> list[UnitRef]:
+    """Every unit named in the plan, departments first, each once."""
+    units = {u.key: u for node in nodes for u in node.units}
+    return sorted(units.values(), key=lambda u: (u.department_id is None, u.name))
+
+
+def filter_tree(nodes: list[TaskNode], key: str) -> list[TaskNode]:
+    """The tasks naming unit ``key``, with their ancestors for context."""
+    keep: set[int] = set()
+    by_pk = {node.task.pk: node for node in nodes}
+    for node in nodes:
+        if any(u.key == key for u in node.units):
+            pk: int | None = node.task.pk
+            while pk is not None and pk not in keep:
+                keep.add(pk)
+                pk = by_pk[pk].task.parent_id
+    return [node for node in nodes if node.task.pk in keep]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    node: TaskNode
+    cells: tuple[progress.Cell, ...]
+
+
+@dataclass(frozen=True)
+class ProgressMatrix:
+    year: int
+    quarters: tuple[int, ...]
+    rows: list[MatrixRow]
+    reference_quarter: int | None
+    on_track: int
+    counted: int
+
+    @property
+    def share_on_track(self) -> float | None:
+        return self.on_track / self.counted if self.counted else None
+
+
+def plan_year(plan: Plan, today: dt.date) -> int:
+    """The year whose quarters a plan is tracked in by default."""
+    if plan.year:
+        return plan.year
+    if plan.issued_on:
+        return plan.issued_on.year
+    return today.year
+
+
+def progress_matrix(
+    plan: Plan, *, year: int, today: dt.date, nodes: list[TaskNode] | None = None
+) -> ProgressMatrix:
+    """Tasks × quarters of ``year``: each reportable task's status in each quarter (three
+    queries with the tree). A task is reportable when a department leads, supports or shares it."""
+    nodes = plan_tree(plan) if nodes is None else nodes
+    reports: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
+    for task_id, quarter, status, name in ProgressReport.objects.filter(
+        task__plan=plan, year=year
+    ).values_list("task_id", "quarter", "status", "department__name"):
+        reports[(task_id, quarter)][name] = status
+    quarters = (1, 2, 3, 4)
+    rows = []
+    for node in nodes:
+        if not node.departments:
+            continue
+        cells = tuple(
+            progress.cell(
+                units=node.departments,
+                reports=reports[(node.task.pk, q)],
+                year=year,
+                quarter=q,
+                today=today,
+                issued_on=plan.issued_on,
+            )
+            for q in quarters
+        )
+        rows.append(MatrixRow(node, cells))
+    reference = progress.reference_quarter(year, today)
+    on_track, counted = (
+        progress.share_on_track(row.cells[reference - 1] for row in rows) if reference else (0, 0)
+    )
+    return ProgressMatrix(year, quarters, rows, reference, on_track, counted)

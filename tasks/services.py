@@ -1,0 +1,346 @@
+"""Writes of the tasks app: importing a plan document, filing a progress report.
+
+:func:`preview_plan` reads a document (one query for the city's name index) and says what an
+import would store; :func:`import_plan` stores it, all or nothing. The web import and the
+``import_plan`` command both go through them, so a preview always equals the import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fdi_portal.lib.names import normalise_name
+from fdi_portal.models import City, Department
+from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
+from tasks.plan_text import (
+    ParsedGoal,
+    ParsedPlan,
+    ParsedTask,
+    ParseWarning,
+    is_collective_unit,
+    parse_plan,
+)
+
+#: A department chosen by hand for a written name the registry did not know.
+Corrections = Mapping[str, Department]
+
+_DATE_LINE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", re.MULTILINE)
+_YEAR_IN_TITLE_RE = re.compile(r"^(\d{4})年")
+
+# Goal metrics the assessments compute, recognised by words of the goal's subject. The first
+# match wins; a goal none of them matches is kept with the code "custom".
+_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("utilised_fdi_growth", ("实际利用外资", "增长")),
+    ("landed_arrivals_share", ("到位外资", "占")),
+    ("landing_rate", ("落地率",)),
+    ("new_projects_signed", ("签约", "项目")),
+    ("utilised_fdi_usd", ("实际利用外资",)),
+)
+# Money goals are stored in base units (USD, CNY), as every amount of the portal.
+_MONEY_UNITS = {
+    "万美元": (Decimal(10_000), "美元"),
+    "亿美元": (Decimal(100_000_000), "美元"),
+    "万元": (Decimal(10_000), "元"),
+    "亿元": (Decimal(100_000_000), "元"),
+}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit of a task as the import would store it."""
+
+    role: str
+    name: str  # the registry's full name, the collective unit, or the name as written
+    department: Department | None
+    collective: bool
+    unresolved: bool
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    parsed: ParsedTask
+    units: tuple[UnitRow, ...]
+
+    def named(self, role: str) -> list[str]:
+        return [unit.name for unit in self.units if unit.role == role]
+
+    @property
+    def has_unresolved(self) -> bool:
+        return any(unit.unresolved for unit in self.units)
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    """What :func:`import_plan` stores (or, with ``dry_run``, would store)."""
+
+    parsed: ParsedPlan
+    title: str
+    year: int | None
+    issued_on: dt.date | None
+    tasks: list[TaskRow]
+    issuing_units: list[Department]
+    warnings: list[ParseWarning]
+    unresolved_names: list[str] = field(default_factory=list)
+    plan: Plan | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape ``import_plan --format json`` prints (see the issue)."""
+        return plan_json(self.parsed, self.warnings)
+
+
+def plan_json(parsed: ParsedPlan, warnings: list[ParseWarning] | None = None) -> dict[str, Any]:
+    """The JSON form of a parsed plan: tasks with units by role, goals, warnings."""
+    return {
+        "tasks": [
+            {
+                "path": list(task.path),
+                "label": task.label,
+                "title": task.title,
+                "lead": list(task.lead),
+                "support": list(task.support),
+                "shared": list(task.shared),
+                "requirements": [_requirement_json(r) for r in task.requirements],
+            }
+            for task in parsed.tasks
+        ],
+        "goals": [
+            {
+                "text": goal.text,
+                "metric": goal.metric,
+                "target_value": None if goal.target_value is None else str(goal.target_value),
+                "unit": goal.unit,
+            }
+            for goal in parsed.goals
+        ],
+        "warnings": [
+            {"line": w.line, "code": w.code, "message": w.message, "fragment": w.fragment}
+            for w in (parsed.warnings if warnings is None else warnings)
+        ],
+    }
+
+
+def _requirement_json(requirement: Any) -> dict[str, Any]:
+    return {
+        "text": requirement.text,
+        "quantity": requirement.quantity,
+        "unit": requirement.unit,
+        "period": requirement.period,
+        "applies_to": requirement.applies_to,
+    }
+
+
+def preview_plan(
+    *,
+    city: City,
+    text: str,
+    title: str | None = None,
+    corrections: Corrections | None = None,
+) -> PlanPreview:
+    """Parse ``text`` against ``city``'s registry (one query) without writing anything.
+
+    Every unit is resolved through :meth:`DepartmentQuerySet.name_index`; ``corrections`` maps a
+    written name the registry does not know to the department staff chose for it. Collective
+    units stay whole; names still unknown are kept as written and warned, never guessed.
+    """
+    corrections = corrections or {}
+    index = Department.objects.name_index(city)
+    by_name = {d.name: d for d in index.values()} | {d.name: d for d in corrections.values()}
+
+    def resolve(name: str) -> str | None:
+        if name in corrections:
+            return corrections[name].name
+        department = index.get(normalise_name(name))
+        if department is not None:
+            return department.name
+        return name if is_collective_unit(name) else None
+
+    parsed = parse_plan(text, resolve=resolve)
+    rows: list[TaskRow] = []
+    unresolved: dict[str, None] = {}
+    for task in parsed.tasks:
+        units: list[UnitRow] = []
+        for role, names in (
+            ("lead", task.lead),
+            ("support", task.support),
+            ("shared", task.shared),
+        ):
+            for name in names:
+                department = by_name.get(name)
+                collective = department is None and is_collective_unit(name)
+                if department is None and not collective:
+                    unresolved[name] = None
+                units.append(
+                    UnitRow(
+                        role, name, department, collective, department is None and not collective
+                    )
+                )
+        rows.append(TaskRow(task, tuple(units)))
+
+    warnings = list(parsed.warnings)
+    issuing: list[Department] = []
+    for written in parsed.issuing_units:
+        department = index.get(normalise_name(written))
+        if department is None:
+            warnings.append(
+                ParseWarning(
+                    0,
+                    "unknown_issuing_unit",
+                    f"发文单位“{written}”不在单位名录中，未记入方案",
+                    written,
+                )
+            )
+        elif department not in issuing:
+            issuing.append(department)
+
+    final_title = normalise_name(title or "") or parsed.title
+    year_match = _YEAR_IN_TITLE_RE.match(final_title)
+    return PlanPreview(
+        parsed=parsed,
+        title=final_title,
+        year=int(year_match.group(1)) if year_match else None,
+        issued_on=_issued_on(text),
+        tasks=rows,
+        issuing_units=issuing,
+        warnings=warnings,
+        unresolved_names=list(unresolved),
+    )
+
+
+def _issued_on(text: str) -> dt.date | None:
+    """The first date written alone on a line (the signature date), if any."""
+    for match in _DATE_LINE_RE.finditer(text):
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            continue
+    return None
+
+
+def goal_fields(goal: ParsedGoal) -> dict[str, Any]:
+    """The Goal columns of a parsed goal: a metric code, the target in base units."""
+    metric = next(
+        (code for code, words in _METRICS if all(word in goal.metric for word in words)),
+        "custom",
+    )
+    value, unit = goal.target_value, goal.unit
+    if unit in _MONEY_UNITS and value is not None:
+        factor, unit = _MONEY_UNITS[unit]
+        value = value * factor
+    return {
+        "text": goal.text,
+        "subject": goal.metric[:200],
+        "metric": metric,
+        "target_value": value,
+        "unit": unit,
+    }
+
+
+@transaction.atomic
+def import_plan(
+    *,
+    city: City,
+    text: str,
+    title: str | None = None,
+    dry_run: bool = False,
+    corrections: Corrections | None = None,
+) -> PlanPreview:
+    """Store the plan that ``text`` describes in ``city``: goals, the task tree, assignments.
+
+    All or nothing. Raises ValidationError when the text has no numbered item or no title, or
+    when the city already has a plan of that title. With ``dry_run`` nothing is written and the
+    preview is returned; otherwise the preview's ``plan`` is the new Plan.
+    """
+    preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+    if not preview.tasks:
+        raise ValidationError(_("No numbered item (一、 （一） 1. …) was found in the text."))
+    if not preview.title:
+        raise ValidationError(_("The document has no title; give one."))
+    if len(preview.title) > Plan._meta.get_field("title").max_length:
+        raise ValidationError(_("The title is too long; give a shorter one."))
+    if Plan.objects.filter(city=city, title=preview.title).exists():
+        raise ValidationError(
+            _("%(city)s already has a plan titled “%(title)s”.")
+            % {"city": city.name, "title": preview.title}
+        )
+    if dry_run:
+        return preview
+
+    parsed = preview.parsed
+    plan = Plan.objects.create(
+        city=city,
+        title=preview.title,
+        document_number=parsed.document_number,
+        issued_on=preview.issued_on,
+        year=preview.year,
+        source_text=text,
+    )
+    plan.issuing_units.set(preview.issuing_units)
+    Goal.objects.bulk_create(
+        Goal(plan=plan, order=order, **goal_fields(goal))
+        for order, goal in enumerate(parsed.goals, start=1)
+    )
+    by_path: dict[tuple[str, ...], Task] = {}
+    assignments: list[Assignment] = []
+    for row in preview.tasks:
+        task = row.parsed
+        # Saved one by one: a child needs its parent's primary key (a few dozen rows).
+        node = Task.objects.create(
+            plan=plan,
+            parent=by_path.get(task.parent_path),
+            order=task.order,
+            label=task.label,
+            title=task.title[:200],
+            text=task.text,
+            requirements=[_requirement_json(r) for r in task.requirements],
+        )
+        by_path[task.path] = node
+        for order, unit in enumerate(row.units):
+            assignments.append(
+                Assignment(
+                    task=node,
+                    role=unit.role,
+                    department=unit.department,
+                    collective="" if unit.department else unit.name,
+                    written_name=unit.name[:80],
+                    unresolved=unit.unresolved,
+                    order=order,
+                )
+            )
+    Assignment.objects.bulk_create(assignments)
+    return PlanPreview(**{**preview.__dict__, "plan": plan})
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    task: Task,
+    department: Department,
+    year: int,
+    quarter: int,
+    status: str,
+    narrative: str,
+    user: Any,
+) -> ProgressReport:
+    """File (or replace) ``department``'s report on ``task`` for a quarter.
+
+    Raises ValidationError unless the department leads, supports or shares the task.
+    """
+    if not task.assignments.filter(department=department).exists():
+        raise ValidationError(_("Your unit has no part in this task."))
+    report, _created = ProgressReport.objects.update_or_create(
+        task=task,
+        department=department,
+        year=year,
+        quarter=quarter,
+        defaults={"status": status, "narrative": narrative, "submitted_by": user},
+    )
+    return report

@@ -1,0 +1,217 @@
+"""Plans: the task tree, a unit's tasks, the task-division table (任务分工表) and its export,
+quarterly progress, and the web import of a plan document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fdi_portal.access import has_role, role_required, visible_or_404
+from fdi_portal.models import City, Department, Role, membership_of
+from tasks import exports, selectors
+from tasks.forms import PlanTextForm, ReportForm
+from tasks.models import Plan, ProgressReport, Task
+from tasks.services import import_plan, preview_plan, submit_report
+
+#: Roles that see every unit's progress (the matrix).
+PROGRESS_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(
+        Plan.objects.visible_to(request.user).select_related("city").order_by("city", "-year")
+    )
+    can_import = has_role(request.user, Role.COMMERCE_STAFF)
+    return render(request, "tasks/plan_list.html", {"plans": plans, "can_import": can_import})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task tree with lead and supporting units, filterable by unit, and the share of
+    tasks on track in the latest quarter whose reports are due."""
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    nodes = selectors.plan_tree(plan)
+    units = selectors.plan_units(nodes)
+    unit_key = request.GET.get("unit", "")
+    shown = selectors.filter_tree(nodes, unit_key) if unit_key else nodes
+    today = _today()
+    matrix = selectors.progress_matrix(
+        plan, year=selectors.plan_year(plan, today), today=today, nodes=nodes
+    )
+    return render(
+        request,
+        "tasks/plan_detail.html",
+        {
+            "plan": plan,
+            "nodes": shown,
+            "units": units,
+            "unit_key": unit_key,
+            "goals": list(plan.goals.order_by("order")),
+            "issuing_units": list(plan.issuing_units.all()),
+            "matrix": matrix,
+            "can_see_progress": has_role(request.user, *PROGRESS_READERS),
+        },
+    )
+
+
+@require_GET
+def plan_table(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task-division table (任务分工表) as bureaus lay it out."""
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    rows = list(exports.table_rows(selectors.plan_tree(plan)))
+    return render(request, "tasks/plan_table.html", {"plan": plan, "rows": rows})
+
+
+@require_GET
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    content = exports.table_xlsx(plan, selectors.plan_tree(plan))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = exports.content_disposition(f"{plan.title}任务分工表.xlsx")
+    return response
+
+
+@require_GET
+def unit_detail(request: HttpRequest, pk: int, department_pk: int) -> HttpResponse:
+    """A department's part in the plan: the tasks it leads, supports or shares, its reports."""
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    department = visible_or_404(Department, request.user, pk=department_pk, city=plan.city_id)
+    key = f"d{department.pk}"
+    roles = {"lead": [], "support": [], "shared": []}
+    for node in selectors.plan_tree(plan):
+        for role in roles:
+            if any(u.key == key for u in getattr(node, role)):
+                roles[role].append(node)
+    reports = list(
+        ProgressReport.objects.filter(task__plan=plan, department=department)
+        .select_related("task", "submitted_by")
+        .order_by("-year", "-quarter", "task__order")
+    )
+    membership = membership_of(request.user)
+    can_report = (
+        membership is not None
+        and membership.role == Role.DEPARTMENT_OFFICER
+        and membership.department_id == department.pk
+    )
+    return render(
+        request,
+        "tasks/unit_detail.html",
+        {
+            "plan": plan,
+            "department": department,
+            "lead": roles["lead"],
+            "support": roles["support"],
+            "shared": roles["shared"],
+            "reports": reports,
+            "can_report": can_report,
+        },
+    )
+
+
+@role_required(Role.DEPARTMENT_OFFICER)
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """A department officer files (or replaces) their unit's quarterly report on a task."""
+    task = visible_or_404(Task.objects.select_related("plan__city"), request.user, pk=task_pk)
+    membership = membership_of(request.user)
+    department = membership.department if membership else None
+    if department is None or not task.assignments.filter(department=department).exists():
+        raise PermissionDenied(_("Your unit has no part in this task."))
+    today = _today()
+    initial = {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_report(task=task, department=department, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Report saved."))
+            return redirect("tasks:unit_detail", pk=task.plan_id, department_pk=department.pk)
+    return render(
+        request, "tasks/report_form.html", {"task": task, "department": department, "form": form}
+    )
+
+
+@role_required(*PROGRESS_READERS)
+@require_GET
+def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tasks × quarters with each task's status; missing reports turn overdue 10 days after
+    the quarter ends."""
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    today = _today()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = selectors.plan_year(plan, today)
+    if not 2000 <= year <= 2100:
+        raise Http404(_("No such year."))
+    matrix = selectors.progress_matrix(plan, year=year, today=today)
+    return render(
+        request,
+        "tasks/plan_progress.html",
+        {"plan": plan, "matrix": matrix, "years": (year - 1, year + 1), "today": today},
+    )
+
+
+@role_required(Role.COMMERCE_STAFF)
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    """Upload or paste a document, check the parsed table, correct units, confirm.
+
+    Nothing is stored before the confirm button: the text travels back in the form.
+    """
+    membership = membership_of(request.user)
+    if membership is None or membership.city_id is None:
+        raise PermissionDenied(_("Only a city's commerce staff import plans."))
+    city = City.objects.get(pk=membership.city_id)
+    departments = list(Department.objects.in_city(city))
+    form = PlanTextForm(request.POST or None, request.FILES or None)
+    preview = None
+    corrections: dict[str, Department] = {}
+    if request.method == "POST" and form.is_valid():
+        by_pk = {str(d.pk): d for d in departments}
+        for name, choice in zip(
+            request.POST.getlist("fix_name"), request.POST.getlist("fix_department"), strict=False
+        ):
+            if choice in by_pk:
+                corrections[name] = by_pk[choice]
+        text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
+        if "confirm" in request.POST:
+            try:
+                result = import_plan(city=city, text=text, title=title, corrections=corrections)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Plan imported."))
+                return redirect("tasks:plan_detail", pk=result.plan.pk)
+        preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+    unresolved = set(preview.unresolved_names) if preview else set()
+    return render(
+        request,
+        "tasks/plan_import.html",
+        {
+            "form": form,
+            "city": city,
+            "preview": preview,
+            "departments": departments,
+            "corrections": {name: d.pk for name, d in corrections.items()},
+            "to_correct": sorted(unresolved | set(corrections)),
+            "text": form.cleaned_data.get("text", "") if form.is_bound and form.is_valid() else "",
+        },
+    )
