@@ -206,7 +206,14 @@ def _no_header(result: SheetResult) -> bool:
 def preview_figures_import(
     source: Any, *, city: City | None, max_bytes: int | None
 ) -> ImportPreview:
-    """Validate a figures file completely and compare every cell with what is stored."""
+    """Validate a figures file completely and compare every cell with what is stored.
+
+    ``source``: a path or a binary file object (an upload), an xlsx in the long or the wide
+    layout, amounts in 万美元 (up to 4 decimals; stored in USD). ``city``: only its regions are
+    accepted (None: every city's, as on the command line). ``max_bytes``: the upload limit
+    (None: none). Never raises for a bad file: ``errors`` says what to fix. Three queries
+    however long the file: regions, stored figures, issued notices.
+    """
     result = read_figures(source, max_bytes=max_bytes)
     return _preview("figures", result, city)
 
@@ -214,6 +221,7 @@ def preview_figures_import(
 def preview_targets_import(
     source: Any, *, city: City | None, max_bytes: int | None
 ) -> ImportPreview:
+    """Like :func:`preview_figures_import`, for 地区 | 年份 | 目标（万美元）."""
     result = spreadsheets.read_sheet(source, TARGETS, max_bytes=max_bytes)
     return _preview("targets", result, city)
 
@@ -313,6 +321,7 @@ def _stored(
         queryset = RegionTarget.objects.filter(region_id__in=region_ids, year__in=years)
     else:
         queryset = MonthlyFigure.objects.filter(region_id__in=region_ids, year__in=years)
+    queryset = queryset.order_by()  # the default ordering would join the regions
     if for_update:
         queryset = queryset.select_for_update()
     return {(obj.region_id, obj.year, getattr(obj, "month", None)): obj for obj in queryset}

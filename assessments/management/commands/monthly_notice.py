@@ -1,0 +1,77 @@
+"""``python manage.py monthly_notice --city 450600 --year 2021 --month 6 [--format json|xlsx]
+[--issue [--issued-on 2021-07-05] [--number 6]] [--output FILE]``.
+
+Prints the monthly notice (月通报): the frozen one once issued, else the figures as they stand.
+JSON: amounts in USD as strings with two decimals, ratios with four (half-up), null where
+undefined. ``--issue`` issues it first (number, issue date, frozen snapshot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.models import Notice
+from assessments.notice_services import issue_notice
+from assessments.selectors import (
+    monthly_notice_data,
+    notice_export_rows,
+    notice_report,
+    notice_title,
+)
+from fdi_portal.models import City
+from fdi_portal.spreadsheets import write_xlsx
+
+
+class Command(BaseCommand):
+    help = "Print (or issue) the monthly notice of a city as JSON or xlsx."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--city", required=True, help="The city's administrative code.")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--month", type=int, required=True, choices=range(1, 13))
+        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("--output", help="File for the xlsx (default: notice-CITY-Y-MM.xlsx).")
+        parser.add_argument("--issue", action="store_true", help="Issue the notice first.")
+        parser.add_argument(
+            "--issued-on", type=dt.date.fromisoformat, help="Issue date (default: today)."
+        )
+        parser.add_argument("--number", type=int, help="The N of 〔Y〕第N期 (default: the next).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            city = City.objects.get(admin_code=options["city"])
+        except City.DoesNotExist:
+            raise CommandError(f"No city with code {options['city']}.") from None
+        year, month = options["year"], options["month"]
+        if options["issue"]:
+            try:
+                notice = issue_notice(
+                    city=city,
+                    year=year,
+                    month=month,
+                    issued_on=options["issued_on"] or timezone.localdate(),
+                    sequence=options["number"],
+                    user=None,
+                )
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            self.stderr.write(f"Issued {notice.number}.")
+        issued = Notice.objects.filter(
+            city=city, kind=Notice.Kind.MONTHLY, year=year, month=month, status="issued"
+        ).first()
+        snapshot = issued.snapshot if issued else monthly_notice_data(city, year, month)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(snapshot["notice"], ensure_ascii=False, indent=2))
+            return
+        report = notice_report(snapshot)
+        path = Path(options["output"] or f"notice-{city.admin_code}-{year}-{month:02d}.xlsx")
+        path.write_bytes(
+            write_xlsx(notice_export_rows(report), title=notice_title(report), sheet_name="通报")
+        )
+        self.stderr.write(f"Wrote {path}.")
