@@ -167,6 +167,9 @@ class Notice(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     number = models.CharField(_("number"), max_length=40, blank=True, help_text=_("〔2021〕第6期"))
+    sequence = models.PositiveSmallIntegerField(
+        _("issue number in the year"), null=True, blank=True, help_text=_("The 6 of 〔2021〕第6期.")
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(
@@ -192,7 +195,221 @@ class Notice(models.Model):
             models.CheckConstraint(
                 condition=Q(month__gte=1, month__lte=12), name="notice_month_1_to_12"
             ),
+            # 〔2021〕第6期 names one notice of a kind in a city's year.
+            models.UniqueConstraint(
+                fields=["city", "kind", "year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="notice_unique_sequence",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.city} {self.year}-{self.month:02d} {self.get_kind_display()}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+# ------------------------------------------------------------------------------------------
+# Supervision: progress schedules, notices, interviews, scoring schemes, annual assessments
+# ------------------------------------------------------------------------------------------
+
+
+class PlanScopedQuerySet(CityScopedQuerySet):
+    city_field = "plan__city"
+
+
+class PlanSettingManager(models.Manager.from_queryset(PlanScopedQuerySet)):
+    def get_by_natural_key(self, city_code: str, plan_title: str) -> models.Model:
+        return self.get(plan__city__admin_code=city_code, plan__title=plan_title)
+
+
+class ProgressSchedule(models.Model):
+    """The cumulative share of the annual target a plan requires by the end of each month
+    (序时进度). ``shares`` holds 12 decimal strings, ratios ("0.5" = 50%); without a row the
+    default month/12 applies. Validated by ``calculations.ProgressSchedule``."""
+
+    plan = models.OneToOneField(
+        "tasks.Plan",
+        on_delete=models.CASCADE,
+        related_name="progress_schedule",
+        verbose_name=_("plan"),
+    )
+    shares = models.JSONField(_("cumulative shares by month"), default=list)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    is_default = models.BooleanField(
+        _("default scheme"),
+        default=False,
+        help_text=_("Set by the seed fixture; cleared when staff change it."),
+    )
+
+    objects = PlanSettingManager()
+
+    class Meta:
+        verbose_name = _("progress schedule")
+        verbose_name_plural = _("progress schedules")
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.label}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return self.plan.natural_key()
+
+    natural_key.dependencies = ["tasks.plan"]
+
+
+class ScoringScheme(models.Model):
+    """A plan's annual scoring scheme (年考评): an ordered list of indicators, each a dict
+    ``{"code", "name", "weight", "input", "method", "params"}`` (decimals as strings).
+    ``input`` names the figure the indicator scores (see ``assessments.scoring.INPUTS``);
+    ``method``/``params`` build one of the five ``calculations`` scoring methods."""
+
+    plan = models.OneToOneField(
+        "tasks.Plan",
+        on_delete=models.CASCADE,
+        related_name="scoring_scheme",
+        verbose_name=_("plan"),
+    )
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    indicators = models.JSONField(_("indicators"), default=list)
+    is_default = models.BooleanField(_("default scheme"), default=False)
+
+    objects = PlanSettingManager()
+
+    class Meta:
+        verbose_name = _("scoring scheme")
+        verbose_name_plural = _("scoring schemes")
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.label}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return self.plan.natural_key()
+
+    natural_key.dependencies = ["tasks.plan"]
+
+
+class InterviewQuerySet(CityScopedQuerySet):
+    pass
+
+
+class Interview(models.Model):
+    """A quarterly interview (季约谈) of a region that was behind schedule and ranked last at a
+    quarter's end. Created when the quarter-end monthly notice is issued, from its frozen
+    figures; staff then record when it was held and its notes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To be held")
+        HELD = "held", _("Held")
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("city")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("region")
+    )
+    notice = models.ForeignKey(
+        Notice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        verbose_name=_("notice"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    completion = models.DecimalField(_("completion"), max_digits=12, decimal_places=4)
+    required = models.DecimalField(_("required share"), max_digits=12, decimal_places=4)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    ranked_count = models.PositiveSmallIntegerField(_("ranked regions"))
+    shortfall_usd = models.DecimalField(_("shortfall (USD)"), **AMOUNT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["city", "-year", "-quarter", "region__order"]
+        constraints = [
+            # A region is interviewed at most once per quarter; the annual deduction counts rows.
+            models.UniqueConstraint(
+                fields=["region", "year", "quarter"], name="interview_unique_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="interview_quarter_1_to_4"
+            ),
+            # "Held" means a date was recorded.
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_on__isnull=False),
+                name="interview_held_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} Q{self.quarter}"
+
+
+class AnnualAssessmentQuerySet(CityScopedQuerySet):
+    def issued(self) -> AnnualAssessmentQuerySet:
+        return self.filter(status=AnnualAssessment.Status.ISSUED)
+
+
+class AnnualAssessment(models.Model):
+    """The annual score (年考评) of a city's assessed regions, frozen when issued: ``snapshot``
+    holds the scheme used and every indicator's input, method and points."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("city")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    snapshot = models.JSONField(_("frozen snapshot"), default=dict, blank=True)
+
+    objects = AnnualAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual assessment")
+        verbose_name_plural = _("annual assessments")
+        ordering = ["city", "-year"]
+        constraints = [
+            # One assessment per city and year: issuing freezes it for good.
+            models.UniqueConstraint(fields=["city", "year"], name="assessment_unique_year"),
+            models.CheckConstraint(
+                condition=~Q(status="issued") | Q(issued_at__isnull=False),
+                name="assessment_issued_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.year}"

@@ -23,4 +23,49 @@ urlpatterns = [
     path("<str:city_code>/import/<str:kind>/", views.import_upload, name="import_upload"),
     path("<str:city_code>/import/<str:kind>/confirm/", views.import_confirm, name="import_confirm"),
     path("<str:city_code>/template/<str:kind>/", views.import_template, name="import_template"),
+    # 月通报、季约谈、年考评
+    path("notices/", views.notices_home, name="notices_home"),
+    path("<str:city_code>/notices/", views.notice_list, name="notice_list"),
+    path(
+        "<str:city_code>/notices/<int:year>/<int:month>/",
+        views.notice_detail,
+        name="notice_detail",
+    ),
+    path(
+        "<str:city_code>/notices/<int:year>/<int:month>/issue/",
+        views.notice_issue,
+        name="notice_issue",
+    ),
+    path(
+        "<str:city_code>/notices/<int:year>/<int:month>/xlsx/",
+        views.notice_export,
+        name="notice_export",
+    ),
+    path(
+        "<str:city_code>/reviews/<int:year>/<int:quarter>/",
+        views.quarterly_review,
+        name="quarterly_review",
+    ),
+    path(
+        "<str:city_code>/interviews/<int:interview_id>/",
+        views.interview_record,
+        name="interview_record",
+    ),
+    path(
+        "<str:city_code>/assessments/<int:year>/",
+        views.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "<str:city_code>/assessments/<int:year>/issue/",
+        views.assessment_issue,
+        name="assessment_issue",
+    ),
+    path(
+        "<str:city_code>/plans/<int:plan_id>/schedule/",
+        views.schedule_edit,
+        name="schedule_edit",
+    ),
+    path("<str:city_code>/plans/<int:plan_id>/scheme/", views.scheme_edit, name="scheme_edit"),
+    path("<str:city_code>/goals/<int:year>/", views.plan_goals, name="plan_goals"),
 ]

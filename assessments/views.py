@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +19,58 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments import calculations as calc
 from assessments import services
-from assessments.forms import AmountForm, CityTargetForm, UploadForm
-from assessments.models import CityTarget, MonthlyFigure, RegionTarget
-from assessments.selectors import MONTHS, figure_grid
-from fdi_portal.access import role_required, visible_or_404
+from assessments.forms import (
+    AmountForm,
+    CityTargetForm,
+    InterviewForm,
+    IssueAssessmentForm,
+    IssueNoticeForm,
+    ScheduleForm,
+    SchemeForm,
+    UploadForm,
+)
+from assessments.models import (
+    AnnualAssessment,
+    CityTarget,
+    Interview,
+    MonthlyFigure,
+    Notice,
+    ProgressSchedule,
+    RegionTarget,
+    ScoringScheme,
+)
+from assessments.notice_services import (
+    issue_assessment,
+    issue_notice,
+    next_sequence,
+    record_interview,
+    save_progress_schedule,
+    save_scoring_scheme,
+)
+from assessments.selectors import (
+    INPUTS,
+    METHOD_LABELS,
+    MONTHS,
+    assessment_data,
+    assessment_page,
+    campaign_rows,
+    figure_grid,
+    goal_progress,
+    interview_cases,
+    latest_figure_month,
+    latest_year,
+    monthly_notice_data,
+    notice_export_rows,
+    notice_report,
+    notice_revisions,
+    notice_summary,
+    notice_title,
+    plan_for,
+    schedule_of_stored,
+)
+from fdi_portal.access import has_role, role_required, visible_or_404
 from fdi_portal.lib.money import base_to_wan, wan_to_base
 from fdi_portal.models import City, Region, Role, membership_of
 from fdi_portal.spreadsheets import write_xlsx
@@ -287,6 +335,23 @@ def _upload_path(token: str) -> Path | None:
     return Path(settings.IMPORT_DIR) / f"{token}.xlsx"
 
 
+def _keep_upload(upload) -> str:
+    """Store an upload until its confirmation; returns its token. Uploads nobody confirmed
+    within a day are deleted on the way."""
+    import time
+
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.xlsx"):
+        if stale.stat().st_mtime < time.time() - 86400:
+            stale.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    with (directory / f"{token}.xlsx").open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token
+
+
 def _preview(kind: str, source, city: City) -> services.ImportPreview:
     read = services.preview_targets_import if kind == "targets" else services.preview_figures_import
     return read(source, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)
@@ -306,13 +371,7 @@ def import_upload(request: HttpRequest, city_code: str, kind: str) -> HttpRespon
         preview = _preview(kind, upload, city)
         context["preview"] = preview
         if preview.ok and preview.pending:
-            token = uuid.uuid4().hex
-            path = _upload_path(token)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            context["token"] = token
+            context["token"] = _keep_upload(upload)
             context["fingerprint"] = preview.fingerprint()
     return render(request, "assessments/import.html", context)
 
@@ -413,4 +472,397 @@ def export_grid(request: HttpRequest, city_code: str, year: int) -> HttpResponse
     title = f"{city.name}{year}年各县（市、区）实际使用外资（万美元）"
     return _xlsx_response(
         write_xlsx(rows, title=title, sheet_name=str(year)), f"{city.name}-{year}-实际使用外资.xlsx"
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# 月通报、季约谈、年考评: notices, the quarterly review, the annual assessment, plan goals
+# ------------------------------------------------------------------------------------------
+
+
+def _sees_drafts(user) -> bool:
+    """Drafts (figures not yet issued) are for the commerce staff who issue them."""
+    return has_role(user, *STAFF)
+
+
+def _check_month(month: int) -> int:
+    if month not in MONTHS:
+        raise Http404(_("No such month."))
+    return month
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def notices_home(request: HttpRequest) -> HttpResponse:
+    """The notices of the user's city; a choice of cities for users who read several."""
+    cities = list(City.objects.visible_to(request.user))
+    if len(cities) == 1:
+        return redirect("assessments:notice_list", city_code=cities[0].admin_code)
+    return render(request, "assessments/notice_city_choice.html", {"cities": cities})
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
+    """The year's notices, month by month, and the current ranking. Staff also see each
+    month that can be drafted; everybody else only issued notices."""
+    city = _city(request, city_code)
+    year_param = request.GET.get("year", "")
+    year = _check_year(int(year_param)) if year_param.isdigit() else None
+    if year is None:
+        year = latest_year(city) or timezone.localdate().year
+    notices = {
+        n.month: n
+        for n in Notice.objects.filter(
+            city=city, kind=Notice.Kind.MONTHLY, year=year, status=Notice.Status.ISSUED
+        )
+    }
+    last_month = latest_figure_month(city, year)
+    drafts = _sees_drafts(request.user)
+    months = [
+        {
+            "month": m,
+            "quarter": m // 3 if m % 3 == 0 else None,
+            "notice": notices.get(m),
+            "draftable": drafts and m not in notices and last_month is not None and m <= last_month,
+        }
+        for m in MONTHS
+    ]
+    ranking = None
+    if last_month:
+        ranking = notice_report(monthly_notice_data(city, year, last_month))
+    return render(
+        request,
+        "assessments/notice_list.html",
+        {
+            "city": city,
+            "year": year,
+            "months": months,
+            "ranking": ranking,
+            "own_region": _own_region_name(request),
+            "sees_drafts": drafts,
+        },
+    )
+
+
+def _own_region_name(request: HttpRequest) -> str:
+    membership = membership_of(request.user)
+    if membership and membership.role == Role.REGION_OFFICIAL and membership.region_id:
+        return membership.region.name
+    return ""
+
+
+def _notice_or_draft(request: HttpRequest, city: City, year: int, month: int):
+    """The issued notice and its frozen snapshot, or (staff only) None and the draft."""
+    notice = (
+        Notice.objects.filter(city=city, kind=Notice.Kind.MONTHLY, year=year, month=month)
+        .filter(status=Notice.Status.ISSUED)
+        .select_related("issued_by")
+        .first()
+    )
+    if notice is not None:
+        return notice, notice.snapshot
+    if not _sees_drafts(request.user):
+        raise Http404(_("This notice has not been issued."))
+    return None, monthly_notice_data(city, year, month)
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
+    """The notice as an official 通报, ready to print on A4: issued (frozen, with the
+    revisions since) or, for staff, the draft with the form that issues it."""
+    city = _city(request, city_code)
+    _check_year(year)
+    _check_month(month)
+    notice, snapshot = _notice_or_draft(request, city, year, month)
+    report = notice_report(snapshot)
+    context = {
+        "city": city,
+        "notice": notice,
+        "report": report,
+        "summary": notice_summary(report),
+        "title": notice_title(report),
+        "own_region": _own_region_name(request),
+        "quarter": month // 3 if month % 3 == 0 else None,
+    }
+    if notice is not None:
+        context["revisions"] = notice_revisions(snapshot, monthly_notice_data(city, year, month))
+        user = notice.issued_by
+        context["issued_by"] = (
+            (user.get_full_name() or user.username) if user else _("command line")
+        )
+    else:
+        context["form"] = IssueNoticeForm(
+            initial={"sequence": next_sequence(city, year), "issued_on": timezone.localdate()}
+        )
+    return render(request, "assessments/notice_detail.html", context)
+
+
+@require_POST
+@role_required(*STAFF)
+def notice_issue(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
+    city = _city(request, city_code)
+    _check_year(year)
+    _check_month(month)
+    form = IssueNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            notice = issue_notice(
+                city=city,
+                year=year,
+                month=month,
+                issued_on=form.cleaned_data["issued_on"],
+                sequence=form.cleaned_data["sequence"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors.as_text())
+    return redirect("assessments:notice_detail", city_code=city.admin_code, year=year, month=month)
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def notice_export(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
+    """The notice's table as xlsx (the frozen one once issued)."""
+    city = _city(request, city_code)
+    _check_year(year)
+    _check_month(month)
+    notice, snapshot = _notice_or_draft(request, city, year, month)
+    report = notice_report(snapshot)
+    suffix = notice.number if notice else _("draft")
+    return _xlsx_response(
+        write_xlsx(notice_export_rows(report), title=notice_title(report), sheet_name="通报"),
+        f"{notice_title(report)}{suffix}.xlsx",
+    )
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: int) -> HttpResponse:
+    """季约谈: the regions to interview at the quarter's end, decided on the issued
+    quarter-end notice (for staff, provisionally on the figures as they stand), the
+    interviews held, and the quarter's campaign figures."""
+    city = _city(request, city_code)
+    _check_year(year)
+    if quarter not in (1, 2, 3, 4):
+        raise Http404(_("No such quarter."))
+    month = quarter * 3
+    notice, snapshot = _notice_or_draft(request, city, year, month)
+    report = notice_report(snapshot)
+    interviews = list(
+        Interview.objects.filter(city=city, year=year, quarter=quarter).select_related(
+            "region", "recorded_by"
+        )
+    )
+    context = {
+        "city": city,
+        "year": year,
+        "quarter": quarter,
+        "month": month,
+        "notice": notice,
+        "report": report,
+        "cases": interview_cases(report),
+        "interviews": interviews,
+        "editable": _sees_drafts(request.user),
+        "campaigns": campaign_rows(city, year, month),
+    }
+    return render(request, "assessments/quarterly_review.html", context)
+
+
+@require_POST
+@role_required(*STAFF)
+def interview_record(request: HttpRequest, city_code: str, interview_id: int) -> HttpResponse:
+    city = _city(request, city_code)
+    interview = visible_or_404(Interview.objects.filter(city=city), request.user, pk=interview_id)
+    form = InterviewForm(request.POST)
+    if form.is_valid():
+        try:
+            record_interview(
+                interview=interview,
+                held_on=form.cleaned_data["held_on"],
+                notes=form.cleaned_data["notes"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The interview record is saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors.as_text())
+    return redirect(
+        "assessments:quarterly_review",
+        city_code=city.admin_code,
+        year=interview.year,
+        quarter=interview.quarter,
+    )
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
+    """年考评: every region's score with each indicator's input, method and points — frozen
+    once issued; for staff, the draft on the figures as they stand and the form to issue it."""
+    city = _city(request, city_code)
+    _check_year(year)
+    assessment = (
+        AnnualAssessment.objects.issued().filter(city=city, year=year).select_related("issued_by")
+    ).first()
+    if assessment is not None:
+        data = assessment.snapshot
+    elif _sees_drafts(request.user):
+        data = assessment_data(city, year)
+    else:
+        raise Http404(_("This assessment has not been issued."))
+    plan = plan_for(city, year)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "city": city,
+            "year": year,
+            "assessment": assessment,
+            "data": data and assessment_page(data),
+            "plan": plan,
+            "editable": _sees_drafts(request.user),
+            "form": IssueAssessmentForm(initial={"issued_on": timezone.localdate()}),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def assessment_issue(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
+    city = _city(request, city_code)
+    _check_year(year)
+    form = IssueAssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            issue_assessment(
+                city=city, year=year, issued_on=form.cleaned_data["issued_on"], user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The %(year)s assessment is issued.") % {"year": year})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors.as_text())
+    return redirect("assessments:assessment_detail", city_code=city.admin_code, year=year)
+
+
+def _plan(request: HttpRequest, city: City, plan_id: int):
+    from tasks.models import Plan
+
+    return visible_or_404(Plan.objects.filter(city=city), request.user, pk=plan_id)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF)
+def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
+    """The plan's progress schedule (序时进度): month/12, or shares by quarter."""
+    city = _city(request, city_code)
+    plan = _plan(request, city, plan_id)
+    stored = ProgressSchedule.objects.filter(plan=plan).first()
+    current, label, is_default = schedule_of_stored(stored)
+    if request.method == "POST":
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                save_progress_schedule(
+                    plan=plan, shares=form.shares(), label=form.cleaned_data["label"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The progress schedule is saved."))
+                return redirect(
+                    "assessments:schedule_edit", city_code=city.admin_code, plan_id=plan.pk
+                )
+    else:
+        quarters = [current.required(m) * 100 for m in (3, 6, 9)]
+        even = current == calc.ProgressSchedule.even()
+        form = ScheduleForm(
+            initial={
+                "mode": ScheduleForm.EVEN if even else ScheduleForm.QUARTERS,
+                "q1": quarters[0].quantize(Decimal("0.01")),
+                "q2": quarters[1].quantize(Decimal("0.01")),
+                "q3": quarters[2].quantize(Decimal("0.01")),
+                "label": label,
+            }
+        )
+    shares = [(m, current.required(m)) for m in MONTHS]
+    return render(
+        request,
+        "assessments/schedule_edit.html",
+        {"city": city, "plan": plan, "form": form, "shares": shares, "is_default": is_default},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF)
+def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
+    """The plan's scoring scheme: indicators with weight, input, method and parameters."""
+    city = _city(request, city_code)
+    plan = _plan(request, city, plan_id)
+    stored = ScoringScheme.objects.filter(plan=plan).first()
+    if request.method == "POST":
+        form = SchemeForm(request.POST)
+        if form.is_valid():
+            try:
+                save_scoring_scheme(
+                    plan=plan,
+                    indicators=form.cleaned_data["indicators"],
+                    label=form.cleaned_data["label"],
+                )
+            except ValidationError as error:
+                form.add_error("indicators", error)
+            else:
+                messages.success(request, _("The scoring scheme is saved."))
+                return redirect(
+                    "assessments:scheme_edit", city_code=city.admin_code, plan_id=plan.pk
+                )
+    else:
+        form = SchemeForm(
+            initial={
+                "label": stored.label if stored else "",
+                "indicators": json.dumps(
+                    stored.indicators if stored else [], ensure_ascii=False, indent=2
+                ),
+            }
+        )
+    return render(
+        request,
+        "assessments/scheme_edit.html",
+        {
+            "city": city,
+            "plan": plan,
+            "form": form,
+            "scheme": stored,
+            "inputs": [(code, label) for code, (label, _kind) in INPUTS.items()],
+            "methods": list(METHOD_LABELS.items()),
+        },
+    )
+
+
+@require_GET
+@role_required(*GRID_READERS, Role.DEPARTMENT_OFFICER)
+def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
+    """工作目标: each goal of the year's plan, its current value against its target."""
+    city = _city(request, city_code)
+    _check_year(year)
+    plan = plan_for(city, year)
+    return render(
+        request,
+        "assessments/plan_goals.html",
+        {"city": city, "year": year, "plan": plan, "goals": goal_progress(city, year, plan)},
     )

@@ -54,3 +54,113 @@ RULES = {
         200, STAFF_ONLY, kwargs={"city_code": "450600", "kind": "figures-wide"}
     ),
 }
+
+
+# --- 月通报、季约谈、年考评 -------------------------------------------------------------
+
+
+def _issued_notice(request) -> dict:
+    """An issued June 2021 notice of 防城港 (so that officials may read it)."""
+    from assessments.models import Notice
+    from fdi_portal.models import City
+
+    Notice.objects.create(
+        city=City.objects.get(admin_code="450600"),
+        year=2021,
+        month=6,
+        status=Notice.Status.ISSUED,
+        number="〔2021〕第6期",
+        sequence=6,
+        snapshot=_snapshot(),
+    )
+    return {"city_code": "450600", "year": 2021, "month": 6}
+
+
+def _snapshot() -> dict:
+    return {
+        "version": 1,
+        "notice": {
+            "city": "450600",
+            "year": 2021,
+            "month": 6,
+            "required_share": "0.5000",
+            "regions": [],
+            "city_total": {
+                "target_usd": None,
+                "ytd_usd": "0.00",
+                "ytd_last_year_usd": "0.00",
+                "completion": None,
+                "yoy_growth": None,
+                "growth_target": None,
+            },
+        },
+        "details": {
+            "city_name": "防城港市",
+            "schedule_label": "",
+            "regions": {},
+            "city": {
+                "month_usd": None,
+                "on_track": None,
+                "shortfall_usd": None,
+                "annual_gap_usd": None,
+                "catch_up_monthly_usd": None,
+                "growth_target_met": None,
+            },
+            "ranked_count": 0,
+        },
+        "interviews": {"code": "no_ranked_regions", "regions": []},
+    }
+
+
+def _interview(request) -> dict:
+    from decimal import Decimal
+
+    from assessments.models import Interview
+    from fdi_portal.models import City, Region
+
+    interview = Interview.objects.create(
+        city=City.objects.get(admin_code="450600"),
+        region=Region.objects.get(name="上思县"),
+        year=2021,
+        quarter=2,
+        completion=Decimal("0.2"),
+        required=Decimal("0.5"),
+        rank=4,
+        ranked_count=4,
+        shortfall_usd=Decimal("100"),
+    )
+    return {"city_code": "450600", "interview_id": interview.pk}
+
+
+def _plan(request) -> dict:
+    from tasks.models import Plan
+
+    return {"city_code": "450600", "plan_id": Plan.objects.get(city__admin_code="450600").pk}
+
+
+# Drafts are for staff: everybody else who reads the city gets 404 for an unissued notice.
+DRAFT = {**READ, "shangsi_official": 404, "leader": 404, "province_viewer": 404}
+
+RULES.update(
+    {
+        "notices_home": Rule(302, {"investment_officer": 403, "stranger": 403, "superuser": 200}),
+        "notice_list": Rule(200, READ, kwargs={"city_code": "450600"}),
+        # An issued notice: every reader of the city.
+        "notice_detail": Rule(200, READ, kwargs=_issued_notice),
+        "notice_export": Rule(200, READ, kwargs=_issued_notice),
+        # Issuing without data: refused with a message, back to the notice.
+        "notice_issue": Rule(
+            302, STAFF_ONLY, kwargs={"city_code": "450600", "year": 2021, "month": 5}, method="post"
+        ),
+        # Q1 2021 is not issued: a draft, for staff only.
+        "quarterly_review": Rule(
+            200, DRAFT, kwargs={"city_code": "450600", "year": 2021, "quarter": 1}
+        ),
+        "interview_record": Rule(302, STAFF_ONLY, kwargs=_interview, method="post"),
+        "assessment_detail": Rule(200, DRAFT, kwargs=FCG_2021),
+        "assessment_issue": Rule(302, STAFF_ONLY, kwargs=FCG_2021, method="post"),
+        "schedule_edit": Rule(200, STAFF_ONLY, kwargs=_plan),
+        "scheme_edit": Rule(200, STAFF_ONLY, kwargs=_plan),
+        "plan_goals": Rule(200, {"wuwei_clerk": 404, "stranger": 403}, kwargs=FCG_2021),
+    }
+)

@@ -1,0 +1,147 @@
+"""年考评 and the progress schedule: the default scheme of the seed plan on hand-worked figures,
+issuing freezes it, staff edit the schedule and the scheme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.models import AnnualAssessment, MonthlyFigure, ProgressSchedule, RegionTarget
+from assessments.notice_services import issue_assessment
+from assessments.selectors import monthly_notice_data
+from fdi_portal.models import Region
+from tasks.models import Plan
+
+FCG_TITLE = "2021年防城港市扩大利用外资规模工作方案"
+
+
+def setup_year(fangchenggang) -> None:
+    """Targets 1000万 each for 港口区 and 防城区. 港口区 1300万 in 2021 (130%), 1000万 in 2020;
+    防城区 700万 (70%), 700万 in 2020. 上思县, 东兴市: no target, no figures."""
+    for name, target, now, before in (
+        ("港口区", "10000000", "13000000", "10000000"),
+        ("防城区", "10000000", "7000000", "7000000"),
+    ):
+        region = Region.objects.get(name=name)
+        RegionTarget.objects.create(region=region, year=2021, target_usd=Decimal(target))
+        MonthlyFigure.objects.create(region=region, year=2021, month=12, amount_usd=Decimal(now))
+        MonthlyFigure.objects.create(region=region, year=2020, month=12, amount_usd=Decimal(before))
+
+
+def test_the_default_scheme_scores_every_indicator_by_hand(fangchenggang, capsys):
+    setup_year(fangchenggang)
+    call_command("annual_assessment", city="450600", year=2021)
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["name"]: r for r in data["regions"]}
+    port = {i["name"]: (i["value"], i["points"]) for i in rows["港口区"]["indicators"]}
+    # Ratio, weight 30, cap 120%: 1.3 → counted 1.2 → 36 points.
+    assert port["年度目标完成率"] == ("1.3000", "36.00")
+    # Stepped, weight 20: +30% = 3 whole steps of 10% × 1 point = 23 (bounds 0–25).
+    assert port["序时进度完成情况"] == ("1.3000", "23.00")
+    # Efficacy, weight 20: growth 30% is the max → 100 → 20 points.
+    assert port["同比增长"] == ("0.3000", "20.00")
+    # Quota 4 events, weight 15: none → 0.
+    assert port["外资专题招商活动（每年不少于4次）"] == ("0", "0.00")
+    # Deduction 5 per interview from 15: none → 15.
+    assert port["季约谈扣分"] == ("0", "15.00")
+    assert rows["港口区"]["score"] == "94.00"  # 36 + 23 + 20 + 0 + 15
+    fcq = {i["name"]: i["points"] for i in rows["防城区"]["indicators"]}
+    # 70%: 30 × 0.7 = 21; −30% = 3 steps × 2 = 14; growth 0 is the min → 60 → 12.
+    assert (fcq["年度目标完成率"], fcq["序时进度完成情况"], fcq["同比增长"]) == (
+        "21.00",
+        "14.00",
+        "12.00",
+    )
+    assert rows["防城区"]["score"] == "62.00"  # 21 + 14 + 12 + 0 + 15
+    assert (rows["港口区"]["rank"], rows["防城区"]["rank"]) == (1, 2)
+    # No target, no figures: completion missing → 0; no growth → 0; full deduction item.
+    assert rows["上思县"]["score"] == "15.00"
+
+
+def test_issuing_the_assessment_freezes_it(fangchenggang, clerk):
+    setup_year(fangchenggang)
+    issued = issue_assessment(
+        city=fangchenggang, year=2021, issued_on=dt.date(2022, 1, 20), user=clerk
+    )
+    frozen = json.dumps(issued.snapshot, sort_keys=True)
+    MonthlyFigure.objects.filter(region__name="防城区", year=2021).update(amount_usd=Decimal("1"))
+    issued.refresh_from_db()
+    assert json.dumps(issued.snapshot, sort_keys=True) == frozen
+    with pytest.raises(ValidationError):
+        issue_assessment(city=fangchenggang, year=2021, issued_on=dt.date(2022, 1, 21), user=clerk)
+    assert AnnualAssessment.objects.get().status == "issued"
+
+
+def test_staff_set_a_quarterly_schedule_and_the_notice_uses_it(fangchenggang, clerk, client):
+    plan = Plan.objects.get(title=FCG_TITLE)
+    client.force_login(clerk)
+    url = reverse("assessments:schedule_edit", args=["450600", plan.pk])
+    response = client.post(
+        url, {"mode": "quarters", "q1": "20", "q2": "50", "q3": "75", "label": "按季"}
+    )
+    assert response.status_code == 302
+    schedule = ProgressSchedule.objects.get(plan=plan)
+    assert schedule.is_default is False
+    region = Region.objects.get(name="港口区")
+    RegionTarget.objects.create(region=region, year=2021, target_usd=Decimal("1000"))
+    MonthlyFigure.objects.create(region=region, year=2021, month=3, amount_usd=Decimal("200"))
+    # End of Q1: 20% required; 200 of 1000 is exactly on schedule.
+    data = monthly_notice_data(fangchenggang, 2021, 3)["notice"]
+    assert data["required_share"] == "0.2000"
+    assert data["regions"][0]["on_track"] is True
+
+
+def test_a_decreasing_schedule_is_refused_and_changes_nothing(fangchenggang, clerk, client):
+    plan = Plan.objects.get(title=FCG_TITLE)
+    before = list(ProgressSchedule.objects.values_list("shares", flat=True))
+    client.force_login(clerk)
+    url = reverse("assessments:schedule_edit", args=["450600", plan.pk])
+    response = client.post(url, {"mode": "quarters", "q1": "60", "q2": "50", "q3": "75"})
+    assert response.status_code == 200
+    assert list(ProgressSchedule.objects.values_list("shares", flat=True)) == before
+
+
+def test_a_scheme_with_an_unknown_method_is_refused(fangchenggang, clerk, client):
+    plan = Plan.objects.get(title=FCG_TITLE)
+    client.force_login(clerk)
+    url = reverse("assessments:scheme_edit", args=["450600", plan.pk])
+    bad = [{"code": "x", "name": "x", "weight": "10", "input": "completion", "method": "magic"}]
+    response = client.post(url, {"label": "新", "indicators": json.dumps(bad)})
+    assert response.status_code == 200
+    assert plan.scoring_scheme.indicators[0]["code"] == "completion_ratio"
+
+
+def test_a_county_official_cannot_see_a_draft_assessment(fangchenggang, shangsi_official, client):
+    client.force_login(shangsi_official)
+    url = reverse("assessments:assessment_detail", args=["450600", 2021])
+    assert client.get(url).status_code == 404
+
+
+def test_the_plan_goals_show_the_city_total_against_its_target(fangchenggang, leader, client):
+    setup_year(fangchenggang)
+    client.force_login(leader)
+    page = client.get(reverse("assessments:plan_goals", args=["450600", 2021]))
+    goals = {g.metric: g for g in page.context["goals"]}
+    # 1300 + 700 = 2000万 of 7000万; growth (2000 − 1700) / 1700.
+    assert goals["utilised_fdi_usd"].current == Decimal("20000000")
+    assert goals["utilised_fdi_usd"].met is False
+    assert goals["utilised_fdi_growth"].target == Decimal("0.2")
+    assert goals["utilised_fdi_growth"].current.quantize(Decimal("0.0001")) == Decimal("0.1765")
+
+
+def test_the_assessment_page_query_count_is_bounded(
+    fangchenggang, clerk, client, django_assert_max_num_queries
+):
+    setup_year(fangchenggang)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(20):
+        assert (
+            client.get(reverse("assessments:assessment_detail", args=["450600", 2021])).status_code
+            == 200
+        )
