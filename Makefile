@@ -40,6 +40,11 @@ seed: migrate
 test: messages-compiled
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Timings and query counts of the main pages and of a 100 000-row import (tests/bench/).
+bench: messages-compiled
+	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_import.py
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

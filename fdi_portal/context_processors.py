@@ -19,16 +19,17 @@ class NavItem:
     roles: tuple[Role, ...]
 
 
+FIGURE_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER)
+
 #: The main navigation. Apps add their entries here as they gain pages; an item shows for
 #: superusers and for the roles listed.
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", tuple(Role)),
+    NavItem(_("Utilised FDI"), "assessments:figures_home", FIGURE_READERS),
+    NavItem(_("Notices"), "assessments:notices_home", FIGURE_READERS),
     NavItem(_("Plans"), "tasks:plan_list", tuple(Role)),
-    NavItem(
-        _("Utilised FDI"),
-        "assessments:figures_home",
-        (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER),
-    ),
+    NavItem(_("Projects"), "projects:project_list", tuple(Role)),
+    NavItem(_("Difficulties list"), "projects:difficulty_list", tuple(Role)),
     NavItem(_("Organisation"), "organisation", tuple(Role)),
 )
 
@@ -40,7 +41,7 @@ def portal(request: HttpRequest) -> dict:
     membership = membership_of(user)
     role = membership.role if membership else None
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name.split(":")[-1]}
+        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
         for item in NAVIGATION
         if user.is_superuser or role in item.roles
     ]

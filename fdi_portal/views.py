@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from fdi_portal.access import visible_or_404
-from fdi_portal.models import City, Department, Region, Role, membership_of
+from fdi_portal.models import City, Department, Membership, Region, Role, membership_of
 
 HOME_TEMPLATES = {
     Role.COMMERCE_STAFF: "fdi_portal/home_commerce_staff.html",
@@ -27,6 +29,7 @@ set_language = login_not_required(django_set_language)
 def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     cities = list(City.objects.visible_to(request.user).order_by("admin_code"))
+    context: dict = {"cities": cities}
     if membership is None:
         template = (
             "fdi_portal/home_superuser.html"
@@ -35,7 +38,46 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     else:
         template = HOME_TEMPLATES[membership.role]
-    return render(request, template, {"cities": cities})
+        context.update(_home_panels(membership))
+    return render(request, template, context)
+
+
+def _completion_chart(ranking) -> dict | None:
+    """The chart's data: completion per region in percent, and the required progress."""
+    if ranking is None:
+        return None
+    rows = [row for row in ranking.rows if row.completion is not None]
+    return {
+        "names": [row.name for row in rows],
+        "values": [float(round(row.completion * 100, 1)) for row in rows],
+        "on_track": [row.on_track for row in rows],
+        "required": float(round(ranking.required_share * 100, 1)),
+        "label": gettext("Completion"),
+        "required_label": gettext("Required"),
+    }
+
+
+def _home_panels(membership: Membership) -> dict:
+    """What each role's home page shows of its city: the current ranking (all but province
+    viewers), the supervision to-do and project alerts (staff, leaders), a unit's plans.
+    A fixed number of queries per panel."""
+    from assessments.selectors import current_ranking, supervision_panel
+    from projects.selectors import staff_alerts
+    from tasks.models import Plan
+
+    city = membership.city
+    if city is None:
+        return {}
+    ranking = current_ranking(city)
+    panels: dict = {"ranking": ranking, "chart": _completion_chart(ranking)}
+    if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
+        panels["supervision"] = supervision_panel(city)
+        panels["project_alerts"] = staff_alerts(city, timezone.localdate())
+    if membership.role == Role.REGION_OFFICIAL:
+        panels["own_region"] = membership.region.name
+    if membership.role == Role.DEPARTMENT_OFFICER:
+        panels["plans"] = list(Plan.objects.in_city(city))
+    return panels
 
 
 @require_GET

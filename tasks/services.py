@@ -40,9 +40,9 @@ _YEAR_IN_TITLE_RE = re.compile(r"^(\d{4})年")
 # match wins; a goal none of them matches is kept with the code "custom".
 _METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("utilised_fdi_growth", ("实际利用外资", "增长")),
-    ("landed_arrivals_share", ("到位外资", "占")),
-    ("landing_rate", ("落地率",)),
-    ("new_projects_signed", ("签约", "项目")),
+    ("landed_arrival_share", ("到位外资", "占")),
+    ("campaign_landing_rate", ("落地率",)),
+    ("campaign_new_projects", ("签约", "项目")),
     ("utilised_fdi_usd", ("实际利用外资",)),
 )
 # Money goals are stored in base units (USD, CNY), as every amount of the portal.

@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import CAST, LOGIN, Rule
 
+pytestmark = pytest.mark.django_db
+
 CORE_RULES: dict[str, Rule] = {
     "home": Rule(200),
     "login": Rule(302, {"anonymous": 200}),

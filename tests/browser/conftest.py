@@ -39,6 +39,20 @@ def browser():
     driver.quit()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A browser test runs outside a transaction, and its database is flushed afterwards:
+    put the seed back then, once, rather than in every later test's own transaction."""
+    yield
+    if nextitem is None:  # the session is over and the test database gone
+        return
+    from django.core.management import call_command
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("loaddata", "fangchenggang_2021", "wuwei_2023", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def settle(request):
     """Leave each page before the test's live server stops, so no request is still in flight."""

@@ -160,9 +160,9 @@ def test_fangchenggang_goals_are_stored_with_metric_codes_and_targets_in_base_un
 ):
     goals = list(Goal.objects.filter(plan__city=fangchenggang).order_by("order"))
     assert [(g.metric, g.target_value, g.unit) for g in goals] == [
-        ("new_projects_signed", Decimal("1"), "个"),
-        ("landing_rate", Decimal("20"), "%"),
-        ("landed_arrivals_share", Decimal("20"), "%"),
+        ("campaign_new_projects", Decimal("1"), "个"),
+        ("campaign_landing_rate", Decimal("20"), "%"),
+        ("landed_arrival_share", Decimal("20"), "%"),
         # 7000万美元 = 7000 × 10 000 US dollars
         ("utilised_fdi_usd", Decimal("70000000"), "美元"),
         ("utilised_fdi_growth", Decimal("20"), "%"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.demo import load_demo_figures
 from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts
+from projects.demo import load_demo_projects
 
 
 class Command(BaseCommand):
@@ -29,7 +30,11 @@ class Command(BaseCommand):
             )
         usernames = create_demo_accounts()
         figures = load_demo_figures(timezone.localdate())
-        self.stdout.write(_("Demo figures ready: %(count)s monthly figures.") % {"count": figures})
+        projects = load_demo_projects()
+        self.stdout.write(
+            _("Demo data ready: %(figures)s monthly figures, %(projects)s projects.")
+            % {"figures": figures, "projects": projects}
+        )
         self.stdout.write(
             _("Demo accounts ready (password %(password)s): %(names)s")
             % {"password": DEMO_PASSWORD, "names": ", ".join(usernames)}

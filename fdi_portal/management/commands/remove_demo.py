@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.demo import remove_demo_figures
@@ -9,6 +10,12 @@ from assessments.demo import remove_demo_figures
 class Command(BaseCommand):
     help = "Delete every row marked as demo data (演示数据). Real data and accounts stay."
 
+    @transaction.atomic
     def handle(self, *args, **options) -> None:
+        from projects.models import Investor, Project, PromotionEvent
+
         deleted = remove_demo_figures()
+        # Projects first: their investors are protected while a project refers to them.
+        for model in (Project, PromotionEvent, Investor):
+            deleted += model.objects.filter(is_demo=True).delete()[0]
         self.stdout.write(_("Demo data removed: %(count)s rows.") % {"count": deleted})
