@@ -5,7 +5,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fdi_portal.lib.money import base_to_wan, wan_to_base
@@ -41,24 +40,6 @@ class CityTargetForm(forms.Form):
     growth_percent = forms.DecimalField(
         label=_("Growth target (%)"), required=False, max_digits=6, decimal_places=2
     )
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "The file is %(size)s MB; the limit is %(limit)s MB. Split it or remove unused sheets."
-                )
-                % {
-                    "size": round(upload.size / 1048576, 1),
-                    "limit": round(settings.UPLOAD_MAX_BYTES / 1048576, 1),
-                }
-            )
-        return upload
 
 
 class IssueNoticeForm(forms.Form):

@@ -1,29 +1,51 @@
-"""Writes to targets and monthly figures: cell edits from the grid and spreadsheet imports.
+"""Every write of the assessments app, each one transaction; ``ValidationError`` says what the
+user must fix.
 
-Every write keeps its history (who, when, old → new, reason). A reason is required once an
+Targets and monthly figures: cell edits from the grid and spreadsheet imports. Every write keeps its history (who, when, old → new, reason). A reason is required once an
 issued notice covers the changed month (or, for a target, any month of its year): what was
 published is being corrected, and the correction must say why.
+
+Supervision (at the end): issuing notices and annual assessments, recording interviews, editing
+progress schedules and scoring schemes.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from assessments.models import MonthlyFigure, Notice, RegionTarget
+from assessments import calculations as calc
+from assessments.models import (
+    AnnualAssessment,
+    Interview,
+    MonthlyFigure,
+    Notice,
+    ProgressSchedule,
+    RegionTarget,
+    ScoringScheme,
+)
+from assessments.selectors import (
+    assessment_data,
+    latest_figure_month,
+    monthly_notice_data,
+    region_code,
+    scheme_indicators,
+)
 from fdi_portal import spreadsheets
-from fdi_portal.lib.money import CENT, wan_to_base
+from fdi_portal.imports import BATCH_SIZE, ChangeStatus, Preview
+from fdi_portal.lib.money import CENT, MAX_WAN, wan_to_base
 from fdi_portal.models import City, Region
 from fdi_portal.spreadsheets import (
     CellError,
@@ -34,13 +56,6 @@ from fdi_portal.spreadsheets import (
     SheetResult,
     SheetSpec,
 )
-
-Status = Literal["new", "changed", "unchanged"]
-#: The amount fields hold 16 digits with 2 decimals: anything from 10^10 万美元 up would not fit
-#: (PostgreSQL refuses it; SQLite would store it inexactly). No county reports that much.
-MAX_WAN = Decimal(10) ** 10
-#: Rows written per INSERT/UPDATE statement by an import (SQLite's variable limit, memory).
-BATCH_SIZE = 500
 
 REGION = Column("region", ("地区", "地区名称", "县（市、区）", "县市区"), Kind.TEXT)
 YEAR = Column("year", ("年份", "年度"), Kind.YEAR)
@@ -74,49 +89,18 @@ class CellChange:
     new_usd: Decimal
 
     @property
-    def status(self) -> Status:
+    def status(self) -> ChangeStatus:
         if self.old_usd is None:
             return "new"
         return "unchanged" if self.old_usd == self.new_usd else "changed"
 
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """What an import would do, cell by cell, or why it cannot be done.
-
-    ``errors`` are the problems rendered for people, e.g. 「工作表"Sheet1" 第7行 A列〈地区〉：…」,
-    in row order; ``problems`` are the same as :class:`~fdi_portal.spreadsheets.CellError`
-    (sheet, row, column letter, header, message, code) for callers that lay them out.
-    When there is any error, ``changes`` is empty: a bad file changes nothing.
-    """
-
-    kind: Literal["figures", "targets"]
-    sheet: str
-    changes: tuple[CellChange, ...]
-    errors: tuple[str, ...]
-    reason_required: bool = False
-    problems: tuple[CellError, ...] = ()
-
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def key(self) -> str:
+        return f"{self.region.pk},{self.year},{self.month},{self.old_usd},{self.new_usd}"
 
-    @property
-    def counts(self) -> dict[str, int]:
-        counted = Counter(change.status for change in self.changes)
-        return {status: counted.get(status, 0) for status in ("new", "changed", "unchanged")}
 
-    @property
-    def pending(self) -> list[CellChange]:
-        return [change for change in self.changes if change.status != "unchanged"]
-
-    def fingerprint(self) -> str:
-        """Identifies exactly what confirming will write; the confirmation carries it, so a
-        file or a figure that changed after the preview is never applied unseen."""
-        text = "|".join(
-            f"{c.region.pk},{c.year},{c.month},{c.old_usd},{c.new_usd}" for c in self.pending
-        )
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+#: An import's preview (fdi_portal.imports.Preview) of CellChange, kind "figures" or "targets".
+ImportPreview = Preview
 
 
 class RegionLookup:
@@ -231,7 +215,7 @@ def _preview(
 ) -> ImportPreview:
     errors = list(result.errors)
     if result.header_row is None:
-        return _failed(kind, result.sheet, errors)
+        return Preview.failed(kind, result.sheet, errors)
     errors += spreadsheets.check_totals(result)
     lookup = RegionLookup(city)
     wide = kind == "figures" and "month" not in result.columns
@@ -263,22 +247,11 @@ def _preview(
                 cells.append((row.row, region, row["year"], month, amount))
     errors += _duplicates(result, cells, wide=wide)
     if errors:
-        return _failed(kind, result.sheet, errors)
+        return Preview.failed(kind, result.sheet, errors)
     changes = _compare(kind, cells)
-    return ImportPreview(
+    return Preview(
         kind, result.sheet, tuple(changes), (), reason_required=_reason_required(changes)
     )
-
-
-def _failed(
-    kind: Literal["figures", "targets"], sheet: str, errors: list[CellError]
-) -> ImportPreview:
-    # File-level errors first, then by row, column letters as Excel orders them (B before AA).
-    ordered = sorted(
-        errors,
-        key=lambda e: (e.row or 0, len(e.column or ""), e.column or ""),
-    )
-    return ImportPreview(kind, sheet, (), tuple(str(e) for e in ordered), problems=tuple(ordered))
 
 
 def _duplicates(
@@ -527,3 +500,178 @@ def _require_reason(city: City, year: int, month: int | None, reason: str) -> No
         raise ValidationError(
             _("A notice covering this month has been issued: give a reason for the change.")
         )
+
+
+# --------------------------------------------------------------------------- supervision
+# Issuing a notice (and the interviews its figures decide), recording an interview, editing a
+# plan's progress schedule and scoring scheme, issuing the annual assessment. Issued notices
+# and assessments are frozen: their snapshot is written once, here, and never updated; a later
+# correction of a figure shows on the notice as a revision instead.
+
+
+def notice_number(year: int, sequence: int) -> str:
+    """〔2021〕第6期."""
+    return f"〔{year}〕第{sequence}期"
+
+
+def next_sequence(city: City, year: int) -> int:
+    """One more than the highest number issued in ``year`` (1 for the first)."""
+    last = Notice.objects.filter(
+        city=city, kind=Notice.Kind.MONTHLY, year=year, sequence__isnull=False
+    ).aggregate(last=Max("sequence"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def issue_notice(
+    *,
+    city: City,
+    year: int,
+    month: int,
+    issued_on: dt.date,
+    user: Any,
+    sequence: int | None = None,
+) -> Notice:
+    """Freeze the monthly notice of ``city`` for ``month`` of ``year`` with the stored figures.
+
+    The notice gets the number 〔year〕第sequence期 (default: the next in the year), the issue
+    date and a snapshot of every computed row. At a quarter's end (3/6/9/12) the interviews
+    its figures decide are created (status "to be held"). Refused (``ValidationError``) when
+    already issued, when the number is taken, or when no region has a figure for the month.
+    """
+    if month not in range(1, 13):
+        raise ValidationError(_("The month must be between 1 and 12."))
+    notice, _created = Notice.objects.select_for_update().get_or_create(
+        city=city, kind=Notice.Kind.MONTHLY, year=year, month=month
+    )
+    if notice.is_issued:
+        raise ValidationError(
+            _("The notice %(number)s is already issued; issued notices never change.")
+            % {"number": notice.number}
+        )
+    last_month = latest_figure_month(city, year)
+    if last_month is None or last_month < month:
+        raise ValidationError(
+            _("No region has a figure for %(month)s/%(year)s yet: enter the figures first.")
+            % {"month": month, "year": year}
+        )
+    sequence = sequence or next_sequence(city, year)
+    if sequence < 1:
+        raise ValidationError(_("The issue number must be 1 or more."))
+    if (
+        Notice.objects.filter(city=city, kind=Notice.Kind.MONTHLY, year=year, sequence=sequence)
+        .exclude(pk=notice.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("The number %(number)s is already used by another notice.")
+            % {"number": notice_number(year, sequence)}
+        )
+    snapshot = monthly_notice_data(city, year, month)
+    notice.status = Notice.Status.ISSUED
+    notice.sequence = sequence
+    notice.number = notice_number(year, sequence)
+    notice.issued_on = issued_on
+    notice.issued_at = timezone.now()
+    notice.issued_by = user if getattr(user, "is_authenticated", False) else None
+    notice.snapshot = snapshot
+    notice.save()
+    if "interviews" in snapshot:
+        _create_interviews(notice, snapshot)
+    return notice
+
+
+def _create_interviews(notice: Notice, snapshot: dict) -> list[Interview]:
+    cases = snapshot["interviews"]["regions"]
+    if not cases:
+        return []
+    regions = {region_code(r): r for r in Region.objects.in_city(notice.city).assessed()}
+    quarter = notice.month // 3
+    created = []
+    for case in cases:
+        interview, _new = Interview.objects.update_or_create(
+            region=regions[case["code"]],
+            year=notice.year,
+            quarter=quarter,
+            defaults={
+                "city": notice.city,
+                "notice": notice,
+                "completion": Decimal(case["completion"]),
+                "required": Decimal(case["required_share"]),
+                "rank": case["rank"],
+                "ranked_count": case["ranked_count"],
+                "shortfall_usd": Decimal(case["shortfall_usd"]),
+            },
+        )
+        created.append(interview)
+    return created
+
+
+@transaction.atomic
+def record_interview(
+    *, interview: Interview, held_on: dt.date | None, notes: str, user: Any
+) -> Interview:
+    """Record when an interview was held (None: not yet) and its notes."""
+    if held_on is not None and held_on.year < interview.year:
+        raise ValidationError(_("An interview cannot be held before the year it concerns."))
+    interview.held_on = held_on
+    interview.notes = notes.strip()
+    interview.status = Interview.Status.HELD if held_on else Interview.Status.PENDING
+    interview.recorded_by = user
+    interview.recorded_at = timezone.now()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def save_progress_schedule(*, plan: Any, shares: list[Fraction], label: str) -> ProgressSchedule:
+    """Store a plan's 12 cumulative monthly shares (validated by the calculations)."""
+    try:
+        calc.ProgressSchedule(tuple(shares))
+    except (TypeError, ValueError) as error:
+        raise ValidationError(str(error)) from error
+    schedule, _created = ProgressSchedule.objects.update_or_create(
+        plan=plan,
+        defaults={
+            "shares": [str(Fraction(s)) for s in shares],
+            "label": label,
+            "is_default": False,
+        },
+    )
+    return schedule
+
+
+@transaction.atomic
+def save_scoring_scheme(*, plan: Any, indicators: list[dict], label: str) -> ScoringScheme:
+    """Store a plan's scoring scheme; refused unless every indicator builds (weights,
+    methods and parameters are checked by the calculations)."""
+    try:
+        scheme_indicators(indicators)
+    except (TypeError, ValueError, KeyError) as error:
+        raise ValidationError(str(error)) from error
+    scheme, _created = ScoringScheme.objects.update_or_create(
+        plan=plan, defaults={"indicators": indicators, "label": label, "is_default": False}
+    )
+    return scheme
+
+
+@transaction.atomic
+def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) -> AnnualAssessment:
+    """Freeze the annual assessment of ``city`` for ``year``: the scheme used and every
+    region's indicator inputs, methods and points. Refused when already issued or when the
+    city's plan has no scoring scheme."""
+    assessment, _created = AnnualAssessment.objects.select_for_update().get_or_create(
+        city=city, year=year
+    )
+    if assessment.status == AnnualAssessment.Status.ISSUED:
+        raise ValidationError(_("The %(year)s assessment is already issued.") % {"year": year})
+    data = assessment_data(city, year)
+    if data is None:
+        raise ValidationError(_("The city's plan has no scoring scheme yet."))
+    assessment.status = AnnualAssessment.Status.ISSUED
+    assessment.issued_on = issued_on
+    assessment.issued_at = timezone.now()
+    assessment.issued_by = user if getattr(user, "is_authenticated", False) else None
+    assessment.snapshot = data
+    assessment.save()
+    return assessment

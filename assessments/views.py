@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +27,6 @@ from assessments.forms import (
     IssueNoticeForm,
     ScheduleForm,
     SchemeForm,
-    UploadForm,
 )
 from assessments.models import (
     AnnualAssessment,
@@ -40,14 +37,6 @@ from assessments.models import (
     ProgressSchedule,
     RegionTarget,
     ScoringScheme,
-)
-from assessments.notice_services import (
-    issue_assessment,
-    issue_notice,
-    next_sequence,
-    record_interview,
-    save_progress_schedule,
-    save_scoring_scheme,
 )
 from assessments.selectors import (
     INPUTS,
@@ -70,7 +59,17 @@ from assessments.selectors import (
     plan_for,
     schedule_of_stored,
 )
+from assessments.services import (
+    issue_assessment,
+    issue_notice,
+    next_sequence,
+    record_interview,
+    save_progress_schedule,
+    save_scoring_scheme,
+)
 from fdi_portal.access import has_role, role_required, visible_or_404
+from fdi_portal.forms import UploadForm
+from fdi_portal.imports import keep_upload, upload_path
 from fdi_portal.lib.money import base_to_wan, wan_to_base
 from fdi_portal.models import City, Region, Role, membership_of
 from fdi_portal.spreadsheets import write_xlsx
@@ -147,12 +146,33 @@ def _form_again(request: HttpRequest, template: str, context: dict, target_id: s
     return response
 
 
+def _amount_cell(request: HttpRequest, context: dict, stored, save) -> HttpResponse:
+    """The in-place editor of one amount of the grid (a figure or a target).
+
+    GET shows the form with the ``stored`` amount; a valid POST calls ``save(amount_usd,
+    reason)`` and answers with the whole grid, so totals follow; an invalid one shows the form
+    again in place of the cell."""
+    template = "assessments/_cell_form.html"
+    if request.method == "GET":
+        context["form"] = AmountForm.for_amount(stored)
+        return render(request, template, context)
+    form = context["form"] = AmountForm(request.POST)
+    if form.is_valid():
+        try:
+            save(form.amount_usd(), form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _grid_partial(request, context["city"], context["year"])
+    return _form_again(request, template, context, context["cell_id"])
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def figure_cell(
     request: HttpRequest, city_code: str, year: int, region_id: int, month: int
 ) -> HttpResponse:
-    """GET: the in-place form for one region's figure of a month. POST: save it."""
+    """One region's figure of a month, edited in place."""
     city = _city(request, city_code)
     region = _region(request, city, region_id)
     if month not in MONTHS:
@@ -170,32 +190,24 @@ def figure_cell(
         ),
         "cell_id": f"cell-{region.pk}-{month}",
     }
-    if request.method == "GET":
-        context["form"] = AmountForm.for_amount(figure.amount_usd if figure else None)
-        return render(request, "assessments/_cell_form.html", context)
-    form = AmountForm(request.POST)
-    context["form"] = form
-    if form.is_valid():
-        try:
-            services.set_monthly_figure(
-                region=region,
-                year=year,
-                month=month,
-                amount_usd=form.amount_usd(),
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _grid_partial(request, city, year)
-    return _form_again(request, "assessments/_cell_form.html", context, context["cell_id"])
+
+    def save(amount_usd: Decimal | None, reason: str) -> None:
+        services.set_monthly_figure(
+            region=region,
+            year=year,
+            month=month,
+            amount_usd=amount_usd,
+            user=request.user,
+            reason=reason,
+        )
+
+    return _amount_cell(request, context, figure.amount_usd if figure else None, save)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def target_cell(request: HttpRequest, city_code: str, year: int, region_id: int) -> HttpResponse:
-    """GET: the in-place form for a region's annual target. POST: save it."""
+    """A region's annual target, edited in place."""
     city = _city(request, city_code)
     region = _region(request, city, region_id)
     _check_year(year)
@@ -208,25 +220,13 @@ def target_cell(request: HttpRequest, city_code: str, year: int, region_id: int)
         "action": reverse("assessments:target_cell", args=[city.admin_code, year, region.pk]),
         "cell_id": f"target-{region.pk}",
     }
-    if request.method == "GET":
-        context["form"] = AmountForm.for_amount(target.target_usd if target else None)
-        return render(request, "assessments/_cell_form.html", context)
-    form = AmountForm(request.POST)
-    context["form"] = form
-    if form.is_valid():
-        try:
-            services.set_region_target(
-                region=region,
-                year=year,
-                target_usd=form.amount_usd(),
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _grid_partial(request, city, year)
-    return _form_again(request, "assessments/_cell_form.html", context, context["cell_id"])
+
+    def save(amount_usd: Decimal | None, reason: str) -> None:
+        services.set_region_target(
+            region=region, year=year, target_usd=amount_usd, user=request.user, reason=reason
+        )
+
+    return _amount_cell(request, context, target.target_usd if target else None, save)
 
 
 @require_POST
@@ -328,30 +328,6 @@ def _history_entries(records, field: str, *, with_month: bool) -> list[HistoryEn
     return entries
 
 
-def _upload_path(token: str) -> Path | None:
-    """Where an upload waits for confirmation; None for a token that cannot be ours."""
-    if not (token.isalnum() and token.isascii()):
-        return None
-    return Path(settings.IMPORT_DIR) / f"{token}.xlsx"
-
-
-def _keep_upload(upload) -> str:
-    """Store an upload until its confirmation; returns its token. Uploads nobody confirmed
-    within a day are deleted on the way."""
-    import time
-
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("*.xlsx"):
-        if stale.stat().st_mtime < time.time() - 86400:
-            stale.unlink(missing_ok=True)
-    token = uuid.uuid4().hex
-    with (directory / f"{token}.xlsx").open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token
-
-
 def _preview(kind: str, source, city: City) -> services.ImportPreview:
     read = services.preview_targets_import if kind == "targets" else services.preview_figures_import
     return read(source, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)
@@ -371,7 +347,7 @@ def import_upload(request: HttpRequest, city_code: str, kind: str) -> HttpRespon
         preview = _preview(kind, upload, city)
         context["preview"] = preview
         if preview.ok and preview.pending:
-            context["token"] = _keep_upload(upload)
+            context["token"] = keep_upload(upload)
             context["fingerprint"] = preview.fingerprint()
     return render(request, "assessments/import.html", context)
 
@@ -383,7 +359,7 @@ def import_confirm(request: HttpRequest, city_code: str, kind: str) -> HttpRespo
     city = _city(request, city_code)
     if kind not in IMPORT_KINDS:
         raise Http404(_("No such import."))
-    path = _upload_path(request.POST.get("token", ""))
+    path = upload_path(request.POST.get("token", ""))
     if path is None or not path.exists():
         messages.error(request, _("This upload has expired; upload the file again."))
         return redirect("assessments:import_upload", city_code=city.admin_code, kind=kind)

@@ -30,6 +30,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Plans"), "tasks:plan_list", tuple(Role)),
     NavItem(_("Projects"), "projects:project_list", tuple(Role)),
     NavItem(_("Difficulties list"), "projects:difficulty_list", tuple(Role)),
+    NavItem(_("Promotion events"), "projects:event_list", tuple(Role)),
     NavItem(_("Organisation"), "organisation", tuple(Role)),
 )
 

@@ -72,6 +72,7 @@ def _home_panels(membership: Membership) -> dict:
     panels: dict = {"ranking": ranking, "chart": _completion_chart(ranking)}
     if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
         panels["supervision"] = supervision_panel(city)
+        panels["can_draft"] = membership.role == Role.COMMERCE_STAFF
         panels["project_alerts"] = staff_alerts(city, timezone.localdate())
     if membership.role == Role.REGION_OFFICIAL:
         panels["own_region"] = membership.region.name

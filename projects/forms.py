@@ -9,8 +9,18 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from fdi_portal.models import City, Region, Role
-from projects.models import Campaign, Difficulty, Industry, Investor, Project, Stage
+from fdi_portal.models import City, Department, Region, Role, membership_of
+from projects.models import (
+    Campaign,
+    Complaint,
+    Difficulty,
+    Industry,
+    Investor,
+    ProgressEntry,
+    Project,
+    PromotionEvent,
+    Stage,
+)
 from projects.services import stage_dates, validate_stage
 
 WAN = Decimal(10000)
@@ -209,3 +219,161 @@ class DifficultyFilterForm(forms.Form):
             label=_("Responsible department"), queryset=departments, required=False
         )
         style(self, "sm")
+
+
+class ArrivalForm(forms.Form):
+    """One month's arrived FDI of a project, in 万美元; empty removes the month's figure."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+    amount_wan = forms.DecimalField(
+        label=_("Arrived FDI (10k USD)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=4,
+        help_text=_("Leave empty to remove the month's figure."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self, "sm")
+
+
+class ProgressEntryForm(forms.ModelForm):
+    class Meta:
+        model = ProgressEntry
+        fields = ["date", "text"]
+        widgets = {"date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class DifficultyForm(forms.ModelForm):
+    """A difficulty, and later its resolution: a resolved one needs its date and what was done."""
+
+    class Meta:
+        model = Difficulty
+        fields = ["raised_on", "category", "text", "department", "status", "resolved_on"]
+        fields += ["resolution"]
+        widgets = {
+            "raised_on": DATE_WIDGET,
+            "resolved_on": DATE_WIDGET,
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "resolution": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["department"].queryset = Department.objects.in_city(project.city_id)
+        style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        resolved = data.get("status") == Difficulty.Status.RESOLVED
+        if resolved:
+            if not data.get("resolved_on"):
+                self.add_error("resolved_on", _("A resolved difficulty needs its resolution date."))
+            if not (data.get("resolution") or "").strip():
+                self.add_error("resolution", _("Say how the difficulty was resolved."))
+        elif data.get("resolved_on"):
+            self.add_error("resolved_on", _("Only a resolved difficulty has a resolution date."))
+        raised, resolved_on = data.get("raised_on"), data.get("resolved_on")
+        if raised and resolved_on and resolved_on < raised:
+            self.add_error("resolved_on", _("It cannot be earlier than the day it was raised."))
+        return data
+
+
+class ComplaintForm(forms.ModelForm):
+    """A complaint, and later its answer: answered once the answer and its date are given."""
+
+    class Meta:
+        model = Complaint
+        fields = ["received_on", "text", "handler", "deadline", "answered_on", "answer"]
+        widgets = {
+            "received_on": DATE_WIDGET,
+            "deadline": DATE_WIDGET,
+            "answered_on": DATE_WIDGET,
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "answer": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["handler"].queryset = Department.objects.in_city(project.city_id)
+        style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        received, deadline = data.get("received_on"), data.get("deadline")
+        if received and deadline and deadline < received:
+            self.add_error("deadline", _("The deadline cannot be before the complaint came in."))
+        answered_on, answer = data.get("answered_on"), (data.get("answer") or "").strip()
+        if answer and not answered_on:
+            self.add_error("answered_on", _("Give the date of the answer."))
+        if answered_on and not answer:
+            self.add_error("answer", _("Write the answer."))
+        if received and answered_on and answered_on < received:
+            self.add_error("answered_on", _("It cannot be earlier than the day it came in."))
+        return data
+
+    def save(self, commit: bool = True) -> Complaint:
+        complaint = super().save(commit=False)
+        complaint.status = (
+            Complaint.Status.ANSWERED if complaint.answered_on else Complaint.Status.RECEIVED
+        )
+        if commit:
+            complaint.save()
+        return complaint
+
+
+class EventForm(forms.ModelForm):
+    """A promotion event. Staff choose the organiser (a region or a department of their city);
+    a region official's events are their region's, a department officer's their department's."""
+
+    class Meta:
+        model = PromotionEvent
+        fields = ["organiser_region", "organiser_department", "date", "kind", "title"]
+        fields += ["target_countries", "fdi_themed", "projects"]
+        widgets = {"date": DATE_WIDGET, "projects": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.membership = membership_of(user)
+        role = self.membership.role if self.membership else None
+        cities = City.objects.visible_to(user)
+        if role in (Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFICER):
+            del self.fields["organiser_region"], self.fields["organiser_department"]
+        else:
+            self.fields["organiser_region"].queryset = Region.objects.filter(city__in=cities)
+            self.fields["organiser_department"].queryset = Department.objects.filter(
+                city__in=cities
+            )
+        self.fields["projects"].queryset = (
+            Project.objects.visible_to(user).select_related("region").order_by("name")
+        )
+        self.fields["projects"].required = False
+        style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "organiser_region" in self.fields:
+            region, department = data.get("organiser_region"), data.get("organiser_department")
+            if bool(region) == bool(department):
+                raise forms.ValidationError(_("Choose either a region or a department."))
+            city_id = (region or department).city_id
+        else:
+            membership = self.membership
+            official = membership.role == Role.REGION_OFFICIAL
+            self.instance.organiser_region = membership.region if official else None
+            self.instance.organiser_department = None if official else membership.department
+            city_id = membership.city_id
+        self.instance.city_id = city_id
+        for project in data.get("projects") or []:
+            if project.city_id != city_id:
+                self.add_error("projects", _("It must belong to the organiser's city."))
+        return data

@@ -378,9 +378,11 @@ def event_quotas(city: City, year: int) -> list[EventQuota]:
                         )
     by_region: dict[int, int] = defaultdict(int)
     by_department: dict[int, int] = defaultdict(int)
-    for region_id, department_id in PromotionEvent.objects.in_city(city).filter(
-        date__year=year, fdi_themed=True
-    ).values_list("organiser_region", "organiser_department"):
+    for region_id, department_id in (
+        PromotionEvent.objects.in_city(city)
+        .filter(date__year=year, fdi_themed=True)
+        .values_list("organiser_region", "organiser_department")
+    ):
         if region_id:
             by_region[region_id] += 1
         else:

@@ -11,5 +11,22 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/stage/", views.project_stage, name="project_stage"),
+    path("<int:pk>/arrivals/", views.arrival_set, name="arrival_set"),
+    path("<int:pk>/progress/new/", views.progress_create, name="progress_create"),
+    path("<int:pk>/difficulties/new/", views.difficulty_create, name="difficulty_create"),
+    path("<int:pk>/complaints/new/", views.complaint_create, name="complaint_create"),
     path("difficulties/", views.difficulty_list, name="difficulty_list"),
+    path("difficulties/<int:pk>/edit/", views.difficulty_edit, name="difficulty_edit"),
+    path("complaints/<int:pk>/edit/", views.complaint_edit, name="complaint_edit"),
+    path("import/<slug:kind>/", views.project_import, name="project_import"),
+    path(
+        "import/<slug:kind>/confirm/", views.project_import_confirm, name="project_import_confirm"
+    ),
+    path(
+        "import/<slug:kind>/template/",
+        views.project_import_template,
+        name="project_import_template",
+    ),
+    path("events/", views.event_list, name="event_list"),
+    path("events/new/", views.event_create, name="event_create"),
 ]

@@ -6,22 +6,51 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fdi_portal.access import CITY_READERS, role_required, visible_or_404
-from fdi_portal.models import City, Department, Role
+from fdi_portal.access import CITY_READERS, has_role, role_required, visible_or_404
+
+# The upload form and the store that keeps an upload between its preview and its confirmation
+# are the figures import's; see the report on factoring them out to fdi_portal.
+from fdi_portal.forms import UploadForm
+from fdi_portal.imports import keep_upload, upload_path
+from fdi_portal.lib.money import wan_to_base
+from fdi_portal.models import City, Department, Region, Role, membership_of
 from fdi_portal.spreadsheets import write_xlsx
 from projects import selectors
-from projects.forms import DifficultyFilterForm, ProjectFilterForm, ProjectForm, StageForm
-from projects.models import Difficulty, Project, ProjectRule
-from projects.services import change_stage, create_project
+from projects.forms import (
+    ArrivalForm,
+    ComplaintForm,
+    DifficultyFilterForm,
+    DifficultyForm,
+    EventForm,
+    ProgressEntryForm,
+    ProjectFilterForm,
+    ProjectForm,
+    StageForm,
+)
+from projects.models import Complaint, Difficulty, Project, ProjectRule, PromotionEvent
+from projects.services import (
+    PROJECT_HEADERS,
+    Preview,
+    apply_arrivals_import,
+    apply_projects_import,
+    change_stage,
+    create_project,
+    preview_arrivals_import,
+    preview_projects_import,
+    set_arrival,
+)
 
 READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
 WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
@@ -186,6 +215,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": list(project.source_events.all()),
             "can_write": can_write,
             "stage_form": StageForm(initial={"stage": project.stage, "on": today}),
+            "arrival_form": ArrivalForm(initial={"year": today.year, "month": today.month}),
         },
     )
 
@@ -244,10 +274,15 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
     """Every visible difficulty, filterable, with the closure rate (办结率) and the median days
     to resolve by responsible department and by region."""
     departments = Department.objects.filter(city__in=City.objects.visible_to(request.user))
-    form = DifficultyFilterForm(request.GET or None, user=request.user, departments=departments)
     difficulties = Difficulty.objects.visible_to(request.user).select_related(
         "project__region", "department"
     )
+    membership = membership_of(request.user)
+    if membership is not None and membership.role == Role.DEPARTMENT_OFFICER:
+        # A department officer's list is the difficulties their department must solve.
+        departments = departments.filter(pk=membership.department_id)
+        difficulties = difficulties.filter(department_id=membership.department_id)
+    form = DifficultyFilterForm(request.GET or None, user=request.user, departments=departments)
     if form.is_valid():
         data = form.cleaned_data
         if data["region"]:
@@ -277,3 +312,260 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+# --------------------------------------------------------------------------- lists on the page
+
+
+def _writable_project(request: HttpRequest, pk: int) -> Project:
+    return visible_or_404(
+        Project.objects.writable_by(request.user).select_related("city"), request.user, pk=pk
+    )
+
+
+@require_POST
+@role_required(*WRITERS)
+def arrival_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set one month's arrived FDI of a project (an empty amount removes it)."""
+    project = _writable_project(request, pk)
+    form = ArrivalForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("projects:project_detail", pk=project.pk)
+    data = form.cleaned_data
+    amount = data["amount_wan"]
+    set_arrival(
+        project=project,
+        year=data["year"],
+        month=data["month"],
+        amount_usd=None if amount is None else wan_to_base(amount),
+    )
+    messages.success(request, _("Arrivals saved."))
+    return redirect("projects:project_detail", pk=project.pk)
+
+
+#: The project's lists that the page's forms add to: URL kind → (form, title).
+LIST_FORMS = {
+    "progress": (ProgressEntryForm, gettext_lazy("Add to the progress list")),
+    "difficulty": (DifficultyForm, gettext_lazy("Difficulty")),
+    "complaint": (ComplaintForm, gettext_lazy("Complaint")),
+}
+
+
+def _list_form(
+    request: HttpRequest, project: Project, kind: str, instance: Any = None
+) -> HttpResponse:
+    form_class, title = LIST_FORMS[kind]
+    extra = {} if kind == "progress" else {"project": project}
+    form = form_class(request.POST or None, instance=instance, **extra)
+    if request.method == "POST" and form.is_valid():
+        row = form.save(commit=False)
+        row.project = project
+        if kind == "progress" and row.recorded_by_id is None:
+            row.recorded_by = request.user
+        row.save()
+        messages.success(request, _("Saved."))
+        return redirect("projects:project_detail", pk=project.pk)
+    return render(
+        request,
+        "projects/list_form.html",
+        {"form": form, "project": project, "title": title, "instance": instance},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITERS)
+def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_form(request, _writable_project(request, pk), "progress")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITERS)
+def difficulty_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_form(request, _writable_project(request, pk), "difficulty")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITERS)
+def difficulty_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    difficulty = visible_or_404(
+        Difficulty.objects.writable_by(request.user).select_related("project__city"),
+        request.user,
+        pk=pk,
+    )
+    return _list_form(request, difficulty.project, "difficulty", difficulty)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITERS)
+def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_form(request, _writable_project(request, pk), "complaint")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITERS)
+def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = visible_or_404(
+        Complaint.objects.writable_by(request.user).select_related("project__city"),
+        request.user,
+        pk=pk,
+    )
+    return _list_form(request, complaint.project, "complaint", complaint)
+
+
+# --------------------------------------------------------------------------- imports
+
+IMPORT_KINDS = ("arrivals", "projects")
+
+
+def _preview_import(request: HttpRequest, kind: str, source: Any) -> Preview:
+    if kind == "arrivals":
+        return preview_arrivals_import(
+            source,
+            projects=Project.objects.writable_by(request.user),
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+        )
+    return preview_projects_import(
+        source,
+        regions=Region.objects.writable_by(request.user),
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+    )
+
+
+def _apply_import(request: HttpRequest, preview: Preview) -> dict[str, int]:
+    if preview.kind == "arrivals":
+        return apply_arrivals_import(preview)
+    return apply_projects_import(preview, user=request.user, today=timezone.localdate())
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITERS)
+def project_import(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload → a preview of every row (new / changed / unchanged); nothing is written yet."""
+    if kind not in IMPORT_KINDS:
+        raise Http404(_("No such import."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"kind": kind, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        preview = _preview_import(request, kind, upload)
+        context["preview"] = preview
+        if preview.ok and preview.pending:
+            context["token"] = keep_upload(upload)
+            context["fingerprint"] = preview.fingerprint()
+    return render(request, "projects/import.html", context)
+
+
+@require_POST
+@role_required(*WRITERS)
+def project_import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
+    """Apply a previewed upload, if it still means exactly what the user saw."""
+    if kind not in IMPORT_KINDS:
+        raise Http404(_("No such import."))
+    path = upload_path(request.POST.get("token", ""))
+    if path is None or not path.exists():
+        messages.error(request, _("This upload has expired; upload the file again."))
+        return redirect("projects:project_import", kind=kind)
+    preview = _preview_import(request, kind, path)
+    context = {
+        "kind": kind,
+        "form": UploadForm(),
+        "preview": preview,
+        "token": path.stem,
+        "fingerprint": preview.fingerprint() if preview.ok else "",
+    }
+    if not preview.ok or preview.fingerprint() != request.POST.get("fingerprint"):
+        messages.warning(
+            request, _("The stored data changed since the preview. Check again and confirm.")
+        )
+        return render(request, "projects/import.html", context)
+    try:
+        counts = _apply_import(request, preview)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return render(request, "projects/import.html", context)
+    path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts,
+    )
+    return redirect("projects:project_list")
+
+
+@require_GET
+@role_required(*WRITERS)
+def project_import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty template of the import: arrivals list the user's projects."""
+    if kind == "arrivals":
+        today = timezone.localdate()
+        projects = Project.objects.writable_by(request.user).order_by("name")
+        rows: list[list[Any]] = [
+            ["项目编号", "项目名称", "年份", "月份", "到位外资（万美元）"],
+            *([p.pk, p.name, today.year, today.month, None] for p in projects),
+        ]
+        title = "外资项目实际到位外资（万美元）"
+    elif kind == "projects":
+        rows = [list(PROJECT_HEADERS)]
+        title = "外资项目清单"
+    else:
+        raise Http404(_("No such template."))
+    response = HttpResponse(
+        write_xlsx(rows, title=title, sheet_name=kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------- events
+
+
+EVENT_WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFICER)
+
+
+@require_GET
+@role_required(*READERS)
+def event_list(request: HttpRequest) -> HttpResponse:
+    """The year's promotion events and, per city, each organiser's FDI-themed events against
+    the plan's quota (各县市区 ≥ 4, 各主管部门 ≥ 2 for Fangchenggang 2021) with the shortfall."""
+    year = _year(request)
+    events = list(
+        PromotionEvent.objects.visible_to(request.user)
+        .filter(date__year=year)
+        .select_related("city", "organiser_region", "organiser_department")
+        .prefetch_related("projects")
+        .order_by("city__admin_code", "-date", "title")
+    )
+    cities = list(City.objects.visible_to(request.user))
+    return render(
+        request,
+        "projects/event_list.html",
+        {
+            "year": year,
+            "events": events,
+            "quotas": [(city, selectors.event_quotas(city, year)) for city in cities],
+            "can_create": has_role(request.user, *EVENT_WRITERS),
+        },
+    )
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EVENT_WRITERS)
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        event = form.save()
+        messages.success(request, _("Event saved."))
+        return redirect(f"{reverse('projects:event_list')}?year={event.date.year}")
+    return render(request, "projects/event_form.html", {"form": form})

@@ -7,6 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
+#: No amount the portal stores reaches 10¹⁰ 万 (10¹⁴ USD): such an input is a wrong unit or
+#: a typo, and the database columns (16 digits, 2 decimals) would not hold it either.
+MAX_WAN = Decimal(10) ** 10
 
 
 def wan_to_base(amount_wan: Decimal) -> Decimal:

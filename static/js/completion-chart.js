@@ -7,6 +7,7 @@
   const data = JSON.parse(source.textContent);
   const chart = echarts.init(element);
   chart.setOption({
+    animationDuration: 300,
     grid: { left: 48, right: 16, top: 24, bottom: 32 },
     tooltip: { trigger: "axis", valueFormatter: (v) => (v === null ? "—" : v + "%") },
     xAxis: { type: "category", data: data.names },
@@ -20,7 +21,7 @@
       })),
       markLine: {
         symbol: "none",
-        label: { formatter: data.required_label },
+        label: { formatter: data.required_label, position: "insideEndTop" },
         lineStyle: { color: "#fd7e14", type: "dashed" },
         data: [{ yAxis: data.required }],
       },

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import AnnualAssessment, MonthlyFigure, ProgressSchedule, RegionTarget
-from assessments.notice_services import issue_assessment
 from assessments.selectors import monthly_notice_data
+from assessments.services import issue_assessment
 from fdi_portal.models import Region
 from tasks.models import Plan
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import Interview, MonthlyFigure, Notice, RegionTarget
-from assessments.notice_services import issue_notice, record_interview
 from assessments.selectors import monthly_notice_data, quarterly_review_data
+from assessments.services import issue_notice, record_interview
 from fdi_portal.models import Region
 
 

@@ -71,3 +71,25 @@ def shangsi_project(fangchenggang) -> Project:
 @pytest.fixture
 def dongxing_project(fangchenggang) -> Project:
     return make_project(fangchenggang, "东兴市", name="东兴市测试项目")
+
+
+@pytest.fixture
+def xlsx(tmp_path: Path):
+    """Write ``rows`` (a title row may come first) to a real xlsx file; returns its path."""
+    from openpyxl import Workbook
+
+    made = 0
+
+    def make(rows, *, title: str = "Sheet1") -> Path:
+        nonlocal made
+        made += 1
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = title
+        for row in rows:
+            sheet.append(list(row))
+        path = tmp_path / f"upload-{made}.xlsx"
+        workbook.save(path)
+        return path
+
+    return make

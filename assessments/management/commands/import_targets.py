@@ -8,11 +8,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from assessments import services
-from assessments.management.commands.import_figures import ImportCommand
+from assessments.management.commands.import_figures import FigureImportCommand
+from fdi_portal.imports import Preview
 from fdi_portal.models import City
 
 
-class Command(ImportCommand):
+class Command(FigureImportCommand):
     @property
     def help(self) -> str:  # type: ignore[override]  # translated when asked for
         return _(
@@ -20,5 +21,5 @@ class Command(ImportCommand):
             "目标（万美元）. All or nothing."
         )
 
-    def preview(self, path: str, *, city: City | None) -> services.ImportPreview:
+    def preview(self, path: str, *, city: City | None) -> Preview:
         return services.preview_targets_import(path, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)

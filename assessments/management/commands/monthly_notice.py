@@ -17,13 +17,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from assessments.models import Notice
-from assessments.notice_services import issue_notice
 from assessments.selectors import (
     monthly_notice_data,
     notice_export_rows,
     notice_report,
     notice_title,
 )
+from assessments.services import issue_notice
 from fdi_portal.models import City
 from fdi_portal.spreadsheets import write_xlsx
 
