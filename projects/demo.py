@@ -156,10 +156,27 @@ FIELDS = (
 )
 
 
+def _latest(city_code: str) -> dt.date:
+    """The last day anything happens in the city's demo story (stages and arrivals)."""
+    stories = [demo for demo in DEMO if demo.city == city_code]
+    return max(
+        [d for demo in stories for d in demo.dates if d]
+        + [D(y, m, 28) for demo in stories for y, m, _a in demo.arrivals_wan]
+    )
+
+
+def _month_shifted(year: int, month: int, days: dt.timedelta) -> tuple[int, int]:
+    moved = D(year, month, 15) + days
+    return moved.year, moved.month
+
+
 @transaction.atomic
-def load_demo_projects() -> int:
+def load_demo_projects(today: dt.date) -> int:
     """Replace the demo projects, investors and events of both seed cities; returns how many
-    projects were loaded. Cities missing from the database are skipped."""
+    projects were loaded. Cities missing from the database are skipped.
+
+    Each city's story is moved in time so that its latest event lies three weeks before
+    ``today``: the alerts then count plausible days (a difficulty open for weeks, not years)."""
     Project.objects.filter(is_demo=True).delete()
     PromotionEvent.objects.filter(is_demo=True).delete()
     Investor.objects.filter(is_demo=True).delete()
@@ -180,8 +197,10 @@ def load_demo_projects() -> int:
             },
         )
         campaign = Campaign.objects.filter(city=city, name=demo.campaign).first()
-        dates = dict(zip(FIELDS, demo.dates, strict=True))
-        changed = max((d for d in demo.dates if d), default=D(2021, 1, 1))
+        shift = today - dt.timedelta(days=21) - _latest(demo.city)
+        moved = tuple(d + shift if d else None for d in demo.dates)
+        dates = dict(zip(FIELDS, moved, strict=True))
+        changed = max((d for d in moved if d), default=today - dt.timedelta(days=120))
         project = Project.objects.create(
             city=city,
             region=Region.objects.get(city=city, name=demo.region),
@@ -201,8 +220,9 @@ def load_demo_projects() -> int:
         )
         StageChange.objects.create(project=project, to_stage=demo.stage, changed_on=changed)
         Arrival.objects.bulk_create(
-            Arrival(project=project, year=y, month=m, amount_usd=a * WAN)
+            Arrival(project=project, year=year, month=month, amount_usd=a * WAN)
             for y, m, a in demo.arrivals_wan
+            for year, month in [_month_shifted(y, m, shift)]
         )
         ProgressEntry.objects.create(project=project, date=changed, text="演示：项目进展情况记录。")
         department = Department.objects.filter(city=city).first()
@@ -222,15 +242,31 @@ def load_demo_projects() -> int:
         )
         count += 1
     for city in cities.values():
-        region = Region.objects.filter(city=city, assessed=True).first()
-        event = PromotionEvent.objects.create(
-            city=city,
-            organiser_region=region,
-            date=D(2021 if city.admin_code == "450600" else 2023, 5, 18),
-            kind=PromotionEvent.Kind.FDI_THEMED,
-            title="（演示）外资专题招商推介会",
-            target_countries="新加坡、德国、日本",
-            is_demo=True,
-        )
-        event.projects.set(Project.objects.filter(city=city, is_demo=True)[:1])
+        _demo_events(city, today)
     return count
+
+
+def _demo_events(city: City, today: dt.date) -> None:
+    """FDI-themed promotion events this year: the counties at 1 to 4 (so some meet the quota
+    of 4 and some fall short), and two departments at 1 and 2, spread over the past months."""
+    regions = list(Region.objects.filter(city=city, assessed=True).order_by("order"))
+    departments = list(Department.objects.filter(city=city).order_by("order")[:2])
+    organisers = [({"organiser_region": r}, i % 4 + 1) for i, r in enumerate(regions)]
+    organisers += [({"organiser_department": d}, i + 1) for i, d in enumerate(departments)]
+    events = []
+    for organiser, count in organisers:
+        for n in range(count):
+            events.append(
+                PromotionEvent(
+                    city=city,
+                    date=max(D(today.year, 1, 10), today - dt.timedelta(days=40 * (n + 1))),
+                    kind=PromotionEvent.Kind.FDI_THEMED,
+                    title="（演示）外资专题招商推介会",
+                    target_countries="新加坡、德国、日本",
+                    is_demo=True,
+                    **organiser,
+                )
+            )
+    created = PromotionEvent.objects.bulk_create(events)
+    if created:
+        created[0].projects.set(Project.objects.filter(city=city, is_demo=True)[:1])

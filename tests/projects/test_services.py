@@ -146,16 +146,17 @@ def test_demo_projects_load_twice_marked_as_demo_and_cross_the_rules(fcg_plan, w
     from projects.selectors import city_project_reports
 
     real = make_project(fcg_plan.city, name="真实项目")
-    assert load_demo_projects() == 7
-    assert load_demo_projects() == 7
+    assert load_demo_projects(dt.date(2026, 11, 22)) == 7
+    assert load_demo_projects(dt.date(2026, 11, 22)) == 7
     assert Project.objects.filter(is_demo=True).count() == 7
     assert Project.objects.filter(pk=real.pk).exists()
     reports = {
         r.project.name: r
-        for r in city_project_reports(ww_plan.city, year=2023, today=D(2023, 12, 31))
+        # The demo story is moved to end three weeks before "today": its arrivals fall in 2026.
+        for r in city_project_reports(ww_plan.city, year=2026, today=D(2026, 11, 22))
     }
     codes = [r.consequence_code for r in reports["（演示）新能源装备制造项目"].rules]
-    # 4000万美元 manufacturing, 6000万美元 total with 1100万 arrived in 2023, 4.2亿元 fixed assets,
+    # 4000万美元 manufacturing, 6000万美元 total with 1100万 arrived this year, 4.2亿元 fixed assets,
     # a Fortune 500 regional HQ: all four Wuwei rules.
     assert codes == [
         "land_energy_priority",

@@ -29,8 +29,9 @@ class Command(BaseCommand):
                 )
             )
         usernames = create_demo_accounts()
-        figures = load_demo_figures(timezone.localdate())
-        projects = load_demo_projects()
+        today = timezone.localdate()
+        figures = load_demo_figures(today)
+        projects = load_demo_projects(today)
         self.stdout.write(
             _("Demo data ready: %(figures)s monthly figures, %(projects)s projects.")
             % {"figures": figures, "projects": projects}
