@@ -32,9 +32,10 @@ messages-compiled: setup
 migrate: messages-compiled
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 
-# Seed plans and demo data; every step is idempotent, so `make run` twice is harmless.
+# Seed plans (only into a database without them: nothing staff changed is overwritten) and
+# demo data (demo rows only are replaced); `make run` twice is harmless.
 seed: migrate
-	$(RUN_ENV) $(MANAGE) loaddata fangchenggang_2021 wuwei_2023
+	$(RUN_ENV) $(MANAGE) load_seed
 	$(RUN_ENV) $(MANAGE) load_demo
 
 test: messages-compiled

@@ -309,6 +309,31 @@ def test_the_notice_list_query_count_does_not_grow_with_regions(june, clerk, cli
     assert _count(client, url) == small
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("quarterly_review", ["450600", 2021, 2]),
+        ("plan_goals", ["450600", 2021]),
+        ("assessment_detail", ["450600", 2021]),
+    ],
+)
+def test_the_review_goal_and_assessment_pages_do_not_grow_with_regions(
+    june, clerk, client, name, args
+):
+    client.force_login(clerk)
+    url = reverse(f"assessments:{name}", args=args)
+    small = _count(client, url)
+    _extra_regions(june, 36)
+    assert _count(client, url) == small
+
+
+def test_the_staff_home_page_does_not_grow_with_regions(june, clerk, client):
+    client.force_login(clerk)
+    small = _count(client, reverse("home"))
+    _extra_regions(june, 36)
+    assert _count(client, reverse("home")) == small
+
+
 # --------------------------------------------------------------------------- 季约谈
 
 

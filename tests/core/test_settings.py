@@ -81,3 +81,17 @@ def test_the_demo_accounts_cover_every_role_and_can_log_in(client, seed):
     assert roles == set(Role.values)
     for account in DEMO_ACCOUNTS:
         assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
+
+
+def test_loading_the_seed_again_keeps_what_staff_changed(seed):
+    from fdi_portal.models import Department
+
+    department = Department.objects.get(name="防城港市商务局")
+    department.aliases = ["商务部门"]
+    department.save()
+    call_command("load_seed")
+    department.refresh_from_db()
+    assert department.aliases == ["商务部门"]
+    call_command("load_seed", force=True)
+    department.refresh_from_db()
+    assert department.aliases == []
