@@ -114,7 +114,19 @@ def _grid_context(request: HttpRequest, city: City, year: int) -> dict:
     editable = request.user.is_superuser or (
         membership is not None and membership.role == Role.COMMERCE_STAFF
     )
-    return {"grid": grid, "editable": editable, "months": MONTHS, "year": year, "city": city}
+    # The editors' URLs end in /<region>/<month>/ and /<region>/: reversed once here, not in
+    # every one of the grid's cells.
+    cell_url = reverse("assessments:figure_cell", args=[city.admin_code, year, 0, 1])
+    target_url = reverse("assessments:target_cell", args=[city.admin_code, year, 0])
+    return {
+        "grid": grid,
+        "editable": editable,
+        "months": MONTHS,
+        "year": year,
+        "city": city,
+        "cell_url": cell_url.removesuffix("0/1/"),
+        "target_url": target_url.removesuffix("0/"),
+    }
 
 
 @require_GET
