@@ -136,39 +136,16 @@ class MonthlyFigure(models.Model):
         return f"{self.region} {self.year}-{self.month:02d}"
 
 
-class NoticeQuerySet(CityScopedQuerySet):
-    def issued(self) -> NoticeQuerySet:
-        return self.filter(status=Notice.Status.ISSUED)
-
-    def covering(self, city: City, year: int, month: int) -> NoticeQuerySet:
-        """Issued notices whose figures include ``month`` of ``year`` (a June notice covers
-        January to June): a correction of that month changes what they reported."""
-        return self.issued().filter(city=city, year=year, month__gte=month)
-
-
-class Notice(models.Model):
-    """A monthly notice (月通报) or quarterly review, drafted then issued with a frozen snapshot."""
-
-    class Kind(models.TextChoices):
-        MONTHLY = "monthly", _("Monthly notice")
-        QUARTERLY = "quarterly", _("Quarterly review")
+class Issuable(models.Model):
+    """What is drafted from the figures, then issued and frozen for good: ``snapshot`` holds
+    every computed row as it was issued, and a later correction of a figure never changes it."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ISSUED = "issued", _("Issued")
 
-    city = models.ForeignKey(
-        City, on_delete=models.PROTECT, related_name="notices", verbose_name=_("city")
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MONTHLY)
-    year = models.PositiveSmallIntegerField(_("year"))
-    month = models.PositiveSmallIntegerField(_("month"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    number = models.CharField(_("number"), max_length=40, blank=True, help_text=_("〔2021〕第6期"))
-    sequence = models.PositiveSmallIntegerField(
-        _("issue number in the year"), null=True, blank=True, help_text=_("The 6 of 〔2021〕第6期.")
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
@@ -182,9 +159,45 @@ class Notice(models.Model):
     )
     snapshot = models.JSONField(_("frozen snapshot"), default=dict, blank=True)
 
+    class Meta:
+        abstract = True
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+class NoticeQuerySet(CityScopedQuerySet):
+    def issued(self) -> NoticeQuerySet:
+        return self.filter(status=Notice.Status.ISSUED)
+
+    def covering(self, city: City, year: int, month: int) -> NoticeQuerySet:
+        """Issued notices whose figures include ``month`` of ``year`` (a June notice covers
+        January to June): a correction of that month changes what they reported."""
+        return self.issued().filter(city=city, year=year, month__gte=month)
+
+
+class Notice(Issuable):
+    """A monthly notice (月通报) or quarterly review, drafted then issued with a frozen snapshot."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly notice")
+        QUARTERLY = "quarterly", _("Quarterly review")
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="notices", verbose_name=_("city")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MONTHLY)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    number = models.CharField(_("number"), max_length=40, blank=True, help_text=_("〔2021〕第6期"))
+    sequence = models.PositiveSmallIntegerField(
+        _("issue number in the year"), null=True, blank=True, help_text=_("The 6 of 〔2021〕第6期.")
+    )
+
     objects = NoticeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Issuable.Meta):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["city", "-year", "-month"]
@@ -205,10 +218,6 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city} {self.year}-{self.month:02d} {self.get_kind_display()}"
-
-    @property
-    def is_issued(self) -> bool:
-        return self.status == self.Status.ISSUED
 
 
 # ------------------------------------------------------------------------------------------
@@ -369,36 +378,18 @@ class AnnualAssessmentQuerySet(CityScopedQuerySet):
         return self.filter(status=AnnualAssessment.Status.ISSUED)
 
 
-class AnnualAssessment(models.Model):
+class AnnualAssessment(Issuable):
     """The annual score (年考评) of a city's assessed regions, frozen when issued: ``snapshot``
     holds the scheme used and every indicator's input, method and points."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        ISSUED = "issued", _("Issued")
 
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("city")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issued by"),
-    )
-    snapshot = models.JSONField(_("frozen snapshot"), default=dict, blank=True)
 
     objects = AnnualAssessmentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Issuable.Meta):
         verbose_name = _("annual assessment")
         verbose_name_plural = _("annual assessments")
         ordering = ["city", "-year"]
