@@ -1127,3 +1127,68 @@ def current_ranking(city: City) -> NoticeReport | None:
     if not month:
         return None
     return notice_report(monthly_notice_data(city, year, month))
+
+
+@dataclass(frozen=True)
+class CityProgress:
+    """One city's year to date, for the province's city-by-city comparison."""
+
+    city: City
+    year: int
+    through_month: int | None
+    ytd_usd: Decimal
+    ytd_last_year_usd: Decimal
+    target_usd: Decimal | None
+
+    @property
+    def completion(self) -> Decimal | None:
+        return self.ytd_usd / self.target_usd if self.target_usd else None
+
+    @property
+    def required_share(self) -> Decimal | None:
+        """序时进度 at the month the city has reached (month/12)."""
+        return Decimal(self.through_month) / 12 if self.through_month else None
+
+    @property
+    def growth(self) -> Decimal | None:
+        if not self.ytd_last_year_usd:
+            return None
+        return (self.ytd_usd - self.ytd_last_year_usd) / self.ytd_last_year_usd
+
+
+def province_comparison(cities: list[City], year: int) -> list[CityProgress]:
+    """Each city's utilised FDI of ``year`` to the last month it reported, against its target
+    and the same months of last year. Assessed regions only (parks count under their county).
+    Two queries, whatever the number of cities, regions and months."""
+    sums: dict[tuple[int, int, int], Decimal] = {}
+    for row in (
+        MonthlyFigure.objects.filter(
+            region__city__in=cities, region__assessed=True, year__in=[year, year - 1]
+        )
+        .values("region__city_id", "year", "month")
+        .annotate(total=Sum("amount_usd"))
+        .order_by()
+    ):
+        sums[(row["region__city_id"], row["year"], row["month"])] = row["total"]
+    targets = dict(
+        CityTarget.objects.filter(city__in=cities, year=year)
+        .order_by()
+        .values_list("city_id", "target_usd")
+    )
+    progress = []
+    for city in cities:
+        through = max((m for (c, y, m) in sums if c == city.pk and y == year), default=None)
+        months = range(1, (through or 0) + 1)
+        progress.append(
+            CityProgress(
+                city=city,
+                year=year,
+                through_month=through,
+                ytd_usd=sum((sums.get((city.pk, year, m), Decimal(0)) for m in months), Decimal(0)),
+                ytd_last_year_usd=sum(
+                    (sums.get((city.pk, year - 1, m), Decimal(0)) for m in months), Decimal(0)
+                ),
+                target_usd=targets.get(city.pk),
+            )
+        )
+    return progress

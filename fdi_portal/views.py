@@ -30,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     cities = list(City.objects.visible_to(request.user).order_by("admin_code"))
     context: dict = {"cities": cities}
+    if request.user.is_superuser or (membership and membership.role == Role.PROVINCE_VIEWER):
+        context["comparison"] = _comparison(request, cities)
     if membership is None:
         template = (
             "fdi_portal/home_superuser.html"
@@ -40,6 +42,16 @@ def home(request: HttpRequest) -> HttpResponse:
         template = HOME_TEMPLATES[membership.role]
         context.update(_home_panels(membership))
     return render(request, template, context)
+
+
+def _comparison(request: HttpRequest, cities: list[City]) -> dict:
+    """The city-by-city comparison of readers of several cities (``?year=`` picks the year)."""
+    from assessments.selectors import province_comparison
+
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else None
+    year = year or timezone.localdate().year
+    return {"year": year, "rows": province_comparison(cities, year)}
 
 
 def _completion_chart(ranking) -> dict | None:
