@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +21,8 @@ from assessments import services
 from assessments.forms import (
     AmountForm,
     CityTargetForm,
+    IndicatorForm,
+    IndicatorFormSet,
     InterviewForm,
     IssueAssessmentForm,
     IssueNoticeForm,
@@ -39,8 +40,6 @@ from assessments.models import (
     ScoringScheme,
 )
 from assessments.selectors import (
-    INPUTS,
-    METHOD_LABELS,
     MONTHS,
     assessment_data,
     assessment_page,
@@ -799,35 +798,31 @@ def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
-    """The plan's scoring scheme: indicators with weight, input, method and parameters."""
+    """The plan's scoring scheme: one row per indicator (name, weight, input, method and the
+    method's parameters). Nothing is saved unless every row is valid."""
     city = _city(request, city_code)
     plan = _plan(request, city, plan_id)
     stored = ScoringScheme.objects.filter(plan=plan).first()
+    rows = [IndicatorForm.initial_for(item) for item in (stored.indicators if stored else [])]
     if request.method == "POST":
         form = SchemeForm(request.POST)
-        if form.is_valid():
+        formset = IndicatorFormSet(request.POST, initial=rows, prefix="indicators")
+        # Both are validated so that every error shows at once.
+        if all([form.is_valid(), formset.is_valid()]):
             try:
                 save_scoring_scheme(
-                    plan=plan,
-                    indicators=form.cleaned_data["indicators"],
-                    label=form.cleaned_data["label"],
+                    plan=plan, indicators=formset.indicators(), label=form.cleaned_data["label"]
                 )
             except ValidationError as error:
-                form.add_error("indicators", error)
+                form.add_error(None, error)
             else:
                 messages.success(request, _("The scoring scheme is saved."))
                 return redirect(
                     "assessments:scheme_edit", city_code=city.admin_code, plan_id=plan.pk
                 )
     else:
-        form = SchemeForm(
-            initial={
-                "label": stored.label if stored else "",
-                "indicators": json.dumps(
-                    stored.indicators if stored else [], ensure_ascii=False, indent=2
-                ),
-            }
-        )
+        form = SchemeForm(initial={"label": stored.label if stored else ""})
+        formset = IndicatorFormSet(initial=rows, prefix="indicators")
     return render(
         request,
         "assessments/scheme_edit.html",
@@ -835,9 +830,11 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
             "city": city,
             "plan": plan,
             "form": form,
+            "formset": formset,
+            # The last row is the blank one the page's script copies for 「add an indicator」.
+            "rows": [*formset.forms, formset.empty_form],
+            "total_weight": formset.total_weight(),
             "scheme": stored,
-            "inputs": [(code, label) for code, (label, _kind) in INPUTS.items()],
-            "methods": list(METHOD_LABELS.items()),
         },
     )
 

@@ -108,13 +108,17 @@ def test_a_decreasing_schedule_is_refused_and_changes_nothing(fangchenggang, cle
 
 
 def test_a_scheme_with_an_unknown_method_is_refused(fangchenggang, clerk, client):
+    from tests.assessments.test_scheme_editor import page_data
+
     plan = Plan.objects.get(title=FCG_TITLE)
     client.force_login(clerk)
     url = reverse("assessments:scheme_edit", args=["450600", plan.pk])
-    bad = [{"code": "x", "name": "x", "weight": "10", "input": "completion", "method": "magic"}]
-    response = client.post(url, {"label": "新", "indicators": json.dumps(bad)})
+    data = page_data(client, url)
+    data["indicators-0-method"] = "magic"  # a forged post: not one of the choices
+    response = client.post(url, data)
     assert response.status_code == 200
-    assert plan.scoring_scheme.indicators[0]["code"] == "completion_ratio"
+    assert response.context["formset"].forms[0].errors["method"]
+    assert plan.scoring_scheme.indicators[0]["method"] == "ratio_to_target"
 
 
 def test_a_county_official_cannot_see_a_draft_assessment(fangchenggang, shangsi_official, client):
