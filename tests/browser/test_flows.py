@@ -152,7 +152,6 @@ def test_a_clerk_imports_figures_corrects_a_cell_with_a_reason_and_sees_both_in_
     }
 
     browser.get(f"{live_server.url}/figures/450600/2021/history/")
-    browser.save_screenshot("/tmp/shot_history.png")
     rows = [
         [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
         for tr in browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
@@ -296,8 +295,6 @@ def test_an_officer_files_a_quarterly_report_and_the_clerk_sees_it_in_the_matrix
         By.XPATH, "//tbody/tr[td[1][contains(normalize-space(.), '加强督促落实')]]"
     )
     q3 = row.find_elements(By.TAG_NAME, "td")[3]
-    click(q3)
-    browser.save_screenshot("/tmp/shot_matrix.png")
     assert q3.get_attribute("data-status") == "behind"
     assert q3.text == "滞后"
     assert "table-danger" in q3.get_attribute("class")
@@ -351,7 +348,6 @@ def test_a_clerk_creates_a_project_and_moves_it_from_signed_to_landed_but_not_ba
     set_date(browser, on, "2021-02-01")
     submit(on)
     error = wait_for(browser, ".alert-danger[role=alert]")
-    browser.save_screenshot("/tmp/shot_stage_error.png")
     assert error.text == "该日期早于前一阶段的日期。"
     project.refresh_from_db()
     assert (project.stage, project.landed_on) == ("signed", None)
@@ -363,7 +359,6 @@ def test_a_clerk_creates_a_project_and_moves_it_from_signed_to_landed_but_not_ba
     set_date(browser, on, "2021-04-15")
     submit(on)
     wait_for(browser, ".alert-success[role=alert]")
-    browser.save_screenshot("/tmp/shot_landed.png")
     log = browser.find_element(By.XPATH, "//h3/following-sibling::ul[1]").text
     assert "2021-03-01 — → 签约 · clerk" in log
     assert "2021-04-15 签约 → 落地 · clerk" in log
