@@ -39,7 +39,7 @@ from projects.forms import (
     ProjectForm,
     StageForm,
 )
-from projects.models import Complaint, Difficulty, Project, ProjectRule, PromotionEvent
+from projects.models import Complaint, Difficulty, Project, ProjectRule, PromotionEvent, Stage
 from projects.services import (
     PROJECT_HEADERS,
     Preview,
@@ -262,7 +262,15 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, message)
+            messages.error(
+                request,
+                _("%(stage)s on %(date)s was not recorded: %(reason)s")
+                % {
+                    "stage": Stage(form.cleaned_data["stage"]).label,
+                    "date": form.cleaned_data["on"].isoformat(),
+                    "reason": message,
+                },
+            )
     else:
         messages.success(request, _("Stage changed."))
     return redirect("projects:project_detail", pk=project.pk)

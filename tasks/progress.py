@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 #: Days after the end of a quarter by which its reports are due.
 GRACE_DAYS = 10
 
@@ -21,6 +23,17 @@ DONE = "done"
 OVERDUE = "overdue"  # a report is missing after the due date
 PENDING = "pending"  # reports are missing, not yet due
 NOT_DUE = "not_due"  # the quarter lies before the plan was issued: nothing expected
+
+#: How each status reads on the page.
+LABELS = {
+    NOT_STARTED: _("Not started"),
+    IN_PROGRESS: _("In progress"),
+    BEHIND: _("Behind"),
+    DONE: _("Done"),
+    OVERDUE: _("Overdue"),
+    PENDING: _("Awaiting reports"),
+    NOT_DUE: "—",
+}
 
 # The worst status of a task's reports is the task's status: one unit behind holds it back.
 _SEVERITY = {BEHIND: 0, NOT_STARTED: 1, IN_PROGRESS: 2, DONE: 3}
@@ -49,6 +62,17 @@ class Cell:
     @property
     def on_track(self) -> bool:
         return self.status in ON_TRACK
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.status]
+
+    @property
+    def details(self) -> str:
+        """Each unit and what it reported (— for none), one per line: the cell's tooltip."""
+        lines = [f"{unit}: {LABELS[status]}" for unit, status in self.reported]
+        lines += [f"{unit}: —" for unit in self.missing]
+        return "\n".join(lines)
 
 
 def cell(

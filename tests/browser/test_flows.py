@@ -348,7 +348,8 @@ def test_a_clerk_creates_a_project_and_moves_it_from_signed_to_landed_but_not_ba
     set_date(browser, on, "2021-02-01")
     submit(on)
     error = wait_for(browser, ".alert-danger[role=alert]")
-    assert error.text == "该日期早于前一阶段的日期。"
+    # The message names the stage and date that were refused, and why.
+    assert error.text == "2021-02-01转入“落地”阶段未记录：该日期早于前一阶段的日期。"
     project.refresh_from_db()
     assert (project.stage, project.landed_on) == ("signed", None)
     assert StageChange.objects.filter(project=project).count() == 1
