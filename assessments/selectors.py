@@ -30,9 +30,9 @@ class GridCell:
 
 
 @dataclass(frozen=True)
-class GridRow:
-    region: Region
-    cells: tuple[GridCell, ...]
+class YearToDate:
+    """Year-to-date utilised FDI against an annual target and the same months of last year."""
+
     ytd_usd: Decimal
     ytd_last_year_usd: Decimal
     target_usd: Decimal | None
@@ -40,6 +40,19 @@ class GridRow:
     @property
     def completion(self) -> Decimal | None:
         return self.ytd_usd / self.target_usd if self.target_usd else None
+
+    @property
+    def growth(self) -> Decimal | None:
+        """None when last year's same months are 0: a growth rate on nothing means nothing."""
+        if not self.ytd_last_year_usd:
+            return None
+        return (self.ytd_usd - self.ytd_last_year_usd) / self.ytd_last_year_usd
+
+
+@dataclass(frozen=True)
+class GridRow(YearToDate):
+    region: Region
+    cells: tuple[GridCell, ...]
 
 
 @dataclass(frozen=True)
@@ -1130,30 +1143,17 @@ def current_ranking(city: City) -> NoticeReport | None:
 
 
 @dataclass(frozen=True)
-class CityProgress:
+class CityProgress(YearToDate):
     """One city's year to date, for the province's city-by-city comparison."""
 
     city: City
     year: int
     through_month: int | None
-    ytd_usd: Decimal
-    ytd_last_year_usd: Decimal
-    target_usd: Decimal | None
-
-    @property
-    def completion(self) -> Decimal | None:
-        return self.ytd_usd / self.target_usd if self.target_usd else None
 
     @property
     def required_share(self) -> Decimal | None:
         """序时进度 at the month the city has reached (month/12)."""
         return Decimal(self.through_month) / 12 if self.through_month else None
-
-    @property
-    def growth(self) -> Decimal | None:
-        if not self.ytd_last_year_usd:
-            return None
-        return (self.ytd_usd - self.ytd_last_year_usd) / self.ytd_last_year_usd
 
 
 def province_comparison(cities: list[City], year: int) -> list[CityProgress]:
