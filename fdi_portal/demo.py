@@ -79,3 +79,16 @@ def create_demo_accounts() -> list[str]:
             },
         )
     return [account.username for account in DEMO_ACCOUNTS]
+
+
+#: The demo project the demo city leader follows (一对一跟踪).
+DEMO_LED_PROJECT = ("fcg_leader", "（演示）跨境电商物流园")
+
+
+def link_demo_leader() -> None:
+    """Make the demo leader the city leader of one demo project, so their home lists it."""
+    from projects.models import Project
+
+    username, project_name = DEMO_LED_PROJECT
+    leader = get_user_model().objects.filter(username=username).first()
+    Project.objects.filter(is_demo=True, name=project_name).update(leader=leader)

@@ -86,6 +86,12 @@ def _home_panels(membership: Membership) -> dict:
         panels["supervision"] = supervision_panel(city)
         panels["can_draft"] = membership.role == Role.COMMERCE_STAFF
         panels["project_alerts"] = staff_alerts(city, timezone.localdate())
+    if membership.role == Role.LEADER:
+        from projects.models import Project
+
+        panels["led_projects"] = list(
+            Project.objects.filter(city=city, leader=membership.user_id).select_related("region")
+        )
     if membership.role == Role.REGION_OFFICIAL:
         panels["own_region"] = membership.region.name
     if membership.role == Role.DEPARTMENT_OFFICER:

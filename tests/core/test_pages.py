@@ -109,3 +109,14 @@ def test_an_english_browser_still_gets_the_chinese_interface(client, clerk):
     client.force_login(clerk)
     page = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
     assert "退出" in page.content.decode()
+
+
+def test_a_leader_sees_the_projects_they_follow(client, leader, fangchenggang):
+    from projects.models import Project
+
+    region = fangchenggang.regions.get(name="东兴市")
+    Project.objects.create(city=fangchenggang, region=region, name="跟踪项目甲", leader=leader)
+    Project.objects.create(city=fangchenggang, region=region, name="别人跟踪的项目")
+    client.force_login(leader)
+    panel = client.get(reverse("home")).context["led_projects"]
+    assert [project.name for project in panel] == ["跟踪项目甲"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.demo import load_demo_figures
-from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts
+from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts, link_demo_leader
 from projects.demo import load_demo_projects
 
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         figures = load_demo_figures(today)
         projects = load_demo_projects(today)
+        link_demo_leader()
         self.stdout.write(
             _("Demo data ready: %(figures)s monthly figures, %(projects)s projects.")
             % {"figures": figures, "projects": projects}
