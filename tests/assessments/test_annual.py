@@ -149,3 +149,10 @@ def test_the_assessment_page_query_count_is_bounded(
             client.get(reverse("assessments:assessment_detail", args=["450600", 2021])).status_code
             == 200
         )
+
+
+def test_a_year_no_plan_governs_says_so_and_offers_the_import(fangchenggang, clerk, client):
+    client.force_login(clerk)
+    page = client.get(reverse("assessments:assessment_detail", args=["450600", 2025]))
+    assert page.context["plan"] is None
+    assert reverse("tasks:plan_import") in page.content.decode()
