@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tasks.documents import UnreadableDocument, document_text
 from tasks.models import ProgressReport
 
 
@@ -38,7 +39,7 @@ class ReportForm(forms.ModelForm):
 
 
 class PlanTextForm(forms.Form):
-    """A plan document, uploaded as a UTF-8 .txt file or pasted."""
+    """A plan document: a Word file (.docx) or a text file (UTF-8 or GB18030), or pasted."""
 
     title = forms.CharField(
         label=_("Title"),
@@ -46,7 +47,7 @@ class PlanTextForm(forms.Form):
         required=False,
         help_text=_("Leave empty to use the document's."),
     )
-    file = forms.FileField(label=_("Text file (UTF-8)"), required=False)
+    file = forms.FileField(label=_("Word (.docx) or text file"), required=False)
     text = forms.CharField(
         label=_("Or paste the text"), widget=forms.Textarea(attrs={"rows": 10}), required=False
     )
@@ -63,10 +64,13 @@ class PlanTextForm(forms.Form):
             if upload.size > limit:
                 raise forms.ValidationError(_("The file is too large."))
             try:
-                data["text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
+                data["text"] = document_text(upload.read())
+            except UnreadableDocument:
                 raise forms.ValidationError(
-                    _("The file is not UTF-8 text; save it as plain text (UTF-8) and try again.")
+                    _(
+                        "The file is neither a Word document (.docx) nor plain text: save the "
+                        "document as .docx or as plain text and try again."
+                    )
                 ) from None
         if not (data.get("text") or "").strip():
             raise forms.ValidationError(_("Upload a text file or paste the document."))

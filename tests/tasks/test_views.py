@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -333,14 +334,52 @@ def test_an_empty_upload_is_refused_with_a_message_and_nothing_is_stored(client,
     assert Plan.objects.count() == before
 
 
-def test_a_file_that_is_not_utf8_is_refused(client, clerk):
+def test_a_file_that_is_neither_word_nor_text_is_refused(client, clerk):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(clerk)
-    upload = SimpleUploadedFile("plan.txt", DOC.encode("gb18030"))
+    upload = SimpleUploadedFile("plan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     response = client.post(reverse("tasks:plan_import"), {"file": upload, "preview": "1"})
     assert response.context["form"].errors
     assert response.context["preview"] is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_text_file_saved_as_utf8_or_as_chinese_windows_saves_it_is_read(client, clerk, encoding):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("plan.txt", DOC.encode(encoding))
+    response = client.post(reverse("tasks:plan_import"), {"file": upload, "preview": "1"})
+    assert not response.context["form"].errors
+    assert response.context["preview"] is not None
+
+
+def test_a_word_document_is_read_paragraph_by_paragraph(client, clerk):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    paragraphs = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>' for line in DOC.splitlines()
+    )
+    document = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{paragraphs}</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document)
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("plan.docx", buffer.getvalue())
+    response = client.post(reverse("tasks:plan_import"), {"file": upload, "preview": "1"})
+    assert not response.context["form"].errors
+    from_text = client.post(reverse("tasks:plan_import"), {"text": DOC, "preview": "1"})
+    titles = [t.title for t in response.context["preview"].parsed.tasks]
+    assert titles
+    assert titles == [t.title for t in from_text.context["preview"].parsed.tasks]
 
 
 def test_an_uploaded_seed_text_of_an_existing_plan_is_refused_on_confirm(client, clerk, settings):

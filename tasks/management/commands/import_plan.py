@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from fdi_portal.models import City
+from tasks.documents import UnreadableDocument, document_text
 from tasks.plan_text import parse_plan
 from tasks.services import import_plan, plan_json
 
@@ -30,10 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text = document_text(path.read_bytes())
+        except (OSError, UnreadableDocument) as error:
             raise CommandError(
-                _("Cannot read %(file)s as UTF-8 text: %(error)s") % {"file": path, "error": error}
+                _("Cannot read %(file)s as a Word document or plain text: %(error)s")
+                % {"file": path, "error": error}
             ) from error
 
         if options["city"] is None:

@@ -1,0 +1,48 @@
+"""The text of a plan document as bureaus receive it: a Word file (.docx) or plain text saved
+as UTF-8 or, as Chinese Windows saves "ANSI" text, GB18030 (a superset of GBK and GB2312)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.etree import ElementTree
+
+WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class UnreadableDocument(ValueError):
+    """The bytes are neither a .docx nor text in a known encoding."""
+
+
+def document_text(content: bytes) -> str:
+    """Plain text, one paragraph per line. Raises UnreadableDocument."""
+    if content.startswith(b"PK\x03\x04"):
+        return _docx_text(content)
+    if b"\x00" in content:  # binary (an old .doc, a PDF, an image), not text in any encoding
+        raise UnreadableDocument("binary content")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableDocument("not a .docx file, nor UTF-8 or GB18030 text")
+
+
+def _docx_text(content: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            xml = archive.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise UnreadableDocument("a zip file without a Word document inside") from error
+    paragraphs = []
+    for paragraph in ElementTree.fromstring(xml).iter(f"{WORD}p"):
+        parts = []
+        for node in paragraph.iter():
+            if node.tag == f"{WORD}t":
+                parts.append(node.text or "")
+            elif node.tag == f"{WORD}tab":
+                parts.append("\t")
+            elif node.tag in (f"{WORD}br", f"{WORD}cr"):
+                parts.append("\n")
+        paragraphs.append("".join(parts))
+    return "\n".join(paragraphs)
