@@ -345,3 +345,22 @@ def test_demo_figures_are_marked_and_removed_without_touching_real_ones(fangchen
     remove_demo_figures()
     assert not MonthlyFigure.objects.filter(is_demo=True).exists()
     assert MonthlyFigure.objects.filter(pk=real.pk).exists()
+
+
+def test_the_history_page_query_count_does_not_grow_with_changes(
+    client, clerk, figures_2021, django_assert_max_num_queries
+):
+    client.force_login(clerk)
+    url = reverse("assessments:figure_history", args=["450600", 2021])
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    baseline = len(few.captured_queries)  # read now: later requests reset the query log
+    for amount in range(1, 31):
+        client.post(cell_url("港口区", 5), {"amount_wan": str(amount)})
+        client.post(
+            reverse("assessments:target_cell", args=["450600", 2021, region("东兴市").pk]),
+            {"amount_wan": str(amount)},
+        )
+    with django_assert_max_num_queries(baseline):
+        entries = client.get(url).context["entries"]
+    assert len(entries) > 60
