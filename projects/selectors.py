@@ -312,20 +312,32 @@ REGIONS_COLLECTIVE = "各县市区"
 DEPARTMENTS_COLLECTIVE = "各主管部门"
 
 
-def events_count(city: City, year: int) -> dict[int, int]:
-    """The FDI-themed promotion events each region of ``city`` organised in ``year``, keyed by
-    region id; every region of the city is present (0 when it organised none). Two queries."""
-    counts = dict.fromkeys(Region.objects.in_city(city).values_list("pk", flat=True), 0)
-    rows = (
+@dataclass(frozen=True)
+class EventCounts:
+    """FDI-themed promotion events of a city's year, by organising region and department id."""
+
+    by_region: dict[int, int]
+    by_department: dict[int, int]
+
+
+def event_counts(city: City, year: int) -> EventCounts:
+    """The one count of FDI-themed promotion events: the events page's quotas and the annual
+    score's promotion-events indicator both read it. One aggregate query."""
+    by_region: dict[int, int] = defaultdict(int)
+    by_department: dict[int, int] = defaultdict(int)
+    for region_id, department_id, n in (
         PromotionEvent.objects.in_city(city)
-        .filter(date__year=year, fdi_themed=True, organiser_region__isnull=False)
-        .values("organiser_region")
+        .filter(date__year=year, fdi_themed=True)
+        .values("organiser_region", "organiser_department")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    for row in rows:
-        counts[row["organiser_region"]] = row["n"]
-    return counts
+        .values_list("organiser_region", "organiser_department", "n")
+    ):
+        if region_id:
+            by_region[region_id] += n
+        elif department_id:
+            by_department[department_id] += n
+    return EventCounts(by_region, by_department)
 
 
 @dataclass(frozen=True)
@@ -376,17 +388,8 @@ def event_quotas(city: City, year: int) -> list[EventQuota]:
                         department_quota[assignment.department_id] = max(
                             department_quota.get(assignment.department_id, 0), quantity
                         )
-    by_region: dict[int, int] = defaultdict(int)
-    by_department: dict[int, int] = defaultdict(int)
-    for region_id, department_id in (
-        PromotionEvent.objects.in_city(city)
-        .filter(date__year=year, fdi_themed=True)
-        .values_list("organiser_region", "organiser_department")
-    ):
-        if region_id:
-            by_region[region_id] += 1
-        else:
-            by_department[department_id] += 1
+    counts = event_counts(city, year)
+    by_region, by_department = counts.by_region, counts.by_department
     rows = [
         EventQuota(region.name, True, by_region[region.pk], region_quota)
         for region in Region.objects.in_city(city).assessed().order_by("order", "name")

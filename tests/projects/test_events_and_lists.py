@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from fdi_portal.models import Department, Region
 from projects.models import Complaint, Difficulty, ProgressEntry, PromotionEvent
-from projects.selectors import event_quotas, events_count
+from projects.selectors import event_counts, event_quotas
 
 D = dt.date
 
@@ -29,16 +29,17 @@ def event(city, *, region: str = "", department: str = "", on: dt.date | None = 
     )
 
 
-def test_events_count_counts_fdi_themed_events_of_the_year_per_region(fangchenggang):
+def test_event_counts_count_fdi_themed_events_of_the_year_per_organiser(fangchenggang):
     for _ in range(3):
         event(fangchenggang, region="上思县")
     event(fangchenggang, region="上思县", fdi_themed=False)  # not FDI-themed
     event(fangchenggang, region="上思县", on=D(2020, 12, 31))  # another year
     event(fangchenggang, department="防城港市投资促进局")  # not a region
-    counts = events_count(fangchenggang, 2021)
+    counts = event_counts(fangchenggang, 2021)
     shangsi = Region.objects.get(name="上思县")
     dongxing = Region.objects.get(name="东兴市")
-    assert (counts[shangsi.pk], counts[dongxing.pk]) == (3, 0)
+    assert (counts.by_region[shangsi.pk], counts.by_region.get(dongxing.pk, 0)) == (3, 0)
+    assert sum(counts.by_department.values()) == 1
 
 
 def test_quotas_come_from_the_plan_each_county_4_each_competent_department_2(fangchenggang):
