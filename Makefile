@@ -6,10 +6,15 @@ MANAGE := $(BIN)/python manage.py
 # `make run` is a local, single-user demo: DEBUG on, the SQLite file unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=on
 
-.PHONY: run setup messages-compiled migrate seed test lint bench messages clean
+.PHONY: run serve setup messages-compiled migrate seed test lint bench messages clean
 
 run: seed
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+# As in production (README, "Production"): DEBUG off, PostgreSQL (DATABASE_URL, else the local
+# server's fdi_portal database), gunicorn with gunicorn.conf.py, static files hashed and compressed.
+serve: messages-compiled
+	scripts/serve
 
 setup: $(VENV)/.installed node_modules/.installed
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything that needs a session or a login.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fdi_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +142,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# With STATIC_COLLECTED (the default when DEBUG is off) the portal serves what `collectstatic`
+# gathered into STATIC_ROOT: names carry a hash of the content (cached for a year by browsers)
+# and gzip copies sit beside them (whitenoise). Off (DEBUG, the test suite: tests/env.py), it
+# serves the source folders below as they are, so nothing has to be collected first.
+STATIC_COLLECTED = env.bool("STATIC_COLLECTED", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Third-party front-end packages come from npm (package.json), never from a CDN:
@@ -154,10 +171,23 @@ UPLOAD_MAX_BYTES = env("UPLOAD_MAX_BYTES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# HTTPS. Bureau intranets often serve plain HTTP, so everything below is off by default; a
+# server reached over HTTPS turns it on (README, "Production"; `check --deploy` is then clean).
 SESSION_COOKIE_HTTPONLY = True
-# Bureau intranets often serve plain HTTP; behind HTTPS set SECURE_COOKIES=on.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (so a request that
+# reached the proxy over HTTPS counts as secure) and, if it rewrites the host, X-Forwarded-Host.
+# Only when the proxy sets these headers itself and clients cannot reach the portal directly.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -7,3 +7,5 @@ test suite runs with DEBUG off and a throw-away key.
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Static files from their source folders: the suite never runs collectstatic.
+os.environ.setdefault("STATIC_COLLECTED", "off")

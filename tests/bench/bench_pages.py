@@ -31,6 +31,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}")
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("STATIC_COLLECTED", "off")  # never collected here
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fdi_portal.settings")
     import django
 

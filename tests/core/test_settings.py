@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -95,3 +96,36 @@ def test_loading_the_seed_again_keeps_what_staff_changed(seed):
     call_command("load_seed", force=True)
     department.refresh_from_db()
     assert department.aliases == []
+
+
+def production_environment() -> dict[str, str]:
+    """The variables .env.example documents for production, with a real-looking key."""
+    documented = {}
+    for line in (settings.BASE_DIR / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _sep, value = line.partition("=")
+            documented[name.strip()] = value.strip()
+    documented["SECRET_KEY"] = secrets.token_urlsafe(50)
+    return documented
+
+
+def test_the_deploy_check_is_clean_with_the_documented_production_variables():
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(production_environment())
+    environment.pop("STATIC_COLLECTED", None)  # production collects static files
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_the_readme_documents_every_production_variable():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    for name in production_environment():
+        assert f"`{name}`" in readme, name
