@@ -61,6 +61,20 @@ Decisions where the source documents leave room (also pinned by ``tests/tasks/te
 * **Requirements** are counted commitments: 不少于/不低于/至少 N 次/场/个/家/项… or N 次…以上 not
   followed by 的 (「1500万美元以上的重大项目」 is a threshold, not a requirement).  ``applies_to`` is
   the subject before the period word (年内, 每年, 每季度 …) or before the verb.
+* **Script and layout.**  Traditional characters are converted to Simplified (OpenCC's tables)
+  before anything is read, so units are matched and stored in Simplified form; a
+  ``traditional_script`` warning says so.  Page numbers (「— 3 —」, 「第4页 共9页」) and running
+  headers repeated three times or more inside the body are dropped, so a unit wrapped across a
+  page break is joined.  ⑴ reads as （1）, ⒈ as 1., ──/――/－－ as the —— bullet.
+* **Notes.**  A bracket after a unit name holding 包括/含/下同/简称… or a comma is the unit's
+  note (「各区政府（包括各开发区管委会，下同）」 → 各区政府, note 「包括各开发区管委会，下同」);
+  a bracket inside a name (各县（市、区）人民政府) is part of it.  及 never splits inside brackets.
+* **Fields.**  「责任单位：」, 「牵头单位：」, 「配合单位：」 … and 「完成时限：」 / 「时间节点：」
+  are read inside a bracket or, outside brackets, from the start of a line or sentence to the end
+  of the item (so wrapped lines belong to them).  Two labels need no comma between them.
+  Labelled units followed by 按职责分工负责 share the task; 「具体任务均涉及X，不再做分工，下同」
+  is a standing clause like 「以下各项任务均需X落实」.  A cited document (国发〔2017〕5号) in
+  a unit list names no unit.
 * **Issuing units** come from the letterhead (lines before 「文件」), else from the signature block
   before the first date line; they are not resolved.  The body ends at a markdown rule (---),
   附件, 抄送, 公开属性 or a date line.
@@ -72,6 +86,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
+
+from opencc import OpenCC
 
 __all__ = [
     "ParseWarning",
@@ -84,6 +101,7 @@ __all__ = [
     "is_collective_unit",
     "normalise_unit_name",
     "parse_plan",
+    "to_simplified",
 ]
 
 Resolver = Callable[[str], str | None]
@@ -140,6 +158,12 @@ class ParsedTask:
     shared: tuple[str, ...]
     requirements: tuple[Requirement, ...]
     order: int
+    notes: tuple[tuple[str, str], ...] = ()  # (unit, note) as 各区政府 → 包括各开发区管委会，下同
+    deadline: str = ""  # 完成时限 as written, e.g. 2022年10月底前, 长期坚持
+
+    def note_of(self, unit: str) -> str:
+        """The note written after ``unit`` in the unit list, or ""."""
+        return dict(self.notes).get(unit, "")
 
     @property
     def parent_path(self) -> tuple[str, ...]:
@@ -334,11 +358,29 @@ class _Line:
     rule: bool
 
 
+# Numbering written with single code points: ⑴ is （1）, ⒈ is 1.
+_PAREN_DIGITS = {chr(0x2474 + i): f"（{i + 1}）" for i in range(20)}
+_DOT_DIGITS = {chr(0x2488 + i): f"{i + 1}." for i in range(20)}
+# Em-dash bullets as typed: ——, ──, ――, －－, or two hyphens before a Chinese character.
+_DASH_BULLET_RE = re.compile(r"^(?:[—―─－]{2}|[-–]{2}(?=[\u4e00-\u9fff]))(?![—―─－-])")
+# Page numbers that a copied or converted document keeps between its lines.
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—－–·•\s]*\d{1,3}[-—－–·•\s]*|第\d{1,3}页(?:[，,/／]?共\d{1,3}页)?|\d{1,3}[/／]\d{1,3})$"
+)
+
+
 def _clean_line(no: int, raw: str) -> _Line:
     text = raw.strip().lstrip("\ufeff")
     if re.fullmatch(r"[-*_]{3,}", _WS_RE.sub("", text)):
         return _Line(no, "", None, True)
+    if text and _PAGE_NUMBER_RE.fullmatch(_WS_RE.sub("", text)):
+        return _Line(no, "", None, False)
     text = re.sub(r"^#{1,6}\s*", "", text)
+    if text[:1] in _PAREN_DIGITS:
+        text = _PAREN_DIGITS[text[0]] + text[1:]
+    elif text[:1] in _DOT_DIGITS:
+        text = _DOT_DIGITS[text[0]] + text[1:]
+    text = _DASH_BULLET_RE.sub("——", text)
     bold = None
     if text.startswith("**"):
         end = text.find("**", 2)
@@ -442,7 +484,30 @@ _STANDING_RE = re.compile(
     r"^以下(?:各项|所有|各)?(?:任务|工作)?(?:均|都)?(?:需要|需|由|要)?(?P<names>.+?)"
     r"(?:负责)?(?:落实|推进|承担|负责)$"
 )
-_IGNORABLE_RE = re.compile(r"^(?:不再一一列出|不再列出|不再一一列举|下同|同上|以下同)$")
+_STANDING_INVOLVES_RE = re.compile(
+    r"^(?:以下|具体|上述|各项|所有)(?:各项|所有)?(?:任务|工作)?(?:均|都)(?:涉及|包括|需要|需)"
+    r"(?P<names>.+?)(?:参与|配合|落实)?$"
+)
+_IGNORABLE_RE = re.compile(
+    r"^(?:不再(?:一一)?(?:列出|列举|重复|做分工|分工|单列)|下同|同上|以下同|以下不再列出)$"
+)
+# A parenthetical after a unit name that is a note on it, not part of it:
+# 各区政府（包括各开发区管委会，下同）; 各县（市、区）人民政府 keeps its bracket.
+_NOTE_RE = re.compile(r"包括|包含|^含|不含|下同|简称|^即|其中|除外")
+# Labels of the fields a task-division table writes beside the units.
+_FIELD_LABEL_RE = re.compile(
+    r"(?P<label>牵头单位|牵头部门|主责单位|主责部门|责任单位|责任部门|配合单位|配合部门|协办单位"
+    r"|参与单位|协同单位|完成时限|完成时间|时间节点|时限要求|时间要求|进度安排|时间安排)[：:]"
+)
+_DEADLINE_LABELS = (
+    "完成时限",
+    "完成时间",
+    "时间节点",
+    "时限要求",
+    "时间要求",
+    "进度安排",
+    "时间安排",
+)
 _COLLECTIVE_RE = re.compile(r"^(?:各|相关|有关|其他|其它|全市|全县|全区|[市县区](?:级|直))")
 _OTHER_LEVEL_RE = re.compile(r"^(?:国家|省|自治区|中国|中央|中共|人民银行|国务院|驻)")
 _PLACE_WORDS = ("海关", "支行", "分行", "支局", "分局", "管委会", "园区", "公司", "集团", "银行")
@@ -502,6 +567,8 @@ class _UnitParse:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # code, message, fragment
     recognised: bool = False
     unknown_word: str = ""
+    notes: dict[str, str] = field(default_factory=dict)  # name as split → note
+    deadline: str = ""
 
 
 class _Names:
@@ -510,6 +577,7 @@ class _Names:
     def __init__(self, resolve: Resolver | None) -> None:
         self.prefix = ""
         self.resolve = resolve
+        self.notes: dict[str, str] = {}
 
     def _with_prefix(self, name: str) -> str:
         if _is_collective(name):
@@ -544,8 +612,8 @@ class _Names:
             self.prefix = saved
 
     def _split_joined(self, piece: str) -> list[str]:
-        """Split at 及/以及 always, at 和/与 only between two unit names."""
-        parts = [p for p in re.split("以及|及(?!其)", piece) if p] if "及" in piece else [piece]
+        """Split at 及/以及 (outside brackets) always, at 和/与 only between two unit names."""
+        parts = [p for p in _split_words(piece, ("以及", "及")) if p] if "及" in piece else [piece]
         result: list[str] = []
         for part in parts:
             result.extend(self._split_and(part))
@@ -569,21 +637,67 @@ class _Names:
         return [piece]
 
     def split(self, group: str) -> list[str]:
+        """The names of ``group``; a note bracket after a name goes to :attr:`notes`."""
         names: list[str] = []
         for raw in _split_top(group, "、"):
             piece = raw.strip().removeprefix("由")
             piece = re.sub("(?:等(?:部门|单位)?)$", "", piece)
             if not piece:
                 continue
-            names.extend(self._with_prefix(part) for part in self._split_joined(piece))
+            for part in self._split_joined(piece):
+                part, note = _split_note(part)
+                name = self._with_prefix(part)
+                if note:
+                    self.notes.setdefault(name, note)
+                names.append(name)
         return names
+
+
+def _split_words(text: str, words: tuple[str, ...]) -> list[str]:
+    """Split ``text`` at ``words`` that are not inside brackets (「及其」 never splits)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        elif depth == 0:
+            word = next((w for w in words if text.startswith(w, i)), None)
+            if word and not text.startswith("及其", i):
+                parts.append(text[start:i])
+                i += len(word)
+                start = i
+                continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _split_note(name: str) -> tuple[str, str]:
+    """Split 「各区政府（包括各开发区管委会，下同）」 into the name and its note."""
+    if not name or name[-1] not in _CLOSE:
+        return name, ""
+    spans, unclosed = _scan_brackets(name)
+    if unclosed is not None or not spans or spans[-1][1] != len(name) - 1:
+        return name, ""
+    start = spans[-1][0]
+    content = name[start + 1 : -1]
+    if start == 0 or not (_NOTE_RE.search(content) or "，" in content):
+        return name, ""
+    return name[:start], content
 
 
 def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
     """Read the content of one bracket as role groups (see the module docstring)."""
     text = normalise_unit_name(content).translate(_PUNCT_TO_FULL)
+    # 「牵头单位：市商务局  责任单位：市编办」: a label starts a group even without a comma.
+    text = _FIELD_LABEL_RE.sub(lambda m: ("；" if m.start() else "") + m.group(0), text)
     names = _Names(resolve)
-    result = _UnitParse()
+    result = _UnitParse(notes=names.notes)
     label_role = ""
     has_lead = False
     labelled: list[tuple[str, list[str]]] = []
@@ -591,12 +705,21 @@ def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
         group = raw_group.strip("、")
         if not group:
             continue
-        if _IGNORABLE_RE.match(group):
+        if _IGNORABLE_RE.match(group) or _DOCNO_RE.fullmatch(group):
+            continue  # 「不再一一列出」, 「下同」 and cited documents (国发〔2017〕5号) name no unit
+        if label_role == "deadline" and not (_FIELD_LABEL_RE.match(group) or _ROLE_RE.match(group)):
+            result.deadline += "，" + group
             continue
-        standing = _STANDING_RE.match(group)
+        standing = _STANDING_RE.match(group) or _STANDING_INVOLVES_RE.match(group)
         if standing:
             result.standing.extend(names.split(standing.group("names")))
             result.recognised = True
+            continue
+        field_match = _FIELD_LABEL_RE.match(group)
+        if field_match and field_match.group("label") in _DEADLINE_LABELS:
+            result.deadline = group[field_match.end() :]
+            result.recognised = True
+            label_role = "deadline"
             continue
         labelled_match = _LABEL_ROLE_RE.match(group)
         if labelled_match:
@@ -610,7 +733,14 @@ def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
             result.recognised = True
             label_role = role
             has_lead = has_lead or role == LEAD
-            group_names = result.pending + names.split(labelled_match.group("names"))
+            written = labelled_match.group("names")
+            # 「责任单位：省发展改革委、商务厅按职责分工负责」: the role word says how they share.
+            role_word = _ROLE_RE.match(written)
+            if role_word:
+                written = role_word.group("names")
+                if role_word.group("role").startswith(("按", "分别", "共同", "分工")):
+                    role = SHARED
+            group_names = result.pending + names.split(written)
             result.pending = []
             labelled.append((role, group_names))
             continue
@@ -897,14 +1027,28 @@ def _goals(text: str) -> list[ParsedGoal]:
 
 
 def _title(preamble: list[_Line], lines: list[_Line]) -> str:
+    """The last preamble line ending like a title (…方案, …要点), joined with the line before
+    it when a long title is wrapped (「济南市打造对外开放新高地\n构建…的若干措施」)."""
     candidates = [
-        ln.text
-        for ln in preamble
-        if ln.text and _TITLE_SUFFIX_RE.search(ln.text) and not re.search("[。，；]", ln.text)
+        index
+        for index, ln in enumerate(preamble)
+        if ln.text and _TITLE_SUFFIX_RE.search(ln.text) and not re.search("[。，；,;]", ln.text)
     ]
-    if candidates:
-        return candidates[-1]
-    return next((ln.text for ln in lines if ln.text), "")
+    if not candidates:
+        return next((ln.text for ln in lines if ln.text), "")
+    index = candidates[-1]
+    title = preamble[index].text
+    previous = preamble[index - 1].text if index else ""
+    if (
+        previous
+        and len(previous) <= 30
+        and not re.search(r"[。，；,;：:、|《》“”\d]", previous)
+        and previous[0] not in _OPEN
+        and not previous.endswith(("文件", "通知", "号"))
+        and not previous.endswith(_UNIT_ENDINGS)
+    ):
+        title = previous + title
+    return title
 
 
 def _issuing_units(preamble: list[_Line]) -> list[str]:
@@ -937,8 +1081,25 @@ def _issuing_units(preamble: list[_Line]) -> list[str]:
             if re.search("[。，：:；]", paragraph) or not paragraph.endswith(_UNIT_ENDINGS):
                 break
             units.insert(0, paragraph)
-        return list(dict.fromkeys(units))
+        return list(dict.fromkeys(_split_signatures(units, texts[:index])))
     return []
+
+
+def _split_signatures(paragraphs: list[str], texts: list[str]) -> list[str]:
+    """Signature paragraphs whose every line is a unit name are one unit per line
+    (「中共济南市委」 over 「济南市人民政府」); a name wrapped over two lines stays joined."""
+    result: list[str] = []
+    for paragraph in paragraphs:
+        own = [t for t in texts if t and t in paragraph]
+        if (
+            len(own) > 1
+            and "".join(own) == paragraph
+            and all(t.endswith(_UNIT_ENDINGS) for t in own)
+        ):
+            result.extend(own)
+        else:
+            result.append(paragraph)
+    return result
 
 
 # --------------------------------------------------------------------------- tasks
@@ -977,6 +1138,8 @@ class _Units:
     support: list[str] = field(default_factory=list)
     shared: list[str] = field(default_factory=list)
     has_bracket: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+    deadline: str = ""
 
     def add(self, role: str, name: str) -> None:
         target = {LEAD: self.lead, SUPPORT: self.support}.get(role, self.shared)
@@ -999,6 +1162,7 @@ def _build_task(
     text = _join(parts)
     offsets = [len(_join(parts[:i])) for i in range(len(parts))]
     segment_ends = {len(_join(parts[: i + 1])) for i in range(len(parts))}
+    segment_starts = set(offsets)
 
     spans, unclosed = _scan_brackets(text)
     candidates: list[tuple[int, int, bool]] = []  # (open index, end exclusive, closed)
@@ -1008,6 +1172,11 @@ def _build_task(
             after += 1
         if after in segment_ends or after == len(text):
             candidates.append((start, close + 1, True))
+    field_start = _field_start(text, segment_starts)
+    if field_start is not None:
+        candidates = [c for c in candidates if c[0] < field_start]
+        if unclosed is not None and unclosed >= field_start:
+            unclosed = None
     if unclosed is not None:
         warnings.append(
             ParseWarning(
@@ -1018,15 +1187,23 @@ def _build_task(
             )
         )
         candidates.append((unclosed, len(text), False))
+    # A 「责任单位：…」 / 「完成时限：…」 field outside brackets runs to the end of the item;
+    # it is read like a bracket's content (the -1 marks it as not bracketed).
+    fields = [(field_start, len(text), None)] if field_start is not None else []
 
     units = _Units()
     removed: list[tuple[int, int]] = []
-    for number, (start, stop, closed) in enumerate(candidates):
-        content = text[start + 1 : stop - 1 if closed else stop]
+    for number, (start, stop, closed) in enumerate([*candidates, *fields]):
+        if closed is None:
+            content = text[start:stop]
+        else:
+            content = text[start + 1 : stop - 1 if closed else stop]
         parsed = _parse_unit_list(content, resolve)
         line = _line_at(segments, offsets, start)
         is_last = number == len(candidates) - 1 and text[stop:].strip("。；;，,. ") == ""
         unit_like = parsed.pending and all(map(_looks_like_unit, parsed.pending))
+        if parsed.deadline and not units.deadline:
+            units.deadline = parsed.deadline
         if not parsed.recognised and not (is_last and unit_like):
             continue
         removed.append((start, stop))
@@ -1044,7 +1221,10 @@ def _build_task(
             warnings.append(ParseWarning(line, "unknown_role", message, content))
             entries.extend((SHARED, name) for name in parsed.pending)
         for role, name in entries:
-            units.add(role, _resolved(name, resolve, line, warnings))
+            resolved = _resolved(name, resolve, line, warnings)
+            units.add(role, resolved)
+            if parsed.notes.get(name):
+                units.notes.setdefault(resolved, parsed.notes[name])
         for name in parsed.standing:
             standing.append(
                 StandingUnit(
@@ -1070,8 +1250,30 @@ def _build_task(
         shared=tuple(units.shared),
         requirements=requirements,
         order=order,
+        notes=tuple(units.notes.items()),
+        deadline=units.deadline,
     )
     return task, units
+
+
+def _field_start(text: str, segment_starts: set[int]) -> int | None:
+    """Where a 「责任单位：」-style field begins outside brackets: at the start of a line or
+    after a sentence, never inside a sentence (「明确责任单位：…」 stays text)."""
+    depth = 0
+    depths = []
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        depths.append(depth)
+    for match in _FIELD_LABEL_RE.finditer(text):
+        start = match.start()
+        before = text[start - 1] if start else ""
+        opened = depths[start - 1] if start else 0
+        if opened == 0 and (start in segment_starts or before in "。；;！!？? "):
+            return start
+    return None
 
 
 def _resolved(name: str, resolve: Resolver | None, line: int, warnings: list[ParseWarning]) -> str:
@@ -1086,6 +1288,45 @@ def _resolved(name: str, resolve: Resolver | None, line: int, warnings: list[Par
     return name
 
 
+# --------------------------------------------------------------------------- script and layout
+
+
+@cache
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in Simplified characters (OpenCC's Traditional → Simplified tables, offline).
+
+    Simplified text comes back unchanged, so the seed documents read exactly as before.
+    """
+    return _converter().convert(text) if text else text
+
+
+def _drop_running_heads(lines: list[_Line]) -> list[_Line]:
+    """Blank a running page header or footer (the same short line three times or more) inside
+    the body; before the first numbered item it may be the document's own title, and stays."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.text:
+            counts[line.text] = counts.get(line.text, 0) + 1
+    body = next((i for i, line in enumerate(lines) if _parse_label(line.text)), len(lines))
+    result = []
+    for index, line in enumerate(lines):
+        text = line.text
+        repeated = (
+            counts.get(text, 0) >= 3
+            and len(text) <= 40
+            and _parse_label(text) is None
+            and not re.search("[。；;]", text)
+        )
+        if repeated and index > body:
+            line = _Line(line.no, "", None, False)
+        result.append(line)
+    return result
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1096,7 +1337,23 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
     returns None; unresolved names are kept as written and reported as ``unknown_unit``.
     """
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [_clean_line(no, raw) for no, raw in enumerate(raw_lines, start=1)]
+    warnings: list[ParseWarning] = []
+    simplified = [to_simplified(raw) for raw in raw_lines]
+    converted = next(
+        (no for no, (a, b) in enumerate(zip(raw_lines, simplified, strict=True), 1) if a != b), 0
+    )
+    if converted:
+        warnings.append(
+            ParseWarning(
+                converted,
+                "traditional_script",
+                "文本含繁体字，已转换为简体后识别和保存",
+                raw_lines[converted - 1][:40],
+            )
+        )
+    lines = _drop_running_heads(
+        [_clean_line(no, raw) for no, raw in enumerate(simplified, start=1)]
+    )
 
     styles = {i: label.style for i, ln in enumerate(lines) if (label := _parse_label(ln.text))}
     labelled = list(styles)
@@ -1111,9 +1368,11 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
         len(lines),
     )
     preamble = lines[:start]
-    document_number = next((m.group(0) for ln in preamble if (m := _DOCNO_RE.search(ln.text))), "")
+    # The 文号 stands on a line of its own; numbers cited in sentences are other documents'.
+    document_number = next(
+        (m.group(0) for ln in preamble if (m := _DOCNO_RE.fullmatch(ln.text.strip("　 ")))), ""
+    )
 
-    warnings: list[ParseWarning] = []
     items = _collect_items(lines, start, end, warnings)
 
     goal_roots = [it.path for it in items if len(it.path) == 1 and "目标" in it.segments[0][1][:12]]

@@ -738,3 +738,152 @@ def test_qualitative_goals_have_no_target_value():
 def test_normalise_unit_name_strips_spaces_line_breaks_and_bold_markers():
     assert normalise_unit_name("**市 市场监管\n\n局**") == "市市场监管局"
     assert normalise_unit_name("各县(市、区)\u3000人民政府") == XQ
+
+
+# --------------------------------------------------------------------------- script and layout
+
+
+def test_a_traditional_unit_bracket_is_read_and_its_units_stored_in_simplified_form():
+    plan = parse_plan(
+        "一、堅持系統集成\n"
+        "1.全面實施清單管理。內容。(市政府辦公室、市行政審批制度改革工作領導小組辦公室牽頭,"
+        "市級各有關部門及各縣市區政府按職責分工負責)\n"
+    )
+    task = plan.task("一", "1.")
+    assert task.title == "全面实施清单管理"
+    assert task.lead == ("市政府办公室", "市行政审批制度改革工作领导小组办公室")
+    assert task.shared == ("市级各有关部门", "各县市区政府")
+    assert [(w.line, w.code) for w in plan.warnings] == [(1, "traditional_script")]
+
+
+def test_simplified_text_is_not_changed_by_the_script_conversion():
+    text = "一、主要任务\n（一）显著提高著名企业占比。内容。（市商务局牵头）\n"
+    plan = parse_plan(text)
+    assert plan.tasks[-1].title == "显著提高著名企业占比"
+    assert plan.warnings == []
+
+
+def test_a_note_in_brackets_after_a_unit_stays_with_that_unit():
+    task = only_task(
+        "一、主要任务\n（一）招商。内容。(市商务委牵头,市发展改革委、市工业和信息化委、"
+        "各区政府(包括各开发区管委会,xx空港委,下同)配合)\n"
+    )
+    assert task.lead == ("市商务委",)
+    assert task.support == ("市发展改革委", "市工业和信息化委", "各区政府")
+    assert task.notes == (("各区政府", "包括各开发区管委会，xx空港委，下同"),)
+    assert task.note_of("各区政府") == "包括各开发区管委会，xx空港委，下同"
+
+
+def test_ji_inside_a_note_does_not_split_the_unit():
+    task = only_task(
+        "一、任务\n（一）招商。内容。（市商务委牵头，各区政府（包括各开发区管委会及空港委，下同）配合）\n"
+    )
+    assert task.support == ("各区政府",)
+    assert task.note_of("各区政府") == "包括各开发区管委会及空港委，下同"
+
+
+def test_an_unclosed_bracket_around_a_nested_one_is_warned_at_its_line():
+    plan = parse_plan(
+        "一、主要任务\n（一）招商。内容。\n（市商务局牵头，各县（市、区）人民政府配合\n（二）服务。内容。\n"
+    )
+    task = plan.task("一", "（一）")
+    assert (task.lead, task.support) == (("市商务局",), (XQ,))
+    assert [(w.line, w.code) for w in plan.warnings] == [(3, "unclosed_bracket")]
+
+
+def test_responsible_unit_lines_without_brackets_are_read_and_may_wrap():
+    plan = parse_plan(
+        "一、主要任务\n"
+        "1.招商引资。加强招商。\n责任单位：市商务局、市财政局\n完成时限：2022年10月底前\n"
+        "2.优化服务。内容。\n牵头单位：市商务局\n配合单位：市财政局、\n市税务局\n"
+        "3.明确分工。明确责任单位：由各部门自定。\n"
+    )
+    first, second, third = plan.children("一")
+    assert (first.text, first.shared, first.deadline) == (
+        "加强招商。",
+        ("市商务局", "市财政局"),
+        "2022年10月底前",
+    )
+    assert (second.lead, second.support) == (("市商务局",), ("市财政局", "市税务局"))
+    # 「明确责任单位：」 inside a sentence is text, not a field.
+    assert third.units == ()
+    assert plan.warnings == []
+
+
+def test_lead_and_responsible_labels_without_a_comma_between_them_are_two_groups():
+    task = only_task(
+        "一、任务\n1.提高效能。内容。(牵头单位:市商务局  责任单位:市编办、市发改委、各区县政府)\n"
+    )
+    assert (task.lead, task.support) == (("市商务局",), ("市编办", "市发改委", "各区县政府"))
+
+
+def test_labelled_units_sharing_by_duty_and_a_standing_involvement_are_read():
+    plan = parse_plan(
+        "一、改革\n"
+        "(一)加强建设。内容。〔责任单位:省发展改革委、商务厅按职责分工负责。"
+        "具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕\n"
+        "(二)优化环境。内容。〔责任单位:省市场监管局〕\n"
+    )
+    first, second = plan.children("一")
+    assert first.shared == ("省发展改革委", "商务厅", "相关市（州）人民政府")
+    assert second.shared == ("省市场监管局", "相关市（州）人民政府")
+    assert plan.warnings == []
+
+
+def test_page_numbers_and_running_headers_between_lines_are_dropped():
+    plan = parse_plan(
+        "某市工作方案\n一、主要任务\n（一）招商。加强招商。（市商务局、市市场监\n"
+        "— 3 —\n某市人民政府办公室\n管局按职责分工负责）\n"
+        "（二）服务。内容。\n第4页 共9页\n某市人民政府办公室\n（市财政局牵头）\n"
+        "（三）考核。内容。\n- 5 -\n某市人民政府办公室\n（市商务局牵头）\n"
+    )
+    assert plan.task("一", "（一）").shared == ("市商务局", "市市场监管局")
+    assert plan.task("一", "（二）").lead == ("市财政局",)
+    assert plan.task("一", "（三）").text == "内容。"
+
+
+def test_numbering_written_as_single_characters_and_dash_variants_is_read():
+    plan = parse_plan(
+        "一、任务\n⑴强化意识。内容。\n⑵抢抓机遇。内容。\n──加强招商。内容。\n二、其他\n"
+    )
+    assert [t.path for t in plan.tasks] == [
+        ("一",),
+        ("一", "（1）"),
+        ("一", "（2）"),
+        ("一", "（2）", "——1"),
+        ("二",),
+    ]
+
+
+def test_yi_shi_items_on_their_own_lines_take_their_units():
+    plan = parse_plan(
+        "一、任务\n（一）招商\n一是精准招商。内容。（市投资促进局牵头）\n"
+        "二是以商招商。内容。（市商务局负责）\n"
+    )
+    assert [(t.label, t.lead) for t in plan.children("一", "（一）")] == [
+        ("一是", ("市投资促进局",)),
+        ("二是", ("市商务局",)),
+    ]
+
+
+def test_a_document_citation_at_the_end_of_a_task_is_not_a_unit_list():
+    plan = parse_plan(
+        "一、任务\n（一）落实政策。按照国务院要求推进。（国发〔2017〕5号）\n"
+        "（二）扩大开放。内容。（国发〔2017〕5号，市商务局牵头）\n"
+    )
+    first, second = plan.children("一")
+    assert first.units == ()
+    assert first.text == "按照国务院要求推进。（国发〔2017〕5号）"
+    assert second.lead == ("市商务局",)
+    assert plan.warnings == []
+
+
+def test_the_document_number_is_the_line_that_holds_only_a_number():
+    plan = parse_plan(
+        "关于印发方案的通知\n依据《实施意见》（国发〔2017〕5号），制定本方案。\n"
+        "某商发〔2023〕9号\n某市工作方案\n一、任务\n"
+    )
+    assert plan.document_number == "某商发〔2023〕9号"
+    assert (
+        parse_plan("依据（国发〔2017〕5号）制定。\n某市工作方案\n一、任务\n").document_number == ""
+    )
