@@ -1,4 +1,4 @@
-"""Language selection: Chinese unless the user chose otherwise."""
+"""Request and response middleware: the language the user chose, private caching of pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ChosenLanguageMiddleware:
@@ -30,4 +30,24 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a logged-in user.
+
+    Pages and exports hold figures before they are published: no shared proxy may keep them, and
+    the browser must not either (a bureau PC is shared; the back button after logging out must
+    not show the last page). Static files never reach this middleware (whitenoise answers them
+    first), so they keep their long caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
