@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.demo import load_demo_figures
+from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts, link_demo_leader
+from fdi_portal.demo_scale import SCALES, analyse, generate, remove_generated
+from projects.demo import load_demo_projects
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the demo data with generated demo data at scale: small (a quick look), city "
+        "(about 5 000 projects in each seed city) or province (14 more cities, 50 000 projects, "
+        "600 000 arrivals), with ten years of figures. Also creates the demo accounts, which "
+        "see their city's generated data. For local use and benchmarks only."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="The same seed gives the same data."
+        )
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="The day the data leads up to (YYYY-MM-DD); defaults to today.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (demo accounts share a published password).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                _(
+                    "Demo accounts share a published password; with DEBUG off, "
+                    "pass --force if you really want them."
+                )
+            )
+        scale = SCALES[options["scale"]]
+        today: dt.date = options["today"] or timezone.localdate()
+        started = time.perf_counter()
+        with transaction.atomic():
+            removed = remove_generated()
+            usernames = create_demo_accounts()
+            # The hand-written demo story (its laggard counties, the demo leader's project)
+            # first; the generated rows fill in around it and never replace it.
+            load_demo_figures(today)
+            load_demo_projects(today)
+            link_demo_leader()
+            counts = generate(
+                scale,
+                seed=options["seed"],
+                today=today,
+                log=lambda line: self.stdout.write(line) if options["verbosity"] > 1 else None,
+            )
+        analyse()
+        self.stdout.write(
+            _(
+                "Generated demo data (%(scale)s, seed %(seed)s) in %(seconds).0f s: %(cities)s "
+                "cities, %(projects)s projects, %(arrivals)s arrivals, %(difficulties)s "
+                "difficulties, %(complaints)s complaints, %(events)s events, %(figures)s monthly "
+                "figures; %(removed)s earlier demo rows removed."
+            )
+            % {
+                "scale": scale.name,
+                "seed": options["seed"],
+                "seconds": time.perf_counter() - started,
+                "cities": counts.cities,
+                "projects": counts.projects,
+                "arrivals": counts.arrivals,
+                "difficulties": counts.difficulties,
+                "complaints": counts.complaints,
+                "events": counts.events,
+                "figures": counts.figures,
+                "removed": removed,
+            }
+        )
+        self.stdout.write(
+            _("Demo accounts ready (password %(password)s): %(names)s")
+            % {"password": DEMO_PASSWORD, "names": ", ".join(usernames)}
+        )
