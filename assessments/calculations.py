@@ -1,4 +1,6 @@
-"""Pure assessment arithmetic: progress schedules, monthly notices, quarterly interviews, scoring.
+"""Pure assessment arithmetic: progress schedules, monthly notices, quarterly interviews.
+
+The annual scoring is in ``assessments.scoring``, which shares these conventions.
 
 Nothing here touches the database or Django; callers pass plain values in and get frozen
 dataclasses back, so every figure can be reproduced by hand.
@@ -20,13 +22,14 @@ Conventions that hold for the whole module
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import ClassVar, Final
+from typing import Final
 
 __all__ = [
     "INTERVIEW_LAST_ON_TRACK",
@@ -38,30 +41,24 @@ __all__ = [
     "USD_PLACES",
     "CityProgress",
     "CityTarget",
-    "Deduction",
-    "EfficacyCoefficient",
-    "Indicator",
-    "IndicatorScore",
     "InterviewCase",
     "InterviewDecision",
     "MonthlyNotice",
     "ProgressSchedule",
-    "Quota",
-    "RatioToTarget",
     "RegionMonthlyInput",
     "RegionProgress",
-    "RegionScore",
-    "RegionScoringInput",
-    "ScoringMethod",
-    "ScoringResult",
-    "ScoringScheme",
-    "Stepped",
     "build_monthly_notice",
+    "city_progress",
+    "completion",
+    "growth",
+    "share",
     "competition_ranks",
+    "exact",
     "quantize_ratio",
     "quantize_usd",
-    "score_regions",
+    "round_half_up",
     "select_interviews",
+    "to_decimal",
 ]
 
 RATIO_PLACES: Final = 4
@@ -108,6 +105,13 @@ def _round_half_up(value: Fraction, places: int) -> Decimal:
     scaled = abs(value) * 10**places
     whole = math.floor(scaled + Fraction(1, 2))
     return Decimal(-whole if value < 0 else whole).scaleb(-places, context=_WIDE)
+
+
+# Public for the other pure modules (``assessments.scoring``): one exactness rule and one
+# half-up rounding for every figure.
+exact = _exact
+to_decimal = _dec
+round_half_up = _round_half_up
 
 
 def _check_month(month: object) -> int:
@@ -197,6 +201,19 @@ class ProgressSchedule:
             quarter, offset = divmod(m - 1, 3)  # offset 0, 1, 2 → 1/3, 2/3, 3/3 of the quarter
             start, end = ends[quarter], ends[quarter + 1]
             shares.append(start + (end - start) * Fraction(offset + 1, 3))
+        return cls(tuple(shares))
+
+    @classmethod
+    def by_days(cls, year: int) -> ProgressSchedule:
+        """序时进度 by days: the days from 1 January to the end of each month over the days of
+        ``year`` (365 or 366), as notices that write 「时间过半」 on 30 June count it — e.g.
+        181/365 at the end of June 2021, 182/366 in 2024. December is exactly 1."""
+        days_in_year = 366 if calendar.isleap(year) else 365
+        elapsed = 0
+        shares = []
+        for m in _MONTHS:
+            elapsed += calendar.monthrange(year, m)[1]
+            shares.append(Fraction(elapsed, days_in_year))
         return cls(tuple(shares))
 
     def required_share(self, month: int) -> Fraction:
@@ -354,17 +371,46 @@ class _Progress:
     growth: Fraction | None
 
 
+def _growth(ytd: Fraction, ytd_ly: Fraction) -> Fraction | None:
+    return (ytd - ytd_ly) / ytd_ly if ytd_ly > 0 else None
+
+
+def _completion(ytd: Fraction, target: Decimal | None) -> Fraction | None:
+    goal = _exact(target, "target") if target is not None else _ZERO
+    return ytd / goal if goal > 0 else None
+
+
+def completion(ytd: Decimal, target: Decimal | None) -> Decimal | None:
+    """Completion of an annual target: ytd / target; None without a (positive) target. The
+    notice's rows use the same rule; the grid calls this for its totals."""
+    return _opt(_completion(_exact(ytd, "ytd"), target))
+
+
+def growth(ytd: Decimal, ytd_last_year: Decimal) -> Decimal | None:
+    """Year-on-year growth: (ytd − ytd last year) / ytd last year; None when last year's
+    same months are 0 or less (a growth rate on nothing means nothing)."""
+    return _opt(_growth(_exact(ytd, "ytd"), _exact(ytd_last_year, "ytd_last_year")))
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole — a landing rate, an arrival rate, landed projects' share of the city's
+    utilised FDI; None when there is nothing to divide by (whole 0 or less)."""
+    whole_exact = _exact(whole, "whole")
+    return _dec(_exact(part, "part") / whole_exact) if whole_exact > 0 else None
+
+
 def _progress(
     target: Decimal | None, ytd: Fraction, ytd_ly: Fraction, share: Fraction, month: int
 ) -> _Progress:
-    growth = (ytd - ytd_ly) / ytd_ly if ytd_ly > 0 else None
-    goal = _exact(target, "target") if target is not None else _ZERO
-    if goal <= 0:
+    growth = _growth(ytd, ytd_ly)
+    ratio = _completion(ytd, target)
+    if ratio is None:
         return _Progress(None, None, None, None, None, growth)
+    goal = _exact(target, "target")
     gap = max(_ZERO, goal - ytd)
     return _Progress(
-        completion=ytd / goal,
-        on_track=ytd / goal >= share,
+        completion=ratio,
+        on_track=ratio >= share,
         schedule_shortfall=max(_ZERO, goal * share - ytd),
         annual_gap=gap,
         catch_up=gap / (12 - month) if month < 12 else None,
@@ -458,16 +504,53 @@ def build_monthly_notice(
         key=lambda item: (item[1].rank is None, item[1].rank or 0, item[0]),
     )
 
-    c = _progress(city_target.target_usd, city_ytd, city_ly, share, month)
+    city = city_progress(
+        month,
+        ytd=city_ytd,
+        ytd_last_year=city_ly,
+        month_amount=city_month if city_has_month else None,
+        city_target=city_target,
+        schedule=schedule,
+    )
+    return MonthlyNotice(
+        year=year,
+        month=month,
+        required=required,
+        city=city,
+        regions=tuple(row for _, row in ordered),
+        ranked_count=len(ranked_idx),
+        tie_places=tie_places,
+    )
+
+
+def city_progress(
+    month: int,
+    *,
+    ytd: Decimal | Fraction,
+    ytd_last_year: Decimal | Fraction,
+    month_amount: Decimal | Fraction | None,
+    city_target: CityTarget,
+    schedule: ProgressSchedule | None = None,
+) -> CityProgress:
+    """A city's progress from its year-to-date sums: the notice's city row, and each city of
+    the province's comparison (which has the sums, not the regions' rows).
+
+    ``ytd``/``ytd_last_year`` are months 1..``month`` of the year and of the year before.
+    """
+    _check_month(month)
+    share = (schedule or ProgressSchedule.even()).required_share(month)
+    ytd_exact = _exact(ytd, "ytd")
+    ly_exact = _exact(ytd_last_year, "ytd_last_year")
+    c = _progress(city_target.target_usd, ytd_exact, ly_exact, share, month)
     growth_target = city_target.growth_target
-    city = CityProgress(
+    return CityProgress(
         target=city_target.target_usd,
         growth_target=growth_target,
-        month_amount=_dec(city_month) if city_has_month else None,
-        ytd=_dec(city_ytd),
-        ytd_last_year=_dec(city_ly),
+        month_amount=None if month_amount is None else _dec(_exact(month_amount, "month")),
+        ytd=_dec(ytd_exact),
+        ytd_last_year=_dec(ly_exact),
         completion=_opt(c.completion),
-        required=required,
+        required=_dec(share),
         on_track=c.on_track,
         schedule_shortfall=_opt(c.schedule_shortfall),
         growth=_opt(c.growth),
@@ -478,15 +561,6 @@ def build_monthly_notice(
         ),
         annual_gap=_opt(c.annual_gap),
         catch_up_per_month=_opt(c.catch_up),
-    )
-    return MonthlyNotice(
-        year=year,
-        month=month,
-        required=required,
-        city=city,
-        regions=tuple(row for _, row in ordered),
-        ranked_count=len(ranked_idx),
-        tie_places=tie_places,
     )
 
 
@@ -579,362 +653,3 @@ def select_interviews(notice: MonthlyNotice) -> InterviewDecision:
         required=notice.required,
         interviewees=cases,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# 4. Annual scoring (年度考核)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RatioToTarget:
-    """points = weight × min(max(value / target, 0), cap).
-
-    ``target`` may be overridden per region (``RegionScoringInput.targets``); ``cap`` is a
-    ratio (``Decimal('1.2')``: completion counted up to 120 %).  A negative value scores 0.
-    """
-
-    target: Decimal | None = None
-    cap: Decimal = Decimal("1.2")
-    code: ClassVar[str] = "ratio_to_target"
-
-    def __post_init__(self) -> None:
-        if self.target is not None and _exact(self.target, "target") <= 0:
-            raise ValueError("ratio target must be positive")
-        if _exact(self.cap, "cap") <= 0:
-            raise ValueError("cap must be positive")
-
-
-@dataclass(frozen=True, slots=True)
-class EfficacyCoefficient:
-    """功效系数法: score = 60 + 40 × (x − min) / (max − min); points = weight × score / 100.
-
-    min and max are taken over the regions in this scoring run that HAVE a value (missing
-    values neither score nor stretch the range).  If max = min every region with a value gets
-    full marks.  ``higher_is_better=False`` uses (max − x) instead of (x − min).
-    """
-
-    higher_is_better: bool = True
-    code: ClassVar[str] = "efficacy_coefficient"
-
-
-@dataclass(frozen=True, slots=True)
-class Stepped:
-    """Full marks (= weight) at target; whole steps above add, whole steps below deduct.
-
-    The deviation is measured in points of completion: d = value / target − 1 (ratio).
-    Above target: steps = ⌊d / step_above⌋, points = weight + steps × points_per_step_above.
-    Below target: steps = ⌊−d / step_below⌋, points = weight − steps × points_per_step_below.
-    Decision: only WHOLE steps count in both directions (a partial step neither adds nor
-    deducts), as in the usual "每超/每低 1 个百分点" rules.  The result is clamped to
-    [min_points, max_points].  ``target`` may be overridden per region.
-    """
-
-    step_above: Decimal
-    points_per_step_above: Decimal
-    step_below: Decimal
-    points_per_step_below: Decimal
-    min_points: Decimal
-    max_points: Decimal
-    target: Decimal | None = None
-    code: ClassVar[str] = "stepped"
-
-    def __post_init__(self) -> None:
-        if self.target is not None and _exact(self.target, "target") <= 0:
-            raise ValueError("stepped target must be positive")
-        if _exact(self.step_above, "step_above") <= 0 or _exact(self.step_below, "step_below") <= 0:
-            raise ValueError("step sizes must be positive")
-        if (
-            _exact(self.points_per_step_above, "points_per_step_above") < 0
-            or _exact(self.points_per_step_below, "points_per_step_below") < 0
-        ):
-            raise ValueError("points per step must not be negative")
-        if _exact(self.min_points, "min_points") > _exact(self.max_points, "max_points"):
-            raise ValueError("min_points must not exceed max_points")
-
-
-@dataclass(frozen=True, slots=True)
-class Quota:
-    """Count against a quota: points = weight × min(count, quota) / quota.
-
-    The value must be a whole, non-negative count.  ``quota`` may be overridden per region.
-    """
-
-    quota: Decimal | None = None
-    code: ClassVar[str] = "quota"
-
-    def __post_init__(self) -> None:
-        if self.quota is not None and _exact(self.quota, "quota") <= 0:
-            raise ValueError("quota must be positive")
-
-
-@dataclass(frozen=True, slots=True)
-class Deduction:
-    """Deduct ``per_occurrence`` per counted event, never below ``floor``.
-
-    points = max(floor, base − per_occurrence × count), base = weight when
-    ``start_at_weight`` (e.g. weight 5, −1 per interview, floor 0) else 0 (a pure 扣分项, e.g.
-    floor = −weight).  The value must be a whole, non-negative count.
-    """
-
-    per_occurrence: Decimal
-    floor: Decimal = Decimal(0)
-    start_at_weight: bool = True
-    code: ClassVar[str] = "deduction"
-
-    def __post_init__(self) -> None:
-        if _exact(self.per_occurrence, "per_occurrence") < 0:
-            raise ValueError("per_occurrence must not be negative")
-        _exact(self.floor, "floor")
-
-
-ScoringMethod = RatioToTarget | EfficacyCoefficient | Stepped | Quota | Deduction
-_TARGETED = (RatioToTarget, Stepped, Quota)
-
-
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    """One scored indicator: a unique ``code``, a display ``name``, ``weight`` (points ≥ 0)."""
-
-    code: str
-    name: str
-    weight: Decimal
-    method: ScoringMethod
-
-    def __post_init__(self) -> None:
-        if _exact(self.weight, "weight") < 0:
-            raise ValueError(f"indicator {self.code}: weight must not be negative")
-        if (
-            isinstance(self.method, Deduction)
-            and self.method.start_at_weight
-            and _exact(self.method.floor, "floor") > _exact(self.weight, "weight")
-        ):
-            raise ValueError(f"indicator {self.code}: floor above weight")
-
-
-@dataclass(frozen=True, slots=True)
-class ScoringScheme:
-    """An ordered, non-empty set of indicators with unique codes."""
-
-    indicators: tuple[Indicator, ...]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "indicators", tuple(self.indicators))
-        codes = [i.code for i in self.indicators]
-        if not codes:
-            raise ValueError("a scoring scheme needs at least one indicator")
-        if len(set(codes)) != len(codes):
-            raise ValueError("duplicate indicator codes in scoring scheme")
-
-
-@dataclass(frozen=True, slots=True)
-class RegionScoringInput:
-    """A region's input values per indicator code (absent key = None = missing value).
-
-    ``targets`` optionally overrides, per indicator code, the method's target (ratio, stepped)
-    or quota.  Mappings are copied read-only and excluded from hashing.
-    """
-
-    code: str
-    name: str
-    values: Mapping[str, Decimal | None] = field(default_factory=dict, hash=False)
-    targets: Mapping[str, Decimal] = field(default_factory=dict, hash=False)
-
-    def __post_init__(self) -> None:
-        for key, value in self.values.items():
-            if value is not None:
-                _exact(value, f"value[{key}]")
-        for key, value in self.targets.items():
-            if _exact(value, f"target[{key}]") <= 0:
-                raise ValueError(f"region {self.code}: target for {key} must be positive")
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
-        object.__setattr__(self, "targets", MappingProxyType(dict(self.targets)))
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorScore:
-    """How one indicator scored for one region.
-
-    ``points`` is rounded half-up to 2 places; ``points_exact`` is unrounded (28 digits).
-    ``missing`` = no input value (points 0).  ``reference`` = target or quota used.
-    ``ratio`` = value / reference (ratio, stepped, quota; uncapped).  ``efficacy_score`` is the
-    60–100 score and ``range_min``/``range_max`` the range it used.  ``steps`` = signed whole
-    steps (stepped).  ``bounded`` = a cap, quota limit, bound or floor changed the points.
-    """
-
-    indicator_code: str
-    indicator_name: str
-    method_code: str
-    weight: Decimal
-    value: Decimal | None
-    missing: bool
-    points: Decimal
-    points_exact: Decimal
-    reference: Decimal | None = None
-    ratio: Decimal | None = None
-    efficacy_score: Decimal | None = None
-    range_min: Decimal | None = None
-    range_max: Decimal | None = None
-    steps: int | None = None
-    bounded: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RegionScore:
-    """A region's result: indicator scores in scheme order, ``total`` = Σ of the ROUNDED
-    indicator points (so the printed table adds up), competition ``rank`` by total."""
-
-    code: str
-    name: str
-    indicators: tuple[IndicatorScore, ...]
-    total: Decimal
-    rank: int
-    missing_indicators: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ScoringResult:
-    """Rows ordered by rank, ties in input order."""
-
-    rows: tuple[RegionScore, ...]
-
-
-def _count(value: Decimal, what: str) -> Fraction:
-    count = _exact(value, what)
-    if count < 0 or count.denominator != 1:
-        raise ValueError(f"{what} must be a whole non-negative count, got {value}")
-    return count
-
-
-def _reference(
-    indicator: Indicator, region: RegionScoringInput, default: Decimal | None
-) -> Fraction:
-    ref = region.targets.get(indicator.code, default)
-    if ref is None:
-        raise ValueError(f"indicator {indicator.code}: no target/quota for region {region.code}")
-    return _exact(ref, "target")
-
-
-def _score_one(
-    indicator: Indicator,
-    region: RegionScoringInput,
-    ranges: Mapping[str, tuple[Fraction, Fraction]],
-) -> IndicatorScore:
-    method = indicator.method
-    weight = _exact(indicator.weight, "weight")
-    value = region.values.get(indicator.code)
-    base = {
-        "indicator_code": indicator.code,
-        "indicator_name": indicator.name,
-        "method_code": method.code,
-        "weight": indicator.weight,
-        "value": value,
-    }
-    if value is None:
-        return IndicatorScore(
-            **base, missing=True, points=_round_half_up(_ZERO, USD_PLACES), points_exact=Decimal(0)
-        )
-
-    x = _exact(value, "value")
-    extra: dict[str, object] = {}
-    bounded = False
-    if isinstance(method, RatioToTarget):
-        ref = _reference(indicator, region, method.target)
-        ratio = x / ref
-        counted = min(max(ratio, _ZERO), _exact(method.cap, "cap"))
-        bounded = counted != ratio
-        points = weight * counted
-        extra = {"reference": _dec(ref), "ratio": _dec(ratio)}
-    elif isinstance(method, EfficacyCoefficient):
-        low, high = ranges[indicator.code]
-        if high == low:
-            score = Fraction(100)
-        else:
-            spread = (x - low) if method.higher_is_better else (high - x)
-            score = 60 + 40 * spread / (high - low)
-        points = weight * score / 100
-        extra = {"efficacy_score": _dec(score), "range_min": _dec(low), "range_max": _dec(high)}
-    elif isinstance(method, Stepped):
-        ref = _reference(indicator, region, method.target)
-        deviation = x / ref - 1
-        if deviation >= 0:
-            steps = math.floor(deviation / _exact(method.step_above, "step"))
-            raw = weight + steps * _exact(method.points_per_step_above, "points")
-        else:
-            steps = -math.floor(-deviation / _exact(method.step_below, "step"))
-            raw = weight + steps * _exact(method.points_per_step_below, "points")
-        low, high = _exact(method.min_points, "min"), _exact(method.max_points, "max")
-        points = min(max(raw, low), high)
-        bounded = points != raw
-        extra = {"reference": _dec(ref), "ratio": _dec(x / ref), "steps": steps}
-    elif isinstance(method, Quota):
-        ref = _reference(indicator, region, method.quota)
-        count = _count(value, f"{indicator.code} count")
-        bounded = count > ref
-        points = weight * min(count, ref) / ref
-        extra = {"reference": _dec(ref), "ratio": _dec(count / ref)}
-    else:
-        count = _count(value, f"{indicator.code} count")
-        start = weight if method.start_at_weight else _ZERO
-        raw = start - _exact(method.per_occurrence, "per_occurrence") * count
-        points = max(_exact(method.floor, "floor"), raw)
-        bounded = points != raw
-    return IndicatorScore(
-        **base,
-        missing=False,
-        points=_round_half_up(points, USD_PLACES),
-        points_exact=_dec(points),
-        bounded=bounded,
-        **extra,
-    )
-
-
-def score_regions(scheme: ScoringScheme, regions: Iterable[RegionScoringInput]) -> ScoringResult:
-    """Score every region on every indicator, total, and rank.
-
-    * Missing value (None or absent key) → 0 points for that indicator, ``missing=True`` and the
-      indicator code listed in ``missing_indicators``; this applies to every method, including
-      deductions (a missing count is not silently read as "no occurrence").
-    * Indicator points are computed exactly and rounded half-up to 2 places once; the total is
-      the sum of those rounded points and regions are ranked on that printed total
-      (competition ranking, ties in input order).
-    * ``ValueError`` for unknown indicator codes in values/targets, duplicate region codes,
-      a target override on a method without a target, a missing target, or a bad count.
-    """
-    inputs = tuple(regions)
-    codes = [r.code for r in inputs]
-    if len(set(codes)) != len(codes):
-        raise ValueError("duplicate region codes in scoring input")
-    known = {i.code: i for i in scheme.indicators}
-    for region in inputs:
-        unknown = (set(region.values) | set(region.targets)) - set(known)
-        if unknown:
-            raise ValueError(f"region {region.code}: unknown indicators {sorted(unknown)}")
-        for key in region.targets:
-            if not isinstance(known[key].method, _TARGETED):
-                raise ValueError(f"indicator {key} takes no per-region target")
-
-    ranges: dict[str, tuple[Fraction, Fraction]] = {}
-    for indicator in scheme.indicators:
-        if isinstance(indicator.method, EfficacyCoefficient):
-            present = [
-                _exact(v, "value")
-                for r in inputs
-                if (v := r.values.get(indicator.code)) is not None
-            ]
-            if present:
-                ranges[indicator.code] = (min(present), max(present))
-
-    scored = []
-    for region in inputs:
-        parts = tuple(_score_one(ind, region, ranges) for ind in scheme.indicators)
-        total = _round_half_up(sum((Fraction(p.points) for p in parts), _ZERO), USD_PLACES)
-        missing = tuple(p.indicator_code for p in parts if p.missing)
-        scored.append((region, parts, total, missing))
-    ranks = competition_ranks([total for _, _, total, _ in scored])
-    rows = [
-        RegionScore(r.code, r.name, parts, total, rank, missing)
-        for (r, parts, total, missing), rank in zip(scored, ranks, strict=True)
-    ]
-    order = sorted(range(len(rows)), key=lambda i: (rows[i].rank, i))
-    return ScoringResult(rows=tuple(rows[i] for i in order))

@@ -236,8 +236,16 @@ class PlanSettingManager(models.Manager.from_queryset(PlanScopedQuerySet)):
 
 class ProgressSchedule(models.Model):
     """The cumulative share of the annual target a plan requires by the end of each month
-    (序时进度). ``shares`` holds 12 decimal strings, ratios ("0.5" = 50%); without a row the
-    default month/12 applies. Validated by ``calculations.ProgressSchedule``."""
+    (序时进度), by one of three methods: months elapsed ÷ 12 (the default, also without a row),
+    days elapsed to the month's end ÷ days in the year, or a custom share per month
+    (``shares``: 12 decimal strings, ratios, "0.5" = 50%; validated by
+    ``calculations.ProgressSchedule``). Every page and command reads it through
+    ``assessments.loaders.schedule_for``."""
+
+    class Method(models.TextChoices):
+        MONTHS = "months", _("Months elapsed ÷ 12")
+        DAYS = "days", _("Days elapsed ÷ days in the year")
+        CUSTOM = "custom", _("A share for each month")
 
     plan = models.OneToOneField(
         "tasks.Plan",
@@ -245,7 +253,15 @@ class ProgressSchedule(models.Model):
         related_name="progress_schedule",
         verbose_name=_("plan"),
     )
-    shares = models.JSONField(_("cumulative shares by month"), default=list)
+    method = models.CharField(
+        _("method"), max_length=10, choices=Method.choices, default=Method.MONTHS
+    )
+    shares = models.JSONField(
+        _("cumulative shares by month"),
+        default=list,
+        blank=True,
+        help_text=_("Used by the custom method only."),
+    )
     label = models.CharField(_("label"), max_length=100, blank=True)
     is_default = models.BooleanField(
         _("default scheme"),
@@ -271,8 +287,9 @@ class ProgressSchedule(models.Model):
 class ScoringScheme(models.Model):
     """A plan's annual scoring scheme (年考评): an ordered list of indicators, each a dict
     ``{"code", "name", "weight", "input", "method", "params"}`` (decimals as strings).
-    ``input`` names the figure the indicator scores (see ``assessments.scoring.INPUTS``);
-    ``method``/``params`` build one of the five ``calculations`` scoring methods."""
+    ``input`` names the figure the indicator scores and ``method``/``params`` one of the
+    scoring methods (both listed in ``assessments.schemes``); ``vetoes`` (一票否决) give a
+    total of 0 to a region whose input is below a threshold."""
 
     plan = models.OneToOneField(
         "tasks.Plan",
@@ -282,6 +299,12 @@ class ScoringScheme(models.Model):
     )
     label = models.CharField(_("label"), max_length=100, blank=True)
     indicators = models.JSONField(_("indicators"), default=list)
+    vetoes = models.JSONField(
+        _("vetoes (一票否决)"),
+        default=list,
+        blank=True,
+        help_text=_('e.g. [{"input": "completion", "below": "1"}]: a total of 0 below it.'),
+    )
     is_default = models.BooleanField(_("default scheme"), default=False)
 
     objects = PlanSettingManager()
@@ -297,6 +320,10 @@ class ScoringScheme(models.Model):
         return self.plan.natural_key()
 
     natural_key.dependencies = ["tasks.plan"]
+
+    def as_scheme(self) -> dict:
+        """The scheme in the JSON shape ``schemes.parse_scheme`` and the what-if file take."""
+        return {"label": self.label, "indicators": self.indicators, "vetoes": self.vetoes}
 
 
 class InterviewQuerySet(CityScopedQuerySet):

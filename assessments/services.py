@@ -12,7 +12,6 @@ progress schedules and scoring schemes.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,8 +26,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import calculations as calc
+from assessments.loaders import latest_figure_month, region_code
 from assessments.models import (
     AnnualAssessment,
+    CityTarget,
     Interview,
     MonthlyFigure,
     Notice,
@@ -36,15 +37,10 @@ from assessments.models import (
     RegionTarget,
     ScoringScheme,
 )
-from assessments.selectors import (
-    assessment_data,
-    latest_figure_month,
-    monthly_notice_data,
-    region_code,
-    scheme_indicators,
-)
+from assessments.pages import draft_snapshot, score
+from assessments.schemes import SchemeError, parse_scheme
 from fdi_portal import spreadsheets
-from fdi_portal.imports import BATCH_SIZE, ChangeStatus, Preview
+from fdi_portal.imports import BATCH_SIZE, ChangeStatus, Preview, RegionLookup
 from fdi_portal.lib.money import CENT, MAX_WAN, wan_to_base
 from fdi_portal.models import City, Region
 from fdi_portal.spreadsheets import (
@@ -101,57 +97,6 @@ class CellChange:
 
 #: An import's preview (fdi_portal.imports.Preview) of CellChange, kind "figures" or "targets".
 ImportPreview = Preview
-
-
-class RegionLookup:
-    """Resolves 地区 (a name, a short name or a 6-digit code) with one query.
-
-    Within ``city`` when one is given (an import from a city's page); otherwise across every
-    city (the command line), where a name two cities share must be given as its code.
-    """
-
-    def __init__(self, city: City | None) -> None:
-        self.city = city
-        self.own: dict[str, list[Region]] = {}
-        self.elsewhere: dict[str, list[Region]] = {}
-        for region in Region.objects.select_related("city"):
-            keys = {_region_key(k) for k in (region.name, region.short_name, region.admin_code)}
-            mine = city is None or region.city_id == city.pk
-            target = self.own if mine else self.elsewhere
-            for key in keys - {""}:
-                target.setdefault(key, []).append(region)
-
-    def resolve(self, written: str) -> tuple[Region | None, str]:
-        """The region, or None and a message saying what to fix."""
-        key = _region_key(written)
-        found = self.own.get(key, [])
-        if len(found) == 1:
-            region = found[0]
-            if not region.assessed:
-                return None, _(
-                    "「%(name)s」 is a park or zone and is not assessed: enter its utilised FDI "
-                    "under its county, district or county-level city"
-                ) % {"name": written}
-            return region, ""
-        if len(found) > 1:
-            return None, _(
-                "「%(name)s」 names regions of several cities: write its 6-digit administrative code"
-            ) % {"name": written}
-        other = self.elsewhere.get(key)
-        if other:
-            return None, _(
-                "「%(name)s」 belongs to %(other)s, not to %(city)s: remove the row or import it "
-                "from that city's page"
-            ) % {"name": written, "other": other[0].city.name, "city": self.city.name}
-        return None, _(
-            "Unknown region 「%(name)s」: write a region's name or its 6-digit administrative code "
-            "as the template lists them"
-        ) % {"name": written}
-
-
-def _region_key(written: str | None) -> str:
-    """「甘肃(武威)国际陆港」 and 「甘肃（武威）国际陆港」, 「上思 县」 and 「上思县」 are the same."""
-    return "".join(unicodedata.normalize("NFKC", written or "").split())
 
 
 def read_figures(source: Any, *, max_bytes: int | None) -> SheetResult:
@@ -217,7 +162,7 @@ def _preview(
     if result.header_row is None:
         return Preview.failed(kind, result.sheet, errors)
     errors += spreadsheets.check_totals(result)
-    lookup = RegionLookup(city)
+    lookup = RegionLookup(city=city, assessed_only=True)
     wide = kind == "figures" and "month" not in result.columns
     cells: list[tuple[int, Region, int, int | None, Decimal]] = []
     for row in result.rows:
@@ -567,7 +512,7 @@ def issue_notice(
             _("The number %(number)s is already used by another notice.")
             % {"number": notice_number(year, sequence)}
         )
-    snapshot = monthly_notice_data(city, year, month)
+    snapshot = draft_snapshot(city, year, month)
     notice.status = Notice.Status.ISSUED
     notice.sequence = sequence
     notice.number = notice_number(year, sequence)
@@ -624,15 +569,24 @@ def record_interview(
 
 
 @transaction.atomic
-def save_progress_schedule(*, plan: Any, shares: list[Fraction], label: str) -> ProgressSchedule:
-    """Store a plan's 12 cumulative monthly shares (validated by the calculations)."""
-    try:
-        calc.ProgressSchedule(tuple(shares))
-    except (TypeError, ValueError) as error:
-        raise ValidationError(str(error)) from error
+def save_progress_schedule(
+    *, plan: Any, method: str, shares: list[Fraction], label: str
+) -> ProgressSchedule:
+    """Store a plan's progress schedule: its method and, for a custom one, the 12 cumulative
+    monthly shares (validated by the calculations)."""
+    if method not in ProgressSchedule.Method.values:
+        raise ValidationError(_("Unknown schedule method %(method)s.") % {"method": method})
+    if method == ProgressSchedule.Method.CUSTOM:
+        try:
+            calc.ProgressSchedule(tuple(shares))
+        except (TypeError, ValueError) as error:
+            raise ValidationError(str(error)) from error
+    else:
+        shares = []
     schedule, _created = ProgressSchedule.objects.update_or_create(
         plan=plan,
         defaults={
+            "method": method,
             "shares": [str(Fraction(s)) for s in shares],
             "label": label,
             "is_default": False,
@@ -642,15 +596,27 @@ def save_progress_schedule(*, plan: Any, shares: list[Fraction], label: str) -> 
 
 
 @transaction.atomic
-def save_scoring_scheme(*, plan: Any, indicators: list[dict], label: str) -> ScoringScheme:
-    """Store a plan's scoring scheme; refused unless every indicator builds (weights,
-    methods and parameters are checked by the calculations)."""
+def save_scoring_scheme(
+    *, plan: Any, indicators: list[dict], label: str, vetoes: list[dict] | None = None
+) -> ScoringScheme:
+    """Store a plan's scoring scheme; refused (``ValidationError`` naming the indicator and
+    field) unless the whole scheme parses (``schemes.parse_scheme``: inputs, methods, weights,
+    parameters, vetoes). ``vetoes=None`` keeps the vetoes already stored."""
+    if vetoes is None:
+        stored = ScoringScheme.objects.filter(plan=plan).values_list("vetoes", flat=True).first()
+        vetoes = stored or []
     try:
-        scheme_indicators(indicators)
-    except (TypeError, ValueError, KeyError) as error:
+        parse_scheme({"label": label, "indicators": indicators, "vetoes": vetoes})
+    except SchemeError as error:
         raise ValidationError(str(error)) from error
     scheme, _created = ScoringScheme.objects.update_or_create(
-        plan=plan, defaults={"indicators": indicators, "label": label, "is_default": False}
+        plan=plan,
+        defaults={
+            "indicators": indicators,
+            "vetoes": vetoes,
+            "label": label,
+            "is_default": False,
+        },
     )
     return scheme
 
@@ -665,7 +631,7 @@ def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) ->
     )
     if assessment.status == AnnualAssessment.Status.ISSUED:
         raise ValidationError(_("The %(year)s assessment is already issued.") % {"year": year})
-    data = assessment_data(city, year)
+    data = score(city, year)
     if data is None:
         raise ValidationError(_("The city's plan has no scoring scheme yet."))
     assessment.status = AnnualAssessment.Status.ISSUED
@@ -675,3 +641,134 @@ def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) ->
     assessment.snapshot = data
     assessment.save()
     return assessment
+
+
+# ------------------------------------------------------------------------------------------
+# One city target: the plan's utilised-FDI goals and the grid's 全市目标 are one record
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CityTargetProposal:
+    """What a plan's goals would set as the city target of ``year``, beside what is stored.
+    Amounts in USD; growth as a ratio (0.2 = +20%)."""
+
+    year: int
+    stored_usd: Decimal | None
+    stored_growth: Decimal | None
+    plan_usd: Decimal | None
+    plan_growth: Decimal | None
+
+    @property
+    def changes(self) -> bool:
+        """The plan states a value the stored target does not hold."""
+        return (self.plan_usd is not None and self.plan_usd != self.stored_usd) or (
+            self.plan_growth is not None and self.plan_growth != self.stored_growth
+        )
+
+    @property
+    def conflicts(self) -> bool:
+        """A stored target would be overwritten with another value: ask first."""
+        return self.changes and (self.stored_usd is not None or self.stored_growth is not None)
+
+
+def city_target_proposal(
+    *, city: City, year: int | None, goals: Iterable[Any]
+) -> CityTargetProposal | None:
+    """The city target the goals (objects with ``metric``, ``target_value``, ``unit``: Goal
+    rows or parsed goals' fields) state for ``year``; None when the plan covers no single year
+    or states neither the amount nor the growth."""
+    if year is None:
+        return None
+    plan_usd = plan_growth = None
+    for goal in goals:
+        if goal.target_value is None:
+            continue
+        if goal.metric == "utilised_fdi_usd":
+            plan_usd = Decimal(goal.target_value).quantize(CENT)
+        elif goal.metric == "utilised_fdi_growth":
+            value = Decimal(goal.target_value)
+            plan_growth = value / 100 if goal.unit.strip() in ("%", "％") else value
+    if plan_usd is None and plan_growth is None:
+        return None
+    stored = CityTarget.objects.filter(city=city, year=year).first()
+    return CityTargetProposal(
+        year=year,
+        stored_usd=stored.target_usd if stored else None,
+        stored_growth=stored.growth_target if stored else None,
+        plan_usd=plan_usd,
+        plan_growth=plan_growth,
+    )
+
+
+@transaction.atomic
+def set_city_target(
+    *,
+    city: City,
+    year: int,
+    target_usd: Decimal | None,
+    growth_target: Decimal | None,
+    user: Any,
+    reason: str = "",
+    keep_missing: bool = True,
+) -> CityTarget:
+    """The one place the city target of ``year`` is written (the grid's form and a plan's
+    goals). With ``keep_missing`` a value given as None keeps what is stored (a plan that
+    states only the amount); without it a None growth target clears it (the grid's form). A
+    reason is required once a notice of ``year`` has been issued, as for any figure it covers."""
+    _require_reason(city, year, None, reason)
+    target = CityTarget.objects.select_for_update().filter(city=city, year=year).first()
+    if target is None:
+        if target_usd is None:
+            raise ValidationError(_("Give the city target's amount."))
+        target = CityTarget(city=city, year=year, target_usd=target_usd)
+    if target_usd is not None:
+        _check_amount(target_usd)
+        target.target_usd = target_usd
+    if growth_target is not None or not keep_missing:
+        target.growth_target = growth_target
+    target.is_demo = False
+    target._history_user = _history_user(user)
+    target._change_reason = reason
+    target.save()
+    return target
+
+
+def apply_city_target_proposal(
+    proposal: CityTargetProposal, *, city: City, user: Any, replace: bool, reason: str = ""
+) -> CityTarget | None:
+    """Set the city target a plan's goals state. ``ValidationError`` when it would overwrite a
+    different stored target and ``replace`` was not confirmed."""
+    if not proposal.changes:
+        return None
+    if proposal.conflicts and not replace:
+        raise ValidationError(
+            _(
+                "The plan's goals set the %(year)s city target to %(plan)s, but %(stored)s is "
+                "stored. Confirm that the plan's target replaces it."
+            )
+            % {
+                "year": proposal.year,
+                "plan": _target_words(proposal.plan_usd, proposal.plan_growth),
+                "stored": _target_words(proposal.stored_usd, proposal.stored_growth),
+            }
+        )
+    return set_city_target(
+        city=city,
+        year=proposal.year,
+        target_usd=proposal.plan_usd,
+        growth_target=proposal.plan_growth,
+        user=user,
+        reason=reason or _("Set from the plan's goals."),
+    )
+
+
+def _target_words(amount_usd: Decimal | None, growth: Decimal | None) -> str:
+    from fdi_portal.lib.money import format_ratio, format_wan
+
+    parts = []
+    if amount_usd is not None:
+        parts.append(_("%(amount)s 10k USD") % {"amount": format_wan(amount_usd)})
+    if growth is not None:
+        parts.append(_("growth %(growth)s") % {"growth": format_ratio(growth, 2)})
+    return _(", ").join(parts) or "—"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import calculations as calc
-from assessments import services
+from assessments import pages, services
+from assessments.exports import notice_export_rows
 from assessments.forms import (
     AmountForm,
     CityTargetForm,
@@ -29,34 +30,14 @@ from assessments.forms import (
     ScheduleForm,
     SchemeForm,
 )
+from assessments.loaders import MONTHS, latest_period, plan_for, schedule_for
 from assessments.models import (
-    AnnualAssessment,
-    CityTarget,
     Interview,
     MonthlyFigure,
     Notice,
     ProgressSchedule,
     RegionTarget,
     ScoringScheme,
-)
-from assessments.selectors import (
-    MONTHS,
-    assessment_data,
-    assessment_page,
-    campaign_rows,
-    figure_grid,
-    goal_progress,
-    interview_cases,
-    latest_figure_month,
-    latest_year,
-    monthly_notice_data,
-    notice_export_rows,
-    notice_report,
-    notice_revisions,
-    notice_summary,
-    notice_title,
-    plan_for,
-    schedule_of_stored,
 )
 from assessments.services import (
     issue_assessment,
@@ -67,16 +48,20 @@ from assessments.services import (
     save_scoring_scheme,
 )
 from fdi_portal.access import has_role, role_required, visible_or_404
-from fdi_portal.forms import UploadForm
-from fdi_portal.imports import keep_upload, upload_path
-from fdi_portal.lib.money import base_to_wan, wan_to_base
+from fdi_portal.import_views import (
+    STATUS,
+    ImportKind,
+    ImportSet,
+    PreviewColumn,
+    TemplateLayout,
+    wan_or_dash,
+)
+from fdi_portal.lib.money import base_to_wan, round_wan, wan_to_base
 from fdi_portal.models import City, Region, Role, membership_of
 from fdi_portal.spreadsheets import write_xlsx
 
 STAFF = (Role.COMMERCE_STAFF,)
 GRID_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER)
-IMPORT_KINDS = ("figures", "targets")
-TEMPLATE_KINDS = ("targets", "figures-long", "figures-wide")
 
 
 def _city(request: HttpRequest, city_code: str) -> City:
@@ -109,7 +94,7 @@ def _grid_context(request: HttpRequest, city: City, year: int) -> dict:
     own_region = (
         [membership.region] if membership and membership.role == Role.REGION_OFFICIAL else None
     )
-    grid = figure_grid(city, year, regions=own_region)
+    grid = pages.figure_grid(city, year, regions=own_region)
     editable = request.user.is_superuser or (
         membership is not None and membership.role == Role.COMMERCE_STAFF
     )
@@ -136,12 +121,13 @@ def figure_grid_page(request: HttpRequest, city_code: str, year: int) -> HttpRes
     target = context["grid"].city_target
     context["city_target_form"] = CityTargetForm(
         initial={
-            "target_wan": base_to_wan(target.target_usd).normalize() if target else None,
+            "target_wan": round_wan(target.target_usd, 4).normalize() if target else None,
             "growth_percent": (target.growth_target * 100).normalize()
             if target and target.growth_target is not None
             else None,
         }
     )
+    context["plan_goals_url"] = reverse("assessments:plan_goals", args=[city.admin_code, year])
     return render(request, "assessments/grid.html", context)
 
 
@@ -248,17 +234,21 @@ def city_target(request: HttpRequest, city_code: str, year: int) -> HttpResponse
     form = CityTargetForm(request.POST)
     if form.is_valid():
         growth = form.cleaned_data["growth_percent"]
-        target, _created = CityTarget.objects.get_or_create(
-            city=city,
-            year=year,
-            defaults={"target_usd": wan_to_base(form.cleaned_data["target_wan"])},
-        )
-        target.target_usd = wan_to_base(form.cleaned_data["target_wan"])
-        target.growth_target = None if growth is None else growth / 100
-        target.is_demo = False
-        target._history_user = request.user
-        target.save()
-        messages.success(request, _("The city target for %(year)s is saved.") % {"year": year})
+        try:
+            services.set_city_target(
+                city=city,
+                year=year,
+                target_usd=wan_to_base(form.cleaned_data["target_wan"]),
+                growth_target=None if growth is None else growth / 100,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                keep_missing=False,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The city target for %(year)s is saved.") % {"year": year})
     else:
         for error in form.errors.values():
             messages.error(request, error.as_text())
@@ -339,72 +329,115 @@ def _history_entries(records, field: str, *, with_month: bool) -> list[HistoryEn
     return entries
 
 
-def _preview(kind: str, source, city: City) -> services.ImportPreview:
-    read = services.preview_targets_import if kind == "targets" else services.preview_figures_import
-    return read(source, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)
+# Imports: declarations served by fdi_portal.import_views (see assessments/urls.py).
 
 
-@require_http_methods(["GET", "POST"])
-@role_required(*STAFF)
-def import_upload(request: HttpRequest, city_code: str, kind: str) -> HttpResponse:
-    """Upload → a preview of every cell (new / changed / unchanged); nothing is written yet."""
-    city = _city(request, city_code)
-    if kind not in IMPORT_KINDS:
-        raise Http404(_("No such import."))
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"city": city, "kind": kind, "form": form, "template_kinds": TEMPLATE_KINDS}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        preview = _preview(kind, upload, city)
-        context["preview"] = preview
-        if preview.ok and preview.pending:
-            context["token"] = keep_upload(upload)
-            context["fingerprint"] = preview.fingerprint()
-    return render(request, "assessments/import.html", context)
+def _preview_figures(source, *, user, city: City | None, max_bytes: int) -> services.ImportPreview:
+    return services.preview_figures_import(source, city=city, max_bytes=max_bytes)
 
 
-@require_POST
-@role_required(*STAFF)
-def import_confirm(request: HttpRequest, city_code: str, kind: str) -> HttpResponse:
-    """Apply a previewed upload, if it still means exactly what the user saw."""
-    city = _city(request, city_code)
-    if kind not in IMPORT_KINDS:
-        raise Http404(_("No such import."))
-    path = upload_path(request.POST.get("token", ""))
-    if path is None or not path.exists():
-        messages.error(request, _("This upload has expired; upload the file again."))
-        return redirect("assessments:import_upload", city_code=city.admin_code, kind=kind)
-    preview = _preview(kind, path, city)
-    context = {
-        "city": city,
-        "kind": kind,
-        "form": UploadForm(),
-        "preview": preview,
-        "template_kinds": TEMPLATE_KINDS,
-        "token": path.stem,
-        "fingerprint": preview.fingerprint() if preview.ok else "",
-    }
-    if not preview.ok or preview.fingerprint() != request.POST.get("fingerprint"):
-        messages.warning(
-            request,
-            _("The figures changed since the preview. Check the changes again and confirm."),
-        )
-        return render(request, "assessments/import.html", context)
-    try:
-        counts = services.apply_import(
-            preview, user=request.user, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return render(request, "assessments/import.html", context)
-    path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts,
-    )
-    years = sorted({change.year for change in preview.changes})
-    return redirect("assessments:figure_grid", city_code=city.admin_code, year=years[-1])
+def _preview_targets(source, *, user, city: City | None, max_bytes: int) -> services.ImportPreview:
+    return services.preview_targets_import(source, city=city, max_bytes=max_bytes)
+
+
+def _to_grid(preview: services.ImportPreview, city: City | None) -> str:
+    """The grid of the last year the import changed."""
+    year = max(change.year for change in preview.changes)
+    return reverse("assessments:figure_grid", args=[city.admin_code, year])
+
+
+def _region_template(header: list[str], filler: list, title: str) -> Callable:
+    """A template listing the city's assessed regions for this year, ``filler`` after each;
+    ``title`` is formatted with the city and the year."""
+
+    def rows(user, city: City) -> tuple[str, list[list]]:
+        year = timezone.localdate().year
+        regions = Region.objects.in_city(city).assessed()
+        body = [[region.name, year, *filler] for region in regions]
+        return title.format(city=city.name, year=year), [header, *body]
+
+    return rows
+
+
+_FIGURES_TITLE = "{city}{year}年各县（市、区）实际使用外资（万美元）"
+_CELLS = ngettext_lazy("Confirm: write %(n)s cell", "Confirm: write %(n)s cells", "n")
+_CELL_COLUMNS = (
+    PreviewColumn(gettext_lazy("Region"), lambda c: c.region.name),
+    PreviewColumn(gettext_lazy("Row"), lambda c: c.row, numeric=True),
+    PreviewColumn(gettext_lazy("Year"), lambda c: c.year, numeric=True),
+    PreviewColumn(gettext_lazy("Month"), lambda c: c.month or "—", numeric=True),
+    PreviewColumn(gettext_lazy("Stored"), lambda c: wan_or_dash(c.old_usd), numeric=True),
+    PreviewColumn(gettext_lazy("In the file"), lambda c: wan_or_dash(c.new_usd), numeric=True),
+    STATUS,
+)
+_BUREAU_STYLE = gettext_lazy(
+    "Title rows, a 单位 line, blank rows, extra columns and a 合计 row (checked, not imported) "
+    "are fine."
+)
+IMPORTS = ImportSet(
+    kinds=(
+        ImportKind(
+            code="figures",
+            title=gettext_lazy("%(city)s: import monthly utilised FDI"),
+            notes=(
+                gettext_lazy(
+                    "Columns: 地区 | 年份 | 月份 | 实际使用外资（万美元）, or 地区 | 年份 | 1月 | … "
+                    "| 12月 (an empty cell means no figure)."
+                ),
+                _BUREAU_STYLE,
+            ),
+            roles=STAFF,
+            preview=_preview_figures,
+            apply=services.apply_import,
+            columns=_CELL_COLUMNS,
+            layouts=(
+                TemplateLayout(
+                    "figures-long",
+                    gettext_lazy("one row per month"),
+                    _region_template(
+                        ["地区", "年份", "月份", "实际使用外资（万美元）"],
+                        [1, None],
+                        _FIGURES_TITLE,
+                    ),
+                ),
+                TemplateLayout(
+                    "figures-wide",
+                    gettext_lazy("one column per month"),
+                    _region_template(
+                        ["地区", "年份", *(f"{m}月" for m in MONTHS)], [], _FIGURES_TITLE
+                    ),
+                ),
+            ),
+            confirm=_CELLS,
+            done=_to_grid,
+        ),
+        ImportKind(
+            code="targets",
+            title=gettext_lazy("%(city)s: import annual targets"),
+            notes=(gettext_lazy("Columns: 地区 | 年份 | 目标（万美元）."), _BUREAU_STYLE),
+            roles=STAFF,
+            preview=_preview_targets,
+            apply=services.apply_import,
+            columns=_CELL_COLUMNS,
+            layouts=(
+                TemplateLayout(
+                    "targets",
+                    gettext_lazy("targets"),
+                    _region_template(
+                        ["地区", "年份", "目标（万美元）"],
+                        [None],
+                        "{city}{year}年各县（市、区）实际使用外资目标任务",
+                    ),
+                ),
+            ),
+            confirm=_CELLS,
+            done=_to_grid,
+        ),
+    ),
+    upload_url="assessments:import_upload",
+    confirm_url="assessments:import_confirm",
+    template_url="assessments:import_template",
+)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -415,32 +448,6 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-@require_GET
-@role_required(*STAFF)
-def import_template(request: HttpRequest, city_code: str, kind: str) -> HttpResponse:
-    """An empty template listing the city's assessed regions, in one of the three formats."""
-    city = _city(request, city_code)
-    if kind not in TEMPLATE_KINDS:
-        raise Http404(_("No such template."))
-    regions = list(Region.objects.in_city(city).assessed())
-    year = timezone.localdate().year
-    if kind == "targets":
-        rows = [["地区", "年份", "目标（万美元）"], *([r.name, year, None] for r in regions)]
-        title = f"{city.name}{year}年各县（市、区）实际使用外资目标任务"
-    elif kind == "figures-long":
-        rows = [
-            ["地区", "年份", "月份", "实际使用外资（万美元）"],
-            *([r.name, year, 1, None] for r in regions),
-        ]
-        title = f"{city.name}{year}年各县（市、区）实际使用外资（万美元）"
-    else:
-        rows = [["地区", "年份", *(f"{m}月" for m in MONTHS)], *([r.name, year] for r in regions)]
-        title = f"{city.name}{year}年各县（市、区）实际使用外资（万美元）"
-    return _xlsx_response(
-        write_xlsx(rows, title=title, sheet_name=kind), f"{city.name}-{kind}.xlsx"
-    )
 
 
 @require_GET
@@ -497,14 +504,14 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
     year_param = request.GET.get("year", "")
     year = _check_year(int(year_param)) if year_param.isdigit() else None
     if year is None:
-        year = latest_year(city) or timezone.localdate().year
+        latest = latest_period(city)
+        year = latest[0] if latest else timezone.localdate().year
     notices = {
         n.month: n
-        for n in Notice.objects.filter(
-            city=city, kind=Notice.Kind.MONTHLY, year=year, status=Notice.Status.ISSUED
-        )
+        for n in Notice.objects.issued().filter(city=city, kind=Notice.Kind.MONTHLY, year=year)
     }
-    last_month = latest_figure_month(city, year)
+    period = latest_period(city, year)
+    last_month = period[1] if period else None
     drafts = _sees_drafts(request.user)
     months = [
         {
@@ -515,9 +522,7 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
         }
         for m in MONTHS
     ]
-    ranking = None
-    if last_month:
-        ranking = notice_report(monthly_notice_data(city, year, last_month))
+    ranking = pages.draft_report(city, year, last_month) if last_month else None
     return render(
         request,
         "assessments/notice_list.html",
@@ -539,19 +544,11 @@ def _own_region_name(request: HttpRequest) -> str:
     return ""
 
 
-def _notice_or_draft(request: HttpRequest, city: City, year: int, month: int):
-    """The issued notice and its frozen snapshot, or (staff only) None and the draft."""
-    notice = (
-        Notice.objects.filter(city=city, kind=Notice.Kind.MONTHLY, year=year, month=month)
-        .filter(status=Notice.Status.ISSUED)
-        .select_related("issued_by")
-        .first()
-    )
-    if notice is not None:
-        return notice, notice.snapshot
-    if not _sees_drafts(request.user):
-        raise Http404(_("This notice has not been issued."))
-    return None, monthly_notice_data(city, year, month)
+def _notice_page(request: HttpRequest, city: City, year: int, month: int) -> pages.NoticePage:
+    try:
+        return pages.notice_page(city, year, month, drafts=_sees_drafts(request.user))
+    except pages.NotIssued:
+        raise Http404(_("This notice has not been issued.")) from None
 
 
 @require_GET
@@ -562,20 +559,19 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
     city = _city(request, city_code)
     _check_year(year)
     _check_month(month)
-    notice, snapshot = _notice_or_draft(request, city, year, month)
-    report = notice_report(snapshot)
+    page = _notice_page(request, city, year, month)
     context = {
         "city": city,
-        "notice": notice,
-        "report": report,
-        "summary": notice_summary(report),
-        "title": notice_title(report),
+        "notice": page.notice,
+        "report": page.report,
+        "revisions": page.revisions,
+        "title": page.title,
+        "summary": page.summary,
+        "quarter": page.quarter,
         "own_region": _own_region_name(request),
-        "quarter": month // 3 if month % 3 == 0 else None,
     }
-    if notice is not None:
-        context["revisions"] = notice_revisions(snapshot, monthly_notice_data(city, year, month))
-        user = notice.issued_by
+    if page.notice is not None:
+        user = page.notice.issued_by
         context["issued_by"] = (
             (user.get_full_name() or user.username) if user else _("command line")
         )
@@ -621,12 +617,11 @@ def notice_export(request: HttpRequest, city_code: str, year: int, month: int) -
     city = _city(request, city_code)
     _check_year(year)
     _check_month(month)
-    notice, snapshot = _notice_or_draft(request, city, year, month)
-    report = notice_report(snapshot)
-    suffix = notice.number if notice else _("draft")
+    page = _notice_page(request, city, year, month)
+    suffix = page.notice.number if page.notice else _("draft")
     return _xlsx_response(
-        write_xlsx(notice_export_rows(report), title=notice_title(report), sheet_name="通报"),
-        f"{notice_title(report)}{suffix}.xlsx",
+        write_xlsx(notice_export_rows(page.report), title=page.title, sheet_name="通报"),
+        f"{page.title}{suffix}.xlsx",
     )
 
 
@@ -640,9 +635,10 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
     _check_year(year)
     if quarter not in (1, 2, 3, 4):
         raise Http404(_("No such quarter."))
-    month = quarter * 3
-    notice, snapshot = _notice_or_draft(request, city, year, month)
-    report = notice_report(snapshot)
+    try:
+        review = pages.quarterly_review(city, year, quarter, drafts=_sees_drafts(request.user))
+    except pages.NotIssued:
+        raise Http404(_("This notice has not been issued.")) from None
     interviews = list(
         Interview.objects.filter(city=city, year=year, quarter=quarter).select_related(
             "region", "recorded_by"
@@ -652,13 +648,13 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
         "city": city,
         "year": year,
         "quarter": quarter,
-        "month": month,
-        "notice": notice,
-        "report": report,
-        "cases": interview_cases(report),
+        "month": review.month,
+        "report": review.page.report,
+        "notice": review.page.notice,
+        "cases": review.cases,
+        "campaigns": review.campaigns,
         "interviews": interviews,
         "editable": _sees_drafts(request.user),
-        "campaigns": campaign_rows(city, year, month),
     }
     return render(request, "assessments/quarterly_review.html", context)
 
@@ -700,25 +696,19 @@ def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpRe
     once issued; for staff, the draft on the figures as they stand and the form to issue it."""
     city = _city(request, city_code)
     _check_year(year)
-    assessment = (
-        AnnualAssessment.objects.issued().filter(city=city, year=year).select_related("issued_by")
-    ).first()
-    if assessment is not None:
-        data = assessment.snapshot
-    elif _sees_drafts(request.user):
-        data = assessment_data(city, year)
-    else:
-        raise Http404(_("This assessment has not been issued."))
-    plan = plan_for(city, year)
+    try:
+        page = pages.assessment_page(city, year, drafts=_sees_drafts(request.user))
+    except pages.NotIssued:
+        raise Http404(_("This assessment has not been issued.")) from None
     return render(
         request,
         "assessments/assessment_detail.html",
         {
             "city": city,
             "year": year,
-            "assessment": assessment,
-            "data": data and assessment_page(data),
-            "plan": plan,
+            "page": page,
+            "assessment": page.assessment,
+            "plan": page.plan,
             "editable": _sees_drafts(request.user),
             "form": IssueAssessmentForm(initial={"issued_on": timezone.localdate()}),
         },
@@ -756,17 +746,21 @@ def _plan(request: HttpRequest, city: City, plan_id: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
-    """The plan's progress schedule (序时进度): month/12, or shares by quarter."""
+    """The plan's progress schedule (序时进度): months ÷ 12, days ÷ days in the year, or
+    shares by quarter. The table shows the shares of the plan's (or this) year."""
     city = _city(request, city_code)
     plan = _plan(request, city, plan_id)
-    stored = ProgressSchedule.objects.filter(plan=plan).first()
-    current, label, is_default = schedule_of_stored(stored)
+    year = plan.year or timezone.localdate().year
+    current = schedule_for(plan, year)
     if request.method == "POST":
         form = ScheduleForm(request.POST)
         if form.is_valid():
             try:
                 save_progress_schedule(
-                    plan=plan, shares=form.shares(), label=form.cleaned_data["label"]
+                    plan=plan,
+                    method=form.method(),
+                    shares=form.shares(),
+                    label=form.cleaned_data["label"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -776,22 +770,32 @@ def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRes
                     "assessments:schedule_edit", city_code=city.admin_code, plan_id=plan.pk
                 )
     else:
-        quarters = [current.required(m) * 100 for m in (3, 6, 9)]
-        even = current == calc.ProgressSchedule.even()
+        quarters = [current.schedule.required(m) * 100 for m in (3, 6, 9)]
+        mode = {
+            ProgressSchedule.Method.DAYS: ScheduleForm.DAYS,
+            ProgressSchedule.Method.CUSTOM: ScheduleForm.QUARTERS,
+        }.get(current.method, ScheduleForm.EVEN)
         form = ScheduleForm(
             initial={
-                "mode": ScheduleForm.EVEN if even else ScheduleForm.QUARTERS,
+                "mode": mode,
                 "q1": quarters[0].quantize(Decimal("0.01")),
                 "q2": quarters[1].quantize(Decimal("0.01")),
                 "q3": quarters[2].quantize(Decimal("0.01")),
-                "label": label,
+                "label": current.label,
             }
         )
-    shares = [(m, current.required(m)) for m in MONTHS]
+    shares = [(m, current.schedule.required(m)) for m in MONTHS]
     return render(
         request,
         "assessments/schedule_edit.html",
-        {"city": city, "plan": plan, "form": form, "shares": shares, "is_default": is_default},
+        {
+            "city": city,
+            "plan": plan,
+            "form": form,
+            "shares": shares,
+            "year": year,
+            "is_default": current.is_default,
+        },
     )
 
 
@@ -849,5 +853,11 @@ def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
     return render(
         request,
         "assessments/plan_goals.html",
-        {"city": city, "year": year, "plan": plan, "goals": goal_progress(city, year, plan)},
+        {
+            "city": city,
+            "year": year,
+            "plan": plan,
+            "goals": pages.goal_progress(city, year, plan),
+            "can_edit_target": _sees_drafts(request.user),
+        },
     )

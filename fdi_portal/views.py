@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _comparison(request: HttpRequest, cities: list[City]) -> dict:
     """The city-by-city comparison of readers of several cities (``?year=`` picks the year)."""
-    from assessments.selectors import province_comparison
+    from assessments.pages import province_comparison
 
     year_param = request.GET.get("year", "")
     year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else None
@@ -73,7 +73,7 @@ def _home_panels(membership: Membership) -> dict:
     """What each role's home page shows of its city: the current ranking (all but province
     viewers), the supervision to-do and project alerts (staff, leaders), a unit's plans.
     A fixed number of queries per panel."""
-    from assessments.selectors import current_ranking, supervision_panel
+    from assessments.pages import current_ranking, supervision_panel
     from projects.selectors import staff_alerts
     from tasks.models import Plan
 

@@ -22,17 +22,28 @@ def base_to_wan(amount: Decimal) -> Decimal:
     return amount / WAN
 
 
+def round_wan(amount: Decimal | None, places: int = 2) -> Decimal | None:
+    """USD → 万美元 rounded half-up to ``places`` decimals, as every page, export and notice
+    prints it (one rounding rule for the whole portal); None stays None."""
+    if amount is None:
+        return None
+    return base_to_wan(Decimal(amount)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def round_percent(ratio: Decimal | None, places: int = 2) -> Decimal | None:
+    """A ratio → per cent rounded half-up to ``places`` decimals (0.45675 → 45.68)."""
+    if ratio is None:
+        return None
+    return (Decimal(ratio) * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
 def format_wan(amount: Decimal | None, places: int = 2) -> str:
     """USD shown in 万美元 with ``places`` decimals and thousands separators; '' for None."""
-    if amount is None:
-        return ""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{base_to_wan(amount).quantize(quantum, rounding=ROUND_HALF_UP):,}"
+    rounded = round_wan(amount, places)
+    return "" if rounded is None else f"{rounded:,}"
 
 
 def format_ratio(ratio: Decimal | None, places: int = 1) -> str:
     """A ratio as a percentage: Decimal('0.4567') → '45.7%'; '—' for None."""
-    if ratio is None:
-        return "—"
-    quantum = Decimal(1).scaleb(-places)
-    return f"{(ratio * 100).quantize(quantum, rounding=ROUND_HALF_UP)}%"
+    rounded = round_percent(ratio, places)
+    return "—" if rounded is None else f"{rounded}%"

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import AnnualAssessment, MonthlyFigure, ProgressSchedule, RegionTarget
-from assessments.selectors import monthly_notice_data
+from assessments.pages import draft_snapshot
 from assessments.services import issue_assessment
 from fdi_portal.models import Region
 from tasks.models import Plan
@@ -92,7 +92,7 @@ def test_staff_set_a_quarterly_schedule_and_the_notice_uses_it(fangchenggang, cl
     RegionTarget.objects.create(region=region, year=2021, target_usd=Decimal("1000"))
     MonthlyFigure.objects.create(region=region, year=2021, month=3, amount_usd=Decimal("200"))
     # End of Q1: 20% required; 200 of 1000 is exactly on schedule.
-    data = monthly_notice_data(fangchenggang, 2021, 3)["notice"]
+    data = draft_snapshot(fangchenggang, 2021, 3)["notice"]
     assert data["required_share"] == "0.2000"
     assert data["regions"][0]["on_track"] is True
 

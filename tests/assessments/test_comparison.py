@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from assessments.models import CityTarget, MonthlyFigure
-from assessments.selectors import province_comparison
+from assessments.pages import province_comparison
 from fdi_portal.models import City, Region
 
 
@@ -40,12 +40,12 @@ def test_each_city_sums_to_its_last_reported_month_against_its_target(fangchengg
     fcg = rows["450600"]
     assert fcg.through_month == 3
     assert fcg.ytd_usd == Decimal("1500000")
-    assert fcg.ytd_last_year_usd == Decimal("1200000")
-    assert fcg.growth == Decimal("0.25")  # (150 − 120) / 120
+    assert fcg.progress.ytd_last_year == Decimal("1200000")
+    assert fcg.progress.growth == Decimal("0.25")  # (150 − 120) / 120
     assert fcg.target_usd == Decimal("70000000")  # the seed's 7000万美元
-    assert fcg.required_share == Decimal(3) / 12
+    assert fcg.progress.required == Decimal("0.25")  # 3/12 under the seed's default schedule
     qz = rows["450700"]
-    assert (qz.through_month, qz.ytd_usd, qz.completion, qz.growth) == (
+    assert (qz.through_month, qz.ytd_usd, qz.progress.completion, qz.progress.growth) == (
         1,
         Decimal("300000"),
         None,
@@ -55,7 +55,7 @@ def test_each_city_sums_to_its_last_reported_month_against_its_target(fangchengg
 
 def test_a_city_without_figures_is_listed_with_nothing_reported(fangchenggang):
     (row,) = province_comparison([fangchenggang], 2030)
-    assert (row.through_month, row.ytd_usd, row.required_share) == (None, Decimal(0), None)
+    assert (row.through_month, row.ytd_usd, row.progress) == (None, Decimal(0), None)
 
 
 def test_the_province_viewer_compares_their_provinces_cities_only(

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from assessments.demo import load_demo_figures, remove_demo_figures
 from assessments.models import CityTarget, MonthlyFigure, Notice, RegionTarget
-from assessments.selectors import figure_grid
+from assessments.pages import figure_grid
 from fdi_portal.models import City, Region
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import Interview, MonthlyFigure, Notice, RegionTarget
-from assessments.selectors import monthly_notice_data, quarterly_review_data
+from assessments.pages import draft_snapshot, quarterly_review, quarterly_review_json
 from assessments.services import issue_notice, record_interview
 from fdi_portal.models import Region
 
@@ -150,7 +150,7 @@ def test_the_monthly_notice_json_is_exactly_the_hand_worked_figures(june, capsys
 
 
 def test_missing_months_are_reported_with_the_row(june):
-    details = monthly_notice_data(june, 2021, 6)["details"]["regions"]
+    details = draft_snapshot(june, 2021, 6)["details"]["regions"]
     assert details["450621"]["missing_months"] == [2, 4, 5, 6]
     assert details["450602"]["missing_months"] == []
 
@@ -347,7 +347,7 @@ def test_at_a_quarter_end_the_last_ranked_region_behind_schedule_is_interviewed(
         notice,
     )
     assert interview.completion == Decimal("0.1667")
-    data = quarterly_review_data(june, 2021, 2)
+    data = quarterly_review_json(june, quarterly_review(june, 2021, 2, drafts=True))
     assert data["issued"] is True
     assert [(i["name"], i["rank"], i["completion"]) for i in data["interviews"]] == [
         ("上思县", 3, "0.1667")
@@ -364,7 +364,9 @@ def test_two_regions_tied_last_and_behind_are_both_interviewed(fangchenggang):
     figures("上思县", 2021, {6: "1000000"})
     figures("港口区", 2021, {6: "2000000"})
     figures("防城区", 2021, {6: "2000000"})
-    data = quarterly_review_data(fangchenggang, 2021, 2)
+    data = quarterly_review_json(
+        fangchenggang, quarterly_review(fangchenggang, 2021, 2, drafts=True)
+    )
     assert data["issued"] is False
     assert [(i["name"], i["rank"]) for i in data["interviews"]] == [("港口区", 2), ("防城区", 2)]
 
@@ -376,7 +378,7 @@ def test_ties_at_the_top_share_rank_one_and_the_next_rank_skips(fangchenggang):
     figures("上思县", 2021, {6: "200000"})  # 20%
     figures("港口区", 2021, {6: "6000000"})  # 60%
     figures("防城区", 2021, {6: "6000000"})  # 60%
-    rows = monthly_notice_data(fangchenggang, 2021, 6)["notice"]["regions"]
+    rows = draft_snapshot(fangchenggang, 2021, 6)["notice"]["regions"]
     assert [(r["name"], r["rank"]) for r in rows[:3]] == [
         ("港口区", 1),
         ("防城区", 1),
@@ -432,7 +434,7 @@ def test_recording_an_interview_before_its_year_is_refused(june, clerk):
 def test_the_supervision_panel_lists_the_latest_notice_and_pending_interviews(june, clerk):
     from django.template.loader import render_to_string
 
-    from assessments.selectors import supervision_panel
+    from assessments.pages import supervision_panel
 
     issue_notice(city=june, year=2021, month=6, issued_on=dt.date(2021, 7, 5), user=clerk)
     panel = supervision_panel(june)

@@ -16,13 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments.models import Notice
-from assessments.selectors import (
-    monthly_notice_data,
-    notice_export_rows,
-    notice_report,
-    notice_title,
-)
+from assessments.exports import notice_export_rows
+from assessments.pages import notice_page
 from assessments.services import issue_notice
 from fdi_portal.models import City
 from fdi_portal.spreadsheets import write_xlsx
@@ -62,16 +57,12 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
             self.stderr.write(f"Issued {notice.number}.")
-        issued = Notice.objects.filter(
-            city=city, kind=Notice.Kind.MONTHLY, year=year, month=month, status="issued"
-        ).first()
-        snapshot = issued.snapshot if issued else monthly_notice_data(city, year, month)
+        page = notice_page(city, year, month, drafts=True)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(snapshot["notice"], ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(page.snapshot["notice"], ensure_ascii=False, indent=2))
             return
-        report = notice_report(snapshot)
         path = Path(options["output"] or f"notice-{city.admin_code}-{year}-{month:02d}.xlsx")
         path.write_bytes(
-            write_xlsx(notice_export_rows(report), title=notice_title(report), sheet_name="通报")
+            write_xlsx(notice_export_rows(page.report), title=page.title, sheet_name="通报")
         )
         self.stderr.write(f"Wrote {path}.")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.selectors import quarterly_review_data
+from assessments.pages import quarterly_review, quarterly_review_json
 from fdi_portal.models import City
 
 
@@ -29,5 +29,6 @@ class Command(BaseCommand):
             city = City.objects.get(admin_code=options["city"])
         except City.DoesNotExist:
             raise CommandError(f"No city with code {options['city']}.") from None
-        data = quarterly_review_data(city, options["year"], options["quarter"])
+        review = quarterly_review(city, options["year"], options["quarter"], drafts=True)
+        data = quarterly_review_json(city, review)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

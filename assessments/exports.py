@@ -1,0 +1,55 @@
+"""The notice as a table (header first), for xlsx: amounts in 万美元 and ratios in per cent,
+rounded as the printed notice shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assessments.snapshots import NoticeReport
+from fdi_portal.lib.money import round_percent, round_wan
+
+
+def notice_export_rows(report: NoticeReport) -> Iterator[list[object]]:
+    yield [
+        "排名",
+        "地区",
+        "年度目标（万美元）",
+        f"{report.month}月（万美元）",
+        f"1-{report.month}月累计（万美元）",
+        "上年同期（万美元）",
+        "完成年度目标（%）",
+        "序时进度（%）",
+        "是否达到序时进度",
+        "差额（万美元）",
+        "同比增长（%）",
+        "剩余每月需完成（万美元）",
+    ]
+    for row in report.rows:
+        yield [
+            row.rank,
+            row.name,
+            round_wan(row.target_usd),
+            round_wan(row.month_usd),
+            round_wan(row.ytd_usd),
+            round_wan(row.ytd_last_year_usd),
+            round_percent(row.completion),
+            round_percent(report.required_share),
+            row.on_track,
+            round_wan(row.shortfall_usd),
+            round_percent(row.yoy_growth),
+            round_wan(row.catch_up_monthly_usd),
+        ]
+    yield [
+        None,
+        "全市",
+        round_wan(report.city_target_usd),
+        round_wan(report.city_month_usd),
+        round_wan(report.city_ytd_usd),
+        round_wan(report.city_ytd_last_year_usd),
+        round_percent(report.city_completion),
+        round_percent(report.required_share),
+        report.city_on_track,
+        round_wan(report.city_shortfall_usd),
+        round_percent(report.city_yoy_growth),
+        round_wan(report.city_catch_up_monthly_usd),
+    ]

@@ -1,0 +1,620 @@
+"""What each supervision page shows, one function per page: the issued (frozen) version when
+there is one, else the draft on the figures as they stand. Views and management commands call
+the same function, so a page, its export and its command never disagree. Loading is in
+``loaders``, arithmetic in ``calculations`` and ``scoring``, words in ``prose``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from assessments import calculations as calc
+from assessments import loaders, prose, schemes, scoring, snapshots
+from assessments.models import (
+    AnnualAssessment,
+    CityTarget,
+    Interview,
+    MonthlyFigure,
+    Notice,
+    RegionTarget,
+)
+from assessments.snapshots import NoticeReport
+from fdi_portal.models import City, Region
+
+if TYPE_CHECKING:
+    from tasks.models import Plan
+
+
+class NotIssued(Exception):
+    """The page exists only as a draft, and the reader may not see drafts."""
+
+
+# ------------------------------------------------------------------------------------------
+# The monthly notice (月通报) and the rankings drawn from it
+# ------------------------------------------------------------------------------------------
+
+
+def draft_report(city: City, year: int, month: int) -> NoticeReport:
+    """The notice of ``month`` as the stored figures give it now. Five queries."""
+    inputs = loaders.notice_inputs(city, year, month)
+    return snapshots.notice_report(
+        inputs.compute(),
+        city_code=city.admin_code,
+        city_name=city.name,
+        schedule_label=inputs.schedule.label,
+    )
+
+
+def draft_snapshot(city: City, year: int, month: int) -> dict:
+    """What issuing the notice of ``month`` now would freeze."""
+    return snapshots.notice_snapshot(draft_report(city, year, month))
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    notice: Notice | None  # None: a draft
+    report: NoticeReport
+    revisions: list[snapshots.Revision]
+
+    @property
+    def snapshot(self) -> dict:
+        """The frozen snapshot, or the one issuing the draft would freeze."""
+        if self.notice is not None:
+            return self.notice.snapshot
+        return snapshots.notice_snapshot(self.report)
+
+    @property
+    def title(self) -> str:
+        return prose.notice_title(self.report)
+
+    @property
+    def summary(self) -> str:
+        return prose.notice_summary(self.report)
+
+    @property
+    def quarter(self) -> int | None:
+        return self.report.month // 3 if self.report.month % 3 == 0 else None
+
+
+def notice_page(city: City, year: int, month: int, *, drafts: bool) -> NoticePage:
+    """The issued notice of ``month`` with the revisions made since, or — when ``drafts`` —
+    the draft. ``NotIssued`` otherwise."""
+    issued = (
+        Notice.objects.issued()
+        .filter(city=city, kind=Notice.Kind.MONTHLY, year=year, month=month)
+        .select_related("issued_by")
+        .first()
+    )
+    if issued is None and not drafts:
+        raise NotIssued
+    live = draft_report(city, year, month)
+    if issued is None:
+        return NoticePage(None, live, [])
+    return NoticePage(
+        issued,
+        snapshots.report_from_snapshot(issued.snapshot),
+        snapshots.notice_revisions(issued.snapshot, snapshots.notice_snapshot(live)),
+    )
+
+
+def current_ranking(city: City) -> NoticeReport | None:
+    """The ranking as the figures stand: the latest month any region reported (home pages and
+    the notices list say it is not an issued notice). Six queries."""
+    period = loaders.latest_period(city)
+    return draft_report(city, *period) if period else None
+
+
+# ------------------------------------------------------------------------------------------
+# The quarterly review (季约谈)
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterviewLine:
+    case: snapshots.InterviewCase
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuarterlyReview:
+    year: int
+    quarter: int
+    page: NoticePage
+    cases: list[InterviewLine]
+    campaigns: list = field(default_factory=list)
+
+    @property
+    def month(self) -> int:
+        return self.quarter * 3
+
+
+def quarterly_review(city: City, year: int, quarter: int, *, drafts: bool) -> QuarterlyReview:
+    """The regions to interview, decided on the issued quarter-end notice (for staff,
+    provisionally on the figures as they stand), each with its reason in words, and the
+    quarter's campaign figures."""
+    page = notice_page(city, year, quarter * 3, drafts=drafts)
+    return QuarterlyReview(
+        year=year,
+        quarter=quarter,
+        page=page,
+        cases=[
+            InterviewLine(case, prose.interview_reason(case)) for case in page.report.interviewees
+        ],
+        campaigns=loaders.campaign_figures(city, year, quarter * 3),
+    )
+
+
+def quarterly_review_json(city: City, review: QuarterlyReview) -> dict:
+    """The documented JSON of ``quarterly_review``."""
+    return {
+        "city": city.admin_code,
+        "year": review.year,
+        "quarter": review.quarter,
+        "issued": review.page.notice is not None,
+        "decision": review.page.report.interview_code,
+        "interviews": [
+            {
+                "code": line.case.code,
+                "name": line.case.name,
+                "completion": calc.quantize_ratio(line.case.completion),
+                "rank": line.case.rank,
+                "reason": line.reason,
+            }
+            for line in review.cases
+        ],
+        "campaigns": [
+            {
+                "campaign": row.campaign,
+                "region": row.region,
+                "signed": row.signed,
+                "landed": row.landed,
+                "landing_rate": calc.quantize_ratio(row.landing_rate),
+                "contracted_fdi_usd": calc.quantize_usd(row.contracted_fdi_usd),
+                "arrived_fdi_usd": calc.quantize_usd(row.arrived_fdi_usd),
+                "arrival_rate": calc.quantize_ratio(row.arrival_rate),
+            }
+            for row in review.campaigns
+        ],
+    }
+
+
+# ------------------------------------------------------------------------------------------
+# The annual assessment (年考评)
+# ------------------------------------------------------------------------------------------
+
+
+def stored_scheme(plan: Plan | None) -> Any:
+    """The plan's stored scoring scheme row, or None (no query: selected with the plan)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return plan.scoring_scheme if plan is not None else None
+    except ObjectDoesNotExist:
+        return None
+
+
+def score(city: City, year: int, scheme: dict | None = None) -> dict | None:
+    """The annual assessment of ``city`` for ``year`` as it would be frozen now, under the
+    plan's stored scheme or, for a what-if, under ``scheme`` (the stored JSON shape; nothing
+    is stored). None when neither exists. ``schemes.SchemeError`` for a malformed ``scheme``.
+    Eight queries, whatever the number of regions."""
+    inputs = loaders.notice_inputs(city, year, 12)
+    is_default = False
+    if scheme is None:
+        stored = stored_scheme(inputs.plan)
+        if stored is None or not stored.indicators:
+            return None
+        scheme = stored.as_scheme()
+        is_default = stored.is_default
+    parsed = schemes.parse_scheme(scheme)
+    notice = inputs.compute()
+    by_code = {row.code: row for row in notice.regions}
+    interviews = loaders.interview_counts(city, year)
+    events = loaders.promotion_event_counts(city, year)
+    regions = []
+    for region in inputs.regions:
+        row = by_code[loaders.region_code(region)]
+        regions.append(
+            scoring.RegionScoringInput(
+                code=row.code,
+                name=row.name,
+                target_usd=row.target,
+                values={
+                    "completion": row.completion,
+                    "utilised_fdi_usd": row.ytd,
+                    "yoy_growth": row.growth,
+                    "interviews": Decimal(interviews.get(region.pk, 0)),
+                    "promotion_events": Decimal(events.get(region.pk, 0)),
+                },
+            )
+        )
+    result = scoring.score_regions(parsed, regions)
+    return snapshots.assessment_snapshot(
+        city_code=city.admin_code,
+        city_name=city.name,
+        year=year,
+        scheme=scheme,
+        is_default=is_default,
+        result=result,
+        input_kinds={
+            item["code"]: schemes.INPUTS[item["input"]][1] for item in scheme["indicators"]
+        },
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    name: str
+    method_label: str
+    input_label: str
+    kind: str
+    value: Decimal | None
+    weight: Decimal
+    points: Decimal
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    code: str
+    name: str
+    score: Decimal
+    rank: int
+    vetoed: bool
+    veto_reasons: tuple[str, ...]
+    lines: tuple[IndicatorLine, ...]
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    assessment: AnnualAssessment | None  # None: a draft (or nothing to score)
+    data: dict | None
+    plan: Plan | None
+
+    @property
+    def rows(self) -> list[ScoreRow]:
+        return [] if self.data is None else assessment_rows(self.data)
+
+    @property
+    def scheme(self) -> dict | None:
+        return None if self.data is None else self.data["scheme"]
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def assessment_rows(data: dict) -> list[ScoreRow]:
+    """An assessment snapshot read back for the page: Decimals, labels, explanations."""
+    rows = []
+    for region in data["regions"]:
+        lines = []
+        for item in region["indicators"]:
+            label, kind = schemes.INPUTS.get(item["input"], (item["input"], "ratio"))
+            lines.append(
+                IndicatorLine(
+                    name=item["name"],
+                    method_label=str(schemes.METHOD_LABELS.get(item["method"], item["method"])),
+                    input_label=str(label),
+                    kind=kind,
+                    value=_dec(item["value"]),
+                    weight=Decimal(item["weight"]),
+                    points=Decimal(item["points"]),
+                    explanation=prose.explain_points(item),
+                )
+            )
+        rows.append(
+            ScoreRow(
+                code=region["code"],
+                name=region["name"],
+                score=Decimal(region["score"]),
+                rank=region["rank"],
+                vetoed=region.get("vetoed", False),
+                veto_reasons=tuple(prose.veto_reason(v) for v in region.get("vetoes", ())),
+                lines=tuple(lines),
+            )
+        )
+    return rows
+
+
+def assessment_page(city: City, year: int, *, drafts: bool) -> AssessmentPage:
+    """The issued assessment of ``year``, or — when ``drafts`` — the draft on the figures as
+    they stand (``data`` None when the plan has no scheme). ``NotIssued`` otherwise."""
+    assessment = (
+        AnnualAssessment.objects.issued()
+        .filter(city=city, year=year)
+        .select_related("issued_by")
+        .first()
+    )
+    plan = loaders.plan_for(city, year)
+    if assessment is not None:
+        return AssessmentPage(assessment, assessment.snapshot, plan)
+    if not drafts:
+        raise NotIssued
+    return AssessmentPage(None, score(city, year), plan)
+
+
+# ------------------------------------------------------------------------------------------
+# Plan goals (工作目标)
+# ------------------------------------------------------------------------------------------
+
+#: Goal metric codes the portal computes (tasks.services recognises them in a plan's text).
+GOAL_METRICS = (
+    "utilised_fdi_usd",
+    "utilised_fdi_growth",
+    "campaign_new_projects",
+    "campaign_landing_rate",
+    "landed_arrival_share",
+)
+#: The goals whose target is the city target (one record: CityTarget, set on the grid or
+#: from the plan's goals).
+CITY_TARGET_METRICS = ("utilised_fdi_usd", "utilised_fdi_growth")
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    text: str
+    metric: str
+    kind: str  # "usd", "ratio" or "count"
+    target: Decimal | None
+    current: Decimal | None
+    met: bool | None
+    note: str
+
+
+def goal_progress(city: City, year: int, plan: Plan | None) -> list[GoalProgress]:
+    """Each goal of ``plan`` with its current value (January to the last month with figures)
+    against its target. The utilised-FDI amount and growth goals are measured against the
+    city target of ``year`` — the same record the grid and the notice use. Targets written in
+    per cent (unit "%") are read as ratios. Campaign names are read from the goal's text (the
+    names in “…”). Constant number of queries."""
+    if plan is None:
+        return []
+    goals = list(plan.goals.all())
+    month = loaders.latest_figure_month(city, year) or 12
+    report = draft_report(city, year, month)
+    result = []
+    for goal in goals:
+        target = goal.target_value
+        if target is not None and goal.unit.strip() in ("%", "％"):
+            target = target / 100
+        current: Decimal | None = None
+        note = ""
+        kind = "count"
+        if goal.metric == "utilised_fdi_usd":
+            kind, current, target = "usd", report.city_ytd_usd, report.city_target_usd
+        elif goal.metric == "utilised_fdi_growth":
+            kind, current, target = "ratio", report.city_yoy_growth, report.growth_target
+        elif goal.metric in GOAL_METRICS:
+            kind = "count" if goal.metric == "campaign_new_projects" else "ratio"
+            named = re.findall(r"“([^”]+)”", goal.text or goal.subject)
+            figures = loaders.project_goal_figures(city, year, campaigns=named, month=month)
+            if goal.metric == "campaign_new_projects":
+                current = Decimal(figures.new_registered)
+            elif goal.metric == "campaign_landing_rate":
+                current = figures.landing_rate
+            else:
+                current = calc.share(figures.landed_arrivals_usd, report.city_ytd_usd)
+        else:
+            note = _("The portal does not compute this goal yet.")
+        met = None if current is None or target is None else current >= target
+        result.append(GoalProgress(goal.text, goal.metric, kind, target, current, met, note))
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# The figures grid
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridCell:
+    month: int
+    amount_usd: Decimal | None
+    last_year_usd: Decimal | None
+    is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    region: Region
+    cells: tuple[GridCell, ...]
+    ytd_usd: Decimal
+    ytd_last_year_usd: Decimal
+    target_usd: Decimal | None
+
+    @property
+    def completion(self) -> Decimal | None:
+        return calc.completion(self.ytd_usd, self.target_usd)
+
+    @property
+    def growth(self) -> Decimal | None:
+        return calc.growth(self.ytd_usd, self.ytd_last_year_usd)
+
+
+@dataclass(frozen=True)
+class FigureGrid:
+    """Regions × months of one year, with last year's same months beside them.
+
+    ``through_month`` is the last month any region has a figure for: year-to-date sums
+    months 1..through_month of this year and of last year alike, so they compare.
+    """
+
+    city: City
+    year: int
+    rows: tuple[GridRow, ...]
+    month_totals: tuple[GridCell, ...]
+    through_month: int
+    ytd_usd: Decimal
+    ytd_last_year_usd: Decimal
+    region_targets_usd: Decimal
+    city_target: CityTarget | None
+    has_demo: bool
+
+    @property
+    def completion(self) -> Decimal | None:
+        target = self.city_target.target_usd if self.city_target else None
+        return calc.completion(self.ytd_usd, target)
+
+    @property
+    def growth(self) -> Decimal | None:
+        return calc.growth(self.ytd_usd, self.ytd_last_year_usd)
+
+
+def _sum(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def _sum_or_none(values) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def figure_grid(city: City, year: int, *, regions: Sequence[Region] | None = None) -> FigureGrid:
+    """The grid of ``city``'s assessed regions (or of ``regions``, e.g. an official's own).
+    Four queries."""
+    if regions is None:
+        regions = list(Region.objects.in_city(city).assessed())
+    figures: dict[tuple[int, int, int], MonthlyFigure] = {
+        (f.region_id, f.year, f.month): f
+        for f in MonthlyFigure.objects.filter(region__in=regions, year__in=[year, year - 1])
+    }
+    targets = dict(
+        RegionTarget.objects.filter(region__in=regions, year=year).values_list(
+            "region_id", "target_usd"
+        )
+    )
+    city_target = CityTarget.objects.filter(city=city, year=year).first()
+    through = max((m for (_r, y, m) in figures if y == year), default=0)
+
+    rows = []
+    for region in regions:
+        cells = []
+        for month in loaders.MONTHS:
+            figure = figures.get((region.pk, year, month))
+            last = figures.get((region.pk, year - 1, month))
+            cells.append(
+                GridCell(
+                    month,
+                    figure.amount_usd if figure else None,
+                    last.amount_usd if last else None,
+                    figure.is_demo if figure else False,
+                )
+            )
+        rows.append(
+            GridRow(
+                region=region,
+                cells=tuple(cells),
+                ytd_usd=_sum(c.amount_usd for c in cells[:through]),
+                ytd_last_year_usd=_sum(c.last_year_usd for c in cells[:through]),
+                target_usd=targets.get(region.pk),
+            )
+        )
+    totals = tuple(
+        GridCell(
+            month,
+            _sum_or_none(row.cells[month - 1].amount_usd for row in rows),
+            _sum_or_none(row.cells[month - 1].last_year_usd for row in rows),
+        )
+        for month in loaders.MONTHS
+    )
+    return FigureGrid(
+        city=city,
+        year=year,
+        rows=tuple(rows),
+        month_totals=totals,
+        through_month=through,
+        ytd_usd=_sum(row.ytd_usd for row in rows),
+        ytd_last_year_usd=_sum(row.ytd_last_year_usd for row in rows),
+        region_targets_usd=_sum(row.target_usd for row in rows),
+        city_target=city_target,
+        has_demo=any(f.is_demo for f in figures.values())
+        or bool(city_target and city_target.is_demo),
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# The province's city-by-city comparison
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CityComparison:
+    """One city of the comparison: its progress to the last month it reported (None when it
+    reported nothing in the year), measured by its own plan's schedule."""
+
+    city: City
+    year: int
+    through_month: int | None
+    progress: calc.CityProgress | None
+    ytd_usd: Decimal
+    target_usd: Decimal | None
+
+
+def province_comparison(cities: Sequence[City], year: int) -> list[CityComparison]:
+    """Each city's utilised FDI of ``year`` to the last month it reported, against its target,
+    its plan's schedule and the same months of last year. Three queries."""
+    rows = []
+    for sums in loaders.city_sums(cities, year):
+        progress = None
+        if sums.through_month:
+            progress = calc.city_progress(
+                sums.through_month,
+                ytd=sums.ytd_usd,
+                ytd_last_year=sums.ytd_last_year_usd,
+                month_amount=sums.month_usd,
+                city_target=sums.city_target,
+                schedule=sums.schedule.schedule,
+            )
+        rows.append(
+            CityComparison(
+                city=sums.city,
+                year=year,
+                through_month=sums.through_month,
+                progress=progress,
+                ytd_usd=sums.ytd_usd,
+                target_usd=sums.city_target.target_usd,
+            )
+        )
+    return rows
+
+
+# ------------------------------------------------------------------------------------------
+# The staff home page's supervision to-do
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisionPanel:
+    city: City
+    latest_notice: Notice | None
+    pending_interviews: tuple[Interview, ...]
+    draftable_month: int | None
+    year: int | None
+
+
+def supervision_panel(city: City) -> SupervisionPanel:
+    """The latest issued notice, the interviews still to be held, and the month that can be
+    drafted next. Three queries."""
+    latest = (
+        Notice.objects.issued()
+        .filter(city=city, kind=Notice.Kind.MONTHLY)
+        .order_by("-year", "-month")
+        .first()
+    )
+    pending = tuple(
+        Interview.objects.filter(city=city, status=Interview.Status.PENDING).select_related(
+            "region"
+        )
+    )
+    period = loaders.latest_period(city)
+    year, last = period if period else (None, None)
+    draftable = None
+    if last and not (latest and (latest.year, latest.month) >= (year, last)):
+        draftable = last
+    return SupervisionPanel(city, latest, pending, draftable, year)
