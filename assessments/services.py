@@ -40,7 +40,7 @@ from assessments.models import (
 from assessments.pages import draft_snapshot, score
 from assessments.schemes import SchemeError, parse_scheme
 from fdi_portal import spreadsheets
-from fdi_portal.imports import BATCH_SIZE, ChangeStatus, Preview, RegionLookup
+from fdi_portal.imports import BATCH_SIZE, AmountChange, Preview, RegionLookup
 from fdi_portal.lib.money import CENT, MAX_WAN, wan_to_base
 from fdi_portal.models import City, Region
 from fdi_portal.spreadsheets import (
@@ -74,7 +74,7 @@ TARGETS = SheetSpec(
 
 
 @dataclass(frozen=True)
-class CellChange:
+class CellChange(AmountChange):
     """One cell of an import: a region's figure for a month (or its target: month None)."""
 
     row: int
@@ -83,12 +83,6 @@ class CellChange:
     month: int | None
     old_usd: Decimal | None
     new_usd: Decimal
-
-    @property
-    def status(self) -> ChangeStatus:
-        if self.old_usd is None:
-            return "new"
-        return "unchanged" if self.old_usd == self.new_usd else "changed"
 
     @property
     def key(self) -> str:
@@ -436,7 +430,7 @@ def _check_amount(amount_usd: Decimal | None) -> None:
         raise ValidationError(_("An amount cannot be negative."))
     if amount_usd != amount_usd.quantize(CENT):
         raise ValidationError(_("An amount in US dollars has at most 2 decimals."))
-    if amount_usd >= MAX_WAN * 10000:
+    if amount_usd >= wan_to_base(MAX_WAN):
         raise ValidationError(_("This amount is far too large: check the unit and the figure."))
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 
+from fdi_portal.lib.money import wan_to_base
 from fdi_portal.models import City, Department, Region
 from projects.models import (
     Arrival,
@@ -25,7 +25,6 @@ from projects.models import (
     StageChange,
 )
 
-WAN = Decimal(10000)
 D = dt.date
 
 
@@ -211,16 +210,16 @@ def load_demo_projects(today: dt.date) -> int:
             stage=demo.stage,
             cancelled_on=changed if demo.stage == "cancelled" else None,
             stage_changed_on=changed,
-            contracted_fdi_usd=demo.contracted_wan * WAN,
-            total_investment_usd=demo.total_wan * WAN,
-            fixed_asset_investment_cny=(demo.fixed_assets_wan * WAN) or None,
+            contracted_fdi_usd=wan_to_base(demo.contracted_wan),
+            total_investment_usd=wan_to_base(demo.total_wan),
+            fixed_asset_investment_cny=wan_to_base(demo.fixed_assets_wan) or None,
             headquarters_kind=demo.headquarters,
             is_demo=True,
             **dates,
         )
         StageChange.objects.create(project=project, to_stage=demo.stage, changed_on=changed)
         Arrival.objects.bulk_create(
-            Arrival(project=project, year=year, month=month, amount_usd=a * WAN)
+            Arrival(project=project, year=year, month=month, amount_usd=wan_to_base(a))
             for y, m, a in demo.arrivals_wan
             for year, month in [_month_shifted(y, m, shift)]
         )

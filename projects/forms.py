@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from fdi_portal.lib.money import base_to_wan, wan_to_base
 from fdi_portal.models import City, Department, Region, Role, membership_of
 from projects.models import (
     Campaign,
@@ -22,8 +22,6 @@ from projects.models import (
     Stage,
 )
 from projects.services import stage_dates, validate_stage
-
-WAN = Decimal(10000)
 
 #: (form field in 万, model field in base units, label)
 MONEY_FIELDS = (
@@ -126,7 +124,7 @@ class ProjectForm(forms.ModelForm):
                 del self.fields[field]
             for wan_field, model_field, _label in MONEY_FIELDS:
                 value = getattr(self.instance, model_field)
-                self.initial[wan_field] = None if value is None else (value / WAN).normalize()
+                self.initial[wan_field] = None if value is None else base_to_wan(value).normalize()
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -151,7 +149,7 @@ class ProjectForm(forms.ModelForm):
         project.city = project.region.city
         for wan_field, model_field, _label in MONEY_FIELDS:
             value = self.cleaned_data.get(wan_field)
-            setattr(project, model_field, None if value is None else value * WAN)
+            setattr(project, model_field, None if value is None else wan_to_base(value))
         if commit:
             project.save()
         return project

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from assessments.calculations import share
 from fdi_portal.models import City, Department, Region
 from projects import rules
 from projects.models import (
@@ -145,13 +146,11 @@ class CampaignFigures:
 
     @property
     def landing_rate(self) -> Decimal | None:
-        return Decimal(self.landed) / Decimal(self.signed) if self.signed else None
+        return share(Decimal(self.landed), Decimal(self.signed))
 
     @property
     def arrival_rate(self) -> Decimal | None:
-        if not self.contracted_fdi_usd:
-            return None
-        return self.arrived_fdi_usd / self.contracted_fdi_usd
+        return share(self.arrived_fdi_usd, self.contracted_fdi_usd)
 
 
 def _period_end(year: int, up_to_month: int) -> dt.date:
@@ -262,7 +261,7 @@ class ProjectGoalFigures:
 
     @property
     def landing_rate(self) -> Decimal | None:
-        return Decimal(self.landed) / Decimal(self.signed) if self.signed else None
+        return share(Decimal(self.landed), Decimal(self.signed))
 
 
 def project_goal_figures(

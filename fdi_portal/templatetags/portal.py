@@ -1,4 +1,5 @@
-"""Template filters for amounts and ratios (see fdi_portal.lib.money)."""
+"""The portal's one template-filter library for amounts and ratios (fdi_portal.lib.money):
+every page formats 万 and % through it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ register = template.Library()
 @register.filter
 def wan(amount: Decimal | None, places: int = 2) -> str:
     """{{ figure.amount_usd|wan }} → 1,234.50 (万美元); '' for a missing amount."""
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        amount = Decimal(amount)
     return format_wan(amount, int(places)) if isinstance(amount, Decimal) else ""
 
 

@@ -1,30 +1,14 @@
-"""Display helpers for project pages: amounts in 万, rates in per cent, alert texts."""
+"""Display helpers for project pages: alert texts. Amounts and rates use the portal's filters
+(``{% load portal %}``: ``wan``, ``percent``)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
 register = template.Library()
-
-
-@register.filter
-def wan(value: Decimal | None) -> str:
-    """USD or CNY → 万, two decimals (1 500 000.00 → 150.00); empty for None."""
-    if value is None or value == "":
-        return ""
-    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-
-
-@register.filter
-def percent(value: Decimal | None) -> str:
-    """A fraction as a percentage with one decimal (0.25 → 25.0%); — for None."""
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 @register.filter
