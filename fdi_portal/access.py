@@ -49,7 +49,6 @@ def role_required(*roles: Role) -> Callable[[View], View]:
                 raise PermissionDenied(_("Your role does not allow this page."))
             return view(request, *args, **kwargs)
 
-        wrapped.allowed_roles = roles  # read by the navigation and the access tests
         return wrapped
 
     return decorator

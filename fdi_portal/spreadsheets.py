@@ -23,7 +23,8 @@ Contract of :func:`read_sheet`:
   the returned row; the row itself is still returned so the caller can report its own
   (reference) errors for the same upload in one go, see :meth:`SheetResult.cell_error`.
 
-Messages are plain Chinese strings; translation is handled elsewhere.
+Messages are Chinese only, in the English interface too: they quote the file's own Chinese
+headers and cells, which a translation would not match.
 """
 
 from __future__ import annotations
