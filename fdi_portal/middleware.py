@@ -1,13 +1,21 @@
-"""Request and response middleware: the language the user chose, private caching of pages."""
+"""Request and response middleware: the language the user chose, private caching of pages, the
+absolute lifetime of a session."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -51,3 +59,37 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+LOGIN_AT_KEY = "login_at"
+
+
+@receiver(user_logged_in)
+def _remember_login_time(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    # Connected here, beside the middleware that reads it, so that the two cannot be separated.
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Log out a session ``SESSION_MAX_HOURS`` after its login, however busy it has been.
+
+    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` renewed by every request); this
+    bounds a session that is never idle, such as a stolen session cookie kept alive. The login
+    time is stored in the session at login; a session without one (from before this
+    middleware) starts counting now. Must come after the authentication and message
+    middleware, and logs out before LoginRequiredMiddleware (a view middleware) sends the
+    visitor to the login page, where a message says why.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.setdefault(LOGIN_AT_KEY, now)
+            if now - login_at > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please log in again."))
+        return self.get_response(request)

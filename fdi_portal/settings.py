@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "csp",
+    "axes",
     "fdi_portal",
     "tasks",
     "projects",
@@ -72,9 +74,13 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logs out a session older than SESSION_MAX_HOURS (before LoginRequiredMiddleware's check).
+    "fdi_portal.middleware.SessionLifetimeMiddleware",
     # Records who made each change in the history of targets and figures.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fdi_portal.urls"
@@ -121,6 +127,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login protection (django-axes). A username is locked out *from one address* after
+# AXES_FAILURE_LIMIT wrong passwords in a row, for AXES_COOLOFF_MINUTES, and every further
+# failure during the lockout starts the cool-off again. Locking the pair rather than the
+# address alone keeps the rest of an office behind one NAT address working; locking the pair
+# rather than the username alone keeps an attacker from locking a colleague out. Locks are
+# listed (and lifted by deleting them) in the admin under "Axes".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # checks the lock; must come first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fdi_portal.login_protection.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fdi_portal.login_protection.client_ip"
+# Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For
+# (nginx: proxy_add_x_forwarded_for). 0: the client is REMOTE_ADDR. Too high a number lets a
+# client choose its own address, and with it escape the lockout.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
+# login however busy (fdi_portal.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -214,11 +247,12 @@ _CSP = {
         "frame-ancestors": [NONE],
     }
 }
-CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=True)
-if CSP_REPORT_ONLY:
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
-else:
+# (Not named CSP_REPORT_ONLY in the settings: django-csp takes CSP_* settings for its old format.)
+CONTENT_SECURITY_POLICY_ENFORCED = not env.bool("CSP_REPORT_ONLY", default=True)
+if CONTENT_SECURITY_POLICY_ENFORCED:
     CONTENT_SECURITY_POLICY = _CSP
+else:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 
 LOGGING = {
     "version": 1,

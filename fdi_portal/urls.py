@@ -15,6 +15,20 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Every user changes their own password here; an administrator sets a forgotten one in the
+    # admin (the user's page, "password").
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_changed.html"
+        ),
+        name="password_change_done",
+    ),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/<str:city_code>/", views.city_organisation, name="city_organisation"),

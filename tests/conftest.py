@@ -17,6 +17,14 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def login_protection_off(settings) -> None:
+    """django-axes locks accounts after failed logins and needs the request to do so, which
+    `client.login()` does not pass; tests of the lockout itself turn it back on
+    (tests/core/test_hardening_login.py)."""
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> None:
     """Load both seed fixtures once into the test database, as `make run` loads them.

@@ -69,10 +69,10 @@ def test_the_content_security_policy_allows_only_the_portals_own_scripts_and_sty
 
 def test_the_policy_is_enforced_unless_report_only_is_chosen(client):
     response = client.get(reverse("login"))
-    if settings.CSP_REPORT_ONLY:
-        assert "Content-Security-Policy-Report-Only" in response.headers
-    else:
+    if settings.CONTENT_SECURITY_POLICY_ENFORCED:
         assert "Content-Security-Policy" in response.headers
+    else:
+        assert "Content-Security-Policy-Report-Only" in response.headers
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
