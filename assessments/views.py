@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -49,6 +50,7 @@ from assessments.services import (
 )
 from fdi_portal.access import has_role, role_required, visible_or_404
 from fdi_portal.import_views import (
+    ROW,
     STATUS,
     ImportKind,
     ImportSet,
@@ -332,11 +334,15 @@ def _history_entries(records, field: str, *, with_month: bool) -> list[HistoryEn
 # Imports: declarations served by fdi_portal.import_views (see assessments/urls.py).
 
 
-def _preview_figures(source, *, user, city: City | None, max_bytes: int) -> services.ImportPreview:
+def _preview_figures(
+    source: Any, *, user: Any, city: City | None, max_bytes: int
+) -> services.ImportPreview:
     return services.preview_figures_import(source, city=city, max_bytes=max_bytes)
 
 
-def _preview_targets(source, *, user, city: City | None, max_bytes: int) -> services.ImportPreview:
+def _preview_targets(
+    source: Any, *, user: Any, city: City | None, max_bytes: int
+) -> services.ImportPreview:
     return services.preview_targets_import(source, city=city, max_bytes=max_bytes)
 
 
@@ -346,11 +352,13 @@ def _to_grid(preview: services.ImportPreview, city: City | None) -> str:
     return reverse("assessments:figure_grid", args=[city.admin_code, year])
 
 
-def _region_template(header: list[str], filler: list, title: str) -> Callable:
+def _region_template(
+    header: list[str], filler: list[Any], title: str
+) -> Callable[[Any, City], tuple[str, list[list[Any]]]]:
     """A template listing the city's assessed regions for this year, ``filler`` after each;
     ``title`` is formatted with the city and the year."""
 
-    def rows(user, city: City) -> tuple[str, list[list]]:
+    def rows(user: Any, city: City) -> tuple[str, list[list[Any]]]:
         year = timezone.localdate().year
         regions = Region.objects.in_city(city).assessed()
         body = [[region.name, year, *filler] for region in regions]
@@ -363,7 +371,7 @@ _FIGURES_TITLE = "{city}{year}年各县（市、区）实际使用外资（万�
 _CELLS = ngettext_lazy("Confirm: write %(n)s cell", "Confirm: write %(n)s cells", "n")
 _CELL_COLUMNS = (
     PreviewColumn(gettext_lazy("Region"), lambda c: c.region.name),
-    PreviewColumn(gettext_lazy("Row"), lambda c: c.row, numeric=True),
+    ROW,
     PreviewColumn(gettext_lazy("Year"), lambda c: c.year, numeric=True),
     PreviewColumn(gettext_lazy("Month"), lambda c: c.month or "—", numeric=True),
     PreviewColumn(gettext_lazy("Stored"), lambda c: wan_or_dash(c.old_usd), numeric=True),
@@ -434,9 +442,9 @@ IMPORTS = ImportSet(
             done=_to_grid,
         ),
     ),
-    upload_url="assessments:import_upload",
-    confirm_url="assessments:import_confirm",
-    template_url="assessments:import_template",
+    upload_url_name="assessments:import_upload",
+    confirm_url_name="assessments:import_confirm",
+    template_url_name="assessments:import_template",
 )
 
 
@@ -699,7 +707,12 @@ def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpRe
     try:
         page = pages.assessment_page(city, year, drafts=_sees_drafts(request.user))
     except pages.NotIssued:
-        raise Http404(_("This assessment has not been issued.")) from None
+        # Not a dead end: the menu links here all year, before the assessment is issued.
+        return render(
+            request,
+            "assessments/assessment_detail.html",
+            {"city": city, "year": year, "not_issued": True},
+        )
     return render(
         request,
         "assessments/assessment_detail.html",

@@ -157,7 +157,8 @@ RULES.update(
             200, DRAFT, kwargs={"city_code": "450600", "year": 2021, "quarter": 1}
         ),
         "interview_record": Rule(302, STAFF_ONLY, kwargs=_interview, method="post"),
-        "assessment_detail": Rule(200, DRAFT, kwargs=FCG_2021),
+        # Not issued yet: readers who may not see drafts are told so (200), not shown them.
+        "assessment_detail": Rule(200, READ, kwargs=FCG_2021),
         "assessment_issue": Rule(302, STAFF_ONLY, kwargs=FCG_2021, method="post"),
         "schedule_edit": Rule(200, STAFF_ONLY, kwargs=_plan),
         "scheme_edit": Rule(200, STAFF_ONLY, kwargs=_plan),

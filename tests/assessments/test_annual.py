@@ -121,10 +121,16 @@ def test_a_scheme_with_an_unknown_method_is_refused(fangchenggang, clerk, client
     assert plan.scoring_scheme.indicators[0]["method"] == "ratio_to_target"
 
 
-def test_a_county_official_cannot_see_a_draft_assessment(fangchenggang, shangsi_official, client):
+def test_a_county_official_sees_that_the_assessment_is_not_issued_not_its_draft(
+    fangchenggang, shangsi_official, client
+):
+    setup_year(fangchenggang)
     client.force_login(shangsi_official)
     url = reverse("assessments:assessment_detail", args=["450600", 2021])
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["not_issued"] is True
+    assert 'data-testid="scores"' not in response.content.decode()
 
 
 def test_the_plan_goals_show_the_city_total_against_its_target(fangchenggang, leader, client):
