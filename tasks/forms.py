@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tasks.documents import UnreadableDocument, document_text
 from tasks.models import ProgressReport
+from tasks.services import METRIC_CHOICES, GoalDraft, QuotaDraft
 
 
 def _bootstrap(form: forms.BaseForm) -> None:
@@ -75,3 +78,75 @@ class PlanTextForm(forms.Form):
         if not (data.get("text") or "").strip():
             raise forms.ValidationError(_("Upload a text file or paste the document."))
         return data
+
+
+class GoalForm(forms.Form):
+    """One goal of the import preview as staff correct it (value in the unit written)."""
+
+    keep = forms.BooleanField(label=_("Keep"), required=False, initial=True)
+    text = forms.CharField(widget=forms.HiddenInput)
+    subject = forms.CharField(label=_("What is measured"), max_length=200, required=False)
+    metric = forms.ChoiceField(label=_("Tracked as"), choices=METRIC_CHOICES)
+    target_value = forms.DecimalField(
+        label=_("Target"), max_digits=18, decimal_places=4, required=False
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    qualifier = forms.CharField(label=_("Bound"), max_length=20, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+        self.fields["keep"].widget.attrs["class"] = "form-check-input"
+
+    def draft(self) -> GoalDraft:
+        data = self.cleaned_data
+        return GoalDraft(
+            text=data["text"],
+            subject=data["subject"],
+            metric=data["metric"],
+            target_value=data["target_value"],
+            unit=data["unit"],
+            qualifier=data["qualifier"],
+        )
+
+
+class QuotaForm(forms.Form):
+    """One quota of a task (不少于4次, 力争22亿元) as staff correct it in the import preview."""
+
+    keep = forms.BooleanField(label=_("Keep"), required=False, initial=True)
+    task_order = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(widget=forms.HiddenInput)
+    period = forms.CharField(widget=forms.HiddenInput, required=False)
+    comparator = forms.CharField(label=_("Bound"), max_length=20, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=18, decimal_places=4)
+    unit = forms.CharField(label=_("Unit"), max_length=20)
+    applies_to = forms.CharField(label=_("Applies to"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+        self.fields["keep"].widget.attrs["class"] = "form-check-input"
+
+    def draft(self) -> QuotaDraft:
+        data = self.cleaned_data
+        quantity: int | Decimal = data["quantity"]
+        if quantity == quantity.to_integral_value():
+            quantity = int(quantity)  # counts stay whole numbers (the events page needs ints)
+        return QuotaDraft(
+            task_order=data["task_order"],
+            text=data["text"],
+            quantity=quantity,
+            unit=data["unit"],
+            period=data["period"],
+            applies_to=data["applies_to"],
+            comparator=data["comparator"],
+        )
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=0)
+QuotaFormSet = forms.formset_factory(QuotaForm, extra=0)
+
+
+def kept_drafts(formset: forms.BaseFormSet) -> list:
+    """The drafts of the forms whose 「keep」 box is ticked, in order."""
+    return [form.draft() for form in formset.forms if form.cleaned_data.get("keep")]

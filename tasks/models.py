@@ -84,6 +84,12 @@ class Goal(models.Model):
         blank=True,
         help_text=_("What is measured, as the document writes it."),
     )
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=20,
+        blank=True,
+        help_text=_("How the document bounds the target: 不低于, 以上, 左右, 力争 …"),
+    )
 
     objects = GoalManager()
 
@@ -133,6 +139,15 @@ class Task(models.Model):
     )
     deadline = models.CharField(
         _("deadline"), max_length=60, blank=True, help_text=_("完成时限 as written.")
+    )
+    deadline_on = models.DateField(
+        _("deadline date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the deadline words give (2022年10月底前 → 2022-10-31); empty for "
+            "长期坚持 and the like."
+        ),
     )
 
     objects = TaskManager()
@@ -195,6 +210,14 @@ class Assignment(models.Model):
         help_text=_("E.g. 各县（市、区）人民政府; empty when a department is named."),
     )
     written_name = models.CharField(_("name as written"), max_length=80, blank=True)
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What the document says of the unit in brackets, e.g. 包括各开发区管委会，下同."
+        ),
+    )
     unresolved = models.BooleanField(
         _("unresolved"),
         default=False,

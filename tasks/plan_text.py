@@ -119,10 +119,11 @@ class Requirement:
     """A counted commitment inside a task, e.g. 「各县市区年内开展不少于4次外资专题招商活动」."""
 
     text: str
-    quantity: int
-    unit: str
+    quantity: int | Decimal  # an int for counts and whole amounts
+    unit: str  # 次, 个, %, 万美元, 亿元 …
     period: str
     applies_to: str
+    comparator: str = ""  # 不少于, 至少, 以上, 达到, 力争 … as written
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class ParsedGoal:
     metric: str
     target_value: Decimal | None
     unit: str
+    qualifier: str = ""  # 不低于, 以上, 左右, 力争 … as written
 
 
 @dataclass(frozen=True)
@@ -930,24 +932,64 @@ def _collect_items(
     return items
 
 
-# --------------------------------------------------------------------------- requirements
+# --------------------------------------------------------------------------- quantities
 
 _COUNT_UNITS = "人次|次|场|个|家|项|批|期|户|名|篇|条|件|轮|人"
-_NUM = r"\d+|[一二两三四五六七八九十百]+"
-_REQ_RES = (
-    re.compile(rf"(?:不少于|不低于|至少|最少|不下于)(?P<num>{_NUM})(?P<unit>{_COUNT_UNITS})"),
-    re.compile(rf"(?P<num>{_NUM})(?P<unit>{_COUNT_UNITS})(?:及)?以上(?!的)"),
+_MONEY_UNITS = "万美元|亿美元|万元|亿元"
+_NUM = r"\d+(?:\.\d+)?|[一二两三四五六七八九十百]+"
+# Words before a number that make it a floor or a target (不少于N次, 达到N%, 超过N亿美元).
+_COMPARATORS = "不少于|不低于|至少|最少|不下于|达到|超过|突破|力争|确保|达"
+# 「至少开展2次」: a verb of up to four characters may stand between the word and the number.
+_REQ_QTY_RE = re.compile(
+    rf"(?:(?P<cmp>{_COMPARATORS})(?:[\u4e00-\u9fff]{{1,4}}?(?=\d))?)?"
+    rf"(?P<num>{_NUM})(?P<unit>%|％|{_MONEY_UNITS}|{_COUNT_UNITS})"
+    r"(?P<tail>(?:及)?以上(?!的))?"
 )
+# Words anywhere earlier in the sentence that make every later number of it a target.
+_AIM_RE = re.compile("力争|确保|争取")
 _PERIOD_RE = re.compile(r"年内|每年|全年|当年|年度内|每半年|每季度|季度内|每月|月内|每周")
 _VERB_RE = re.compile(r"开展|召开|举办|组织|完成|引进|新增|实现|举行|参加|走访|对接|签约|推动")
 
 
+def _quantity(text: str) -> int | Decimal:
+    """「4」 → 4, 「四」 → 4, 「1.5」 → Decimal("1.5"): counts stay ints."""
+    if re.fullmatch(r"\d+", text) or not re.match(r"\d", text):
+        return _cn_to_int(text)
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _requirements(text: str) -> tuple[Requirement, ...]:
+    """Counted commitments and targets of a task: 不少于/至少/不低于/达到/超过/力争/确保 N, or N…以上,
+    in 次/个/场/家…, %, 万美元/亿美元/万元/亿元.  A number after 力争/确保/争取 in the same
+    sentence counts too; a bare number does not (「最高奖励1000万元」), nor a threshold
+    (「1500万美元以上的重大项目」)."""
     found: list[Requirement] = []
-    for clause in _split_top(text, "。；，;,"):
-        clause = clause.strip()
-        for pattern in _REQ_RES:
-            for match in pattern.finditer(clause):
+    for sentence in _split_top(text, "。；;"):
+        aim_at = m.start() if (m := _AIM_RE.search(sentence)) else None
+        offset = 0
+        for clause in _split_top(sentence, "，,"):
+            clause_at = offset
+            offset += len(clause) + 1
+            clause = clause.strip()
+            for match in _REQ_QTY_RE.finditer(clause):
+                unit = match.group("unit").replace("％", "%")
+                comparator = match.group("cmp") or ""
+                if match.group("tail"):
+                    comparator = comparator or "以上"
+                aimed = aim_at is not None and aim_at < clause_at + match.start()
+                if not comparator and not aimed:
+                    continue
+                if comparator == "以上" and not aimed and unit not in _COUNT_UNITS.split("|"):
+                    continue  # 「5000万美元以上且…的项目」, 「对3000万美元及以上项目」: thresholds
+                written_digits = bool(re.match(r"\d", match.group("num")))
+                if not written_digits and (
+                    comparator in ("", "达", "达到", "力争", "确保", "以上")
+                    or unit not in _COUNT_UNITS.split("|")
+                ):
+                    continue  # 「力争一季度一批项目投产」: words, not a number
+                if not comparator and aim_at is not None:
+                    comparator = _AIM_RE.search(sentence).group(0)
                 prefix = clause[: match.start()]
                 period_match = _PERIOD_RE.search(prefix)
                 if period_match:
@@ -955,30 +997,33 @@ def _requirements(text: str) -> tuple[Requirement, ...]:
                 else:
                     verb = _VERB_RE.search(prefix)
                     who = prefix[: verb.start()] if verb else ""
-                who = re.sub("^(?:并|同时|其中|且)", "", who)
+                who = re.sub("^(?:并|同时|其中|且|力争|确保|争取)", "", who)
                 who = re.sub("(?:要|应|须|需|均|都|在)+$", "", who)
                 found.append(
                     Requirement(
                         text=clause,
-                        quantity=_cn_to_int(match.group("num")),
-                        unit=match.group("unit"),
+                        quantity=_quantity(match.group("num")),
+                        unit=unit,
                         period=period_match.group(0) if period_match else "",
                         applies_to=who,
+                        comparator=comparator,
                     )
                 )
-            if found and found[-1].text == clause:
-                break
     return tuple(found)
 
 
 # --------------------------------------------------------------------------- goals
 
+_GOAL_UNITS = r"个百分点|%|％|万美元|亿美元|美元|万元|亿元|元|万人次|人次|万人|人|万户|户|个|家|项|次|场|批|亩|倍"
 _GOAL_QTY_RE = re.compile(
-    r"(?:不低于|不少于|达到|超过|突破|至少|力争|约|达)?(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<unit>个百分点|%|％|万美元|亿美元|美元|万元|亿元|元|万人次|人次|万人|人|个|家|项|次|场|户|批|亩|倍)"
+    rf"(?P<cmp>{_COMPARATORS}|约)?(?P<num>\d+(?:\.\d+)?)(?:[—\-~～至到](?P<high>\d+(?:\.\d+)?))?"
+    rf"(?P<unit>{_GOAL_UNITS}|年(?=[，,。；;]|$))"
 )
-_METRIC_TAIL_RE = re.compile(r"(?:工作目标|目标|目标值|为|达到|不低于|不少于|超过)+$")
+_METRIC_TAIL_RE = re.compile(rf"(?:工作目标|目标|目标值|为|{_COMPARATORS}|保持)+$")
+_QUALIFIER_RE = re.compile(r"^(?:及以上|以上|左右|以内|以下|上下)")
 _GROWTH_RE = re.compile(r"^(?:同比|比上年|较上年|年均|增长|增速)")
+# Headings of a goals item: 工作目标, 发展目标, 主要目标, 总体目标, 目标任务 …
+_GOAL_HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{0,4})目标(?:任务)?$")
 
 
 def _mask_brackets(text: str) -> str:
@@ -990,6 +1035,11 @@ def _mask_brackets(text: str) -> str:
 
 
 def _goals(text: str) -> list[ParsedGoal]:
+    """One goal per quantity; a clause without any gives a qualitative goal (no value).
+
+    The subject is the words before the number (「活跃度达到70%」 → 活跃度); when the number
+    comes first (「培育形成2个千亿级产业集群」) the words after it are added.  A range
+    (「8—10个」) keeps its lower bound.  以上/左右/力争 … are kept as the qualifier."""
     goals: list[ParsedGoal] = []
     for sentence in _split_top(text, "。；;"):
         sentence = sentence.strip("，, ")
@@ -1000,24 +1050,49 @@ def _goals(text: str) -> list[ParsedGoal]:
         found_any = False
         for part in _split_top(sentence, "，,"):
             pieces.append(part)
-            match = _GOAL_QTY_RE.search(_mask_brackets(part))
-            if not match:
+            masked = _mask_brackets(part)
+            # 「到2029年」 is a date; 「生存周期达到5年」 a goal
+            matches = [
+                m
+                for m in _GOAL_QTY_RE.finditer(masked)
+                if m.group("unit") != "年" or m.group("cmp")
+            ]
+            if not matches:
                 continue
             found_any = True
             chunk = "，".join(pieces)
             pieces = []
-            metric = _METRIC_TAIL_RE.sub("", part[: match.start()])
-            if not subject:
-                subject = metric
-            elif _GROWTH_RE.match(metric):
-                metric = subject + metric
-            unit = match.group("unit").replace("％", "%")
-            goals.append(ParsedGoal(chunk, metric, Decimal(match.group("num")), unit))
+            for number, match in enumerate(matches):
+                before_start = matches[number - 1].end() if number else 0
+                after_end = matches[number + 1].start() if number + 1 < len(matches) else len(part)
+                before = part[before_start : match.start()]
+                after = masked[match.end() : after_end]
+                qualifier = match.group("cmp") or ""
+                tail = _QUALIFIER_RE.match(after)
+                if tail:
+                    qualifier = qualifier or tail.group(0)
+                    after = after[tail.end() :]
+                after = re.sub(r"□+", "", after).strip("，,、和及与")
+                if number:  # 「2个千亿级产业集群和6个五百亿级…」: the words after 和 only
+                    before = re.split("[、和及与]", before)[-1]
+                aim = _AIM_RE.match(before)
+                if aim:
+                    qualifier = qualifier or aim.group(0)
+                    before = before[aim.end() :]
+                metric = _METRIC_TAIL_RE.sub("", before)
+                if after and len(after) <= 20 and not re.search(r"\d", after):
+                    metric += after
+                if not subject:
+                    subject = metric
+                elif _GROWTH_RE.match(metric):
+                    metric = subject + metric
+                unit = match.group("unit").replace("％", "%")
+                goals.append(
+                    ParsedGoal(chunk, metric, Decimal(match.group("num")), unit, qualifier)
+                )
         if pieces and found_any:
             last = goals[-1]
-            goals[-1] = ParsedGoal(
-                "，".join([last.text, *pieces]), last.metric, last.target_value, last.unit
-            )
+            goals[-1] = replace(last, text="，".join([last.text, *pieces]))
         elif not found_any:
             goals.append(ParsedGoal(sentence, sentence, None, ""))
     return goals
@@ -1239,6 +1314,7 @@ def _build_task(
         min(stop, len(parts[0])) - start for start, stop in removed if start < len(parts[0])
     )
     title, rest = _title_and_body(body, first_len, item.bold)
+    in_goals = in_goals and not units.has_bracket
     requirements = () if in_goals else _requirements(f"{title}。{rest}")
     task = ParsedTask(
         path=item.path,
@@ -1375,7 +1451,14 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
 
     items = _collect_items(lines, start, end, warnings)
 
-    goal_roots = [it.path for it in items if len(it.path) == 1 and "目标" in it.segments[0][1][:12]]
+    # The goals: a section whose heading speaks of 目标 (一、工作目标), or an item at any level
+    # headed 发展目标 / 主要目标 / 工作目标 … (（二）发展目标。到2022年…).
+    goal_roots = [
+        it.path
+        for it in items
+        if (len(it.path) == 1 and "目标" in it.segments[0][1][:12])
+        or _GOAL_HEADING_RE.match(re.split("[。：:，,]", it.bold or it.segments[0][1])[0])
+    ]
     standing: list[StandingUnit] = []
     built: list[tuple[ParsedTask, _Units]] = []
     for order, item in enumerate(items, start=1):
@@ -1398,9 +1481,11 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
 
     goals: list[ParsedGoal] = []
     for task in tasks:
-        if any(task.path[: len(root)] == root for root in goal_roots):
-            own = task.text if len(task.path) == 1 else f"{task.title}。{task.text}"
-            goals.extend(_goals(own))
+        # An item with its own units is a task even inside the goals section.
+        if task.units or not any(task.path[: len(root)] == root for root in goal_roots):
+            continue
+        heading = len(task.path) == 1 or _GOAL_HEADING_RE.match(task.title)
+        goals.extend(_goals(task.text if heading else f"{task.title}。{task.text}"))
 
     return ParsedPlan(
         title=_title(preamble, lines),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -37,13 +38,27 @@ _DATE_LINE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", re.MUL
 _YEAR_IN_TITLE_RE = re.compile(r"^(\d{4})年")
 
 # Goal metrics the assessments compute, recognised by words of the goal's subject. The first
-# match wins; a goal none of them matches is kept with the code "custom".
+# match wins; a goal none of them matches is kept with the code "custom". The assessments read
+# these codes: keep them stable.
 _METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("utilised_fdi_growth", ("实际利用外资", "增长")),
+    ("utilised_fdi_growth", ("实际使用外资", "增长")),
     ("landed_arrival_share", ("到位外资", "占")),
     ("campaign_landing_rate", ("落地率",)),
     ("campaign_new_projects", ("签约", "项目")),
     ("utilised_fdi_usd", ("实际利用外资",)),
+    ("utilised_fdi_usd", ("实际使用外资",)),
+)
+# A total over several years (三年…累计超过35亿美元) is not a year's utilised-FDI target.
+_NOT_ANNUAL = ("累计", "年均")
+#: The codes staff may choose in the import preview, with what they measure.
+METRIC_CHOICES: tuple[tuple[str, str], ...] = (
+    ("utilised_fdi_usd", "实际利用外资（金额）"),
+    ("utilised_fdi_growth", "实际利用外资同比增长"),
+    ("campaign_new_projects", "招商行动签约新项目数"),
+    ("campaign_landing_rate", "签约项目落地率"),
+    ("landed_arrival_share", "落地项目到位外资占比"),
+    ("custom", "其他（仅展示）"),
 )
 # Money goals are stored in base units (USD, CNY), as every amount of the portal.
 _MONEY_UNITS = {
@@ -63,6 +78,7 @@ class UnitRow:
     department: Department | None
     collective: bool
     unresolved: bool
+    note: str = ""  # 包括各开发区管委会，下同
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,33 @@ class TaskRow:
 
 
 @dataclass(frozen=True)
+class GoalDraft:
+    """A goal as the preview shows it and staff may correct it: the value in the unit written
+    (7000 万美元); :func:`import_plan` stores money in base units."""
+
+    text: str
+    subject: str
+    metric: str
+    target_value: Decimal | None
+    unit: str
+    qualifier: str = ""
+
+
+@dataclass(frozen=True)
+class QuotaDraft:
+    """A quota of a task (不少于4次, 力争22亿元) as the preview shows it; ``task_order`` is the
+    task's position in the document (:attr:`ParsedTask.order`)."""
+
+    task_order: int
+    text: str
+    quantity: int | Decimal
+    unit: str
+    period: str = ""
+    applies_to: str = ""
+    comparator: str = ""
+
+
+@dataclass(frozen=True)
 class PlanPreview:
     """What :func:`import_plan` stores (or, with ``dry_run``, would store)."""
 
@@ -91,6 +134,8 @@ class PlanPreview:
     warnings: list[ParseWarning]
     unresolved_names: list[str] = field(default_factory=list)
     plan: Plan | None = None
+    goals: list[GoalDraft] = field(default_factory=list)
+    quotas: list[QuotaDraft] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The shape ``import_plan --format json`` prints (see the issue)."""
@@ -129,13 +174,31 @@ def plan_json(parsed: ParsedPlan, warnings: list[ParseWarning] | None = None) ->
 
 
 def _requirement_json(requirement: Any) -> dict[str, Any]:
-    return {
+    """A requirement or quota as stored in ``Task.requirements``: counts and whole amounts are
+    JSON numbers (the events page reads 次 quotas as ints), fractions decimal strings."""
+    quantity = requirement.quantity
+    if isinstance(quantity, Decimal):
+        quantity = int(quantity) if quantity == quantity.to_integral_value() else str(quantity)
+    data = {
         "text": requirement.text,
-        "quantity": requirement.quantity,
+        "quantity": quantity,
         "unit": requirement.unit,
         "period": requirement.period,
         "applies_to": requirement.applies_to,
     }
+    if requirement.comparator:
+        data["comparator"] = requirement.comparator
+    return data
+
+
+def metric_code(subject: str) -> str:
+    """The assessments' code of a goal whose subject is ``subject`` (words as written)."""
+    for code, words in _METRICS:
+        if all(word in subject for word in words):
+            if code == "utilised_fdi_usd" and any(word in subject for word in _NOT_ANNUAL):
+                continue
+            return code
+    return "custom"
 
 
 def preview_plan(
@@ -180,7 +243,12 @@ def preview_plan(
                     unresolved[name] = None
                 units.append(
                     UnitRow(
-                        role, name, department, collective, department is None and not collective
+                        role,
+                        name,
+                        department,
+                        collective,
+                        department is None and not collective,
+                        task.note_of(name),
                     )
                 )
         rows.append(TaskRow(task, tuple(units)))
@@ -212,6 +280,30 @@ def preview_plan(
         issuing_units=issuing,
         warnings=warnings,
         unresolved_names=list(unresolved),
+        goals=[
+            GoalDraft(
+                text=goal.text,
+                subject=goal.metric,
+                metric=metric_code(goal.metric),
+                target_value=goal.target_value,
+                unit=goal.unit,
+                qualifier=goal.qualifier,
+            )
+            for goal in parsed.goals
+        ],
+        quotas=[
+            QuotaDraft(
+                task_order=task.order,
+                text=r.text,
+                quantity=r.quantity,
+                unit=r.unit,
+                period=r.period,
+                applies_to=r.applies_to,
+                comparator=r.comparator,
+            )
+            for task in parsed.tasks
+            for r in task.requirements
+        ],
     )
 
 
@@ -225,22 +317,24 @@ def _issued_on(text: str) -> dt.date | None:
     return None
 
 
-def goal_fields(goal: ParsedGoal) -> dict[str, Any]:
-    """The Goal columns of a parsed goal: a metric code, the target in base units."""
-    metric = next(
-        (code for code, words in _METRICS if all(word in goal.metric for word in words)),
-        "custom",
-    )
+def goal_fields(goal: ParsedGoal | GoalDraft) -> dict[str, Any]:
+    """The Goal columns of a parsed or corrected goal: a metric code, the target in base units
+    (7000 万美元 → 70 000 000 美元)."""
+    if isinstance(goal, ParsedGoal):
+        subject, metric = goal.metric, metric_code(goal.metric)
+    else:
+        subject, metric = goal.subject, goal.metric
     value, unit = goal.target_value, goal.unit
     if unit in _MONEY_UNITS and value is not None:
         factor, unit = _MONEY_UNITS[unit]
         value = value * factor
     return {
         "text": goal.text,
-        "subject": goal.metric[:200],
+        "subject": subject[:200],
         "metric": metric,
         "target_value": value,
         "unit": unit,
+        "qualifier": goal.qualifier[:20],
     }
 
 
@@ -252,14 +346,24 @@ def import_plan(
     title: str | None = None,
     dry_run: bool = False,
     corrections: Corrections | None = None,
+    goals: Sequence[GoalDraft] | None = None,
+    quotas: Sequence[QuotaDraft] | None = None,
 ) -> PlanPreview:
     """Store the plan that ``text`` describes in ``city``: goals, the task tree, assignments.
 
-    All or nothing. Raises ValidationError when the text has no numbered item or no title, or
-    when the city already has a plan of that title. With ``dry_run`` nothing is written and the
-    preview is returned; otherwise the preview's ``plan`` is the new Plan.
+    ``goals`` and ``quotas``, when given, are the preview's goals and quotas as staff corrected
+    them; they replace what the parser read. All or nothing. Raises ValidationError when the
+    text has no numbered item or no title, or when the city already has a plan of that title.
+    With ``dry_run`` nothing is written and the preview is returned; otherwise the preview's
+    ``plan`` is the new Plan.
     """
     preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+    if goals is not None or quotas is not None:
+        preview = replace(
+            preview,
+            goals=list(preview.goals if goals is None else goals),
+            quotas=list(preview.quotas if quotas is None else quotas),
+        )
     if not preview.tasks:
         raise ValidationError(_("No numbered item (一、 （一） 1. …) was found in the text."))
     if not preview.title:
@@ -286,8 +390,11 @@ def import_plan(
     plan.issuing_units.set(preview.issuing_units)
     Goal.objects.bulk_create(
         Goal(plan=plan, order=order, **goal_fields(goal))
-        for order, goal in enumerate(parsed.goals, start=1)
+        for order, goal in enumerate(preview.goals, start=1)
     )
+    quotas_of: dict[int, list[QuotaDraft]] = defaultdict(list)
+    for quota in preview.quotas:
+        quotas_of[quota.task_order].append(quota)
     by_path: dict[tuple[str, ...], Task] = {}
     assignments: list[Assignment] = []
     for row in preview.tasks:
@@ -300,7 +407,8 @@ def import_plan(
             label=task.label,
             title=task.title[:200],
             text=task.text,
-            requirements=[_requirement_json(r) for r in task.requirements],
+            requirements=[_requirement_json(q) for q in quotas_of[task.order]],
+            deadline=task.deadline[:60],
         )
         by_path[task.path] = node
         for order, unit in enumerate(row.units):
@@ -311,6 +419,7 @@ def import_plan(
                     department=unit.department,
                     collective="" if unit.department else unit.name,
                     written_name=unit.name[:80],
+                    note=task.note_of(unit.name)[:200],
                     unresolved=unit.unresolved,
                     order=order,
                 )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fdi_portal.access import has_role, role_required, visible_or_404
 from fdi_portal.models import City, Department, Role, membership_of
 from tasks import exports, selectors
-from tasks.forms import PlanTextForm, ReportForm
+from tasks.forms import GoalFormSet, PlanTextForm, QuotaFormSet, ReportForm, kept_drafts
 from tasks.models import Plan, ProgressReport, Task
 from tasks.services import import_plan, preview_plan, submit_report
 
@@ -184,6 +184,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     form = PlanTextForm(request.POST or None, request.FILES or None)
     preview = None
     corrections: dict[str, Department] = {}
+    goal_forms = quota_forms = None
     if request.method == "POST" and form.is_valid():
         by_pk = {str(d.pk): d for d in departments}
         for name, choice in zip(
@@ -192,16 +193,40 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             if choice in by_pk:
                 corrections[name] = by_pk[choice]
         text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
+        # The goals and quotas staff corrected travel back with the text; the first reading of
+        # a document has none yet and shows the parser's.
+        corrected = "goal-TOTAL_FORMS" in request.POST
+        if corrected:
+            goal_forms = GoalFormSet(request.POST, prefix="goal")
+            quota_forms = QuotaFormSet(request.POST, prefix="quota")
         if "confirm" in request.POST:
-            try:
-                result = import_plan(city=city, text=text, title=title, corrections=corrections)
-            except ValidationError as error:
-                form.add_error(None, error)
+            if corrected and not (goal_forms.is_valid() and quota_forms.is_valid()):
+                form.add_error(None, _("Correct the goals and quotas marked below."))
             else:
-                messages.success(request, _("Plan imported."))
-                return redirect("tasks:plan_detail", pk=result.plan.pk)
+                try:
+                    result = import_plan(
+                        city=city,
+                        text=text,
+                        title=title,
+                        corrections=corrections,
+                        goals=kept_drafts(goal_forms) if corrected else None,
+                        quotas=kept_drafts(quota_forms) if corrected else None,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _("Plan imported."))
+                    return redirect("tasks:plan_detail", pk=result.plan.pk)
         preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+        if not corrected:
+            goal_forms = GoalFormSet(
+                initial=[goal.__dict__ for goal in preview.goals], prefix="goal"
+            )
+            quota_forms = QuotaFormSet(
+                initial=[quota.__dict__ for quota in preview.quotas], prefix="quota"
+            )
     unresolved = set(preview.unresolved_names) if preview else set()
+    task_names = {row.parsed.order: row.parsed for row in preview.tasks} if preview else {}
     return render(
         request,
         "tasks/plan_import.html",
@@ -213,5 +238,21 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             "corrections": {name: d.pk for name, d in corrections.items()},
             "to_correct": sorted(unresolved | set(corrections)),
             "text": form.cleaned_data.get("text", "") if form.is_bound and form.is_valid() else "",
+            "goal_forms": goal_forms,
+            "quota_rows": [
+                (quota_form, task_names.get(_task_order(quota_form)))
+                for quota_form in (quota_forms.forms if quota_forms else [])
+            ],
+            "quota_forms": quota_forms,
+            "roles": ("lead", "support", "shared"),
         },
     )
+
+
+def _task_order(form) -> int | None:
+    """The task order a quota form belongs to, bound or not."""
+    value = form["task_order"].value()
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -242,9 +242,16 @@ def test_the_two_yearly_activity_quotas_are_requirements_of_task_four_two(fangch
     task = fangchenggang.task("二", "（四）", "二是")
     assert task.requirements == (
         Requirement(
-            "各主管部门年内开展不少于2次外资专题招商和项目对接活动", 2, "次", "年内", "各主管部门"
+            "各主管部门年内开展不少于2次外资专题招商和项目对接活动",
+            2,
+            "次",
+            "年内",
+            "各主管部门",
+            "不少于",
         ),
-        Requirement("各县市区年内开展不少于4次外资专题招商活动", 4, "次", "年内", "各县市区"),
+        Requirement(
+            "各县市区年内开展不少于4次外资专题招商活动", 4, "次", "年内", "各县市区", "不少于"
+        ),
     )
     others = [t.path for t in fangchenggang.tasks if t.requirements and t is not task]
     assert others == []  # 「1500万美元以上的重大项目」 is a threshold, not a requirement
@@ -887,3 +894,64 @@ def test_the_document_number_is_the_line_that_holds_only_a_number():
     assert (
         parse_plan("依据（国发〔2017〕5号）制定。\n某市工作方案\n一、任务\n").document_number == ""
     )
+
+
+# --------------------------------------------------------------------------- goals and quotas
+
+
+def test_quotas_are_read_in_every_common_wording_and_thresholds_are_not():
+    task = only_task(
+        "一、任务\n（一）招商。各县区年内至少开展2次推介活动。每年新引进外资项目不低于3个。"
+        "到位率达到90%。实际利用外资超过1.5亿美元。举办5场以上推介会。"
+        "力争引进到位资金22亿元，引进工业项目到位资金14亿元。"
+        "对1500万美元以上的项目实行跟踪服务。最高奖励1000万元。（市商务局牵头）\n"
+    )
+    assert [(r.quantity, r.unit, r.comparator, r.applies_to) for r in task.requirements] == [
+        (2, "次", "至少", "各县区"),
+        (3, "个", "不低于", ""),
+        (90, "%", "达到", ""),
+        (Decimal("1.5"), "亿美元", "超过", ""),
+        (5, "场", "以上", ""),
+        # 力争 reaches every number after it in the sentence
+        (22, "亿元", "力争", ""),
+        (14, "亿元", "力争", ""),
+    ]
+
+
+def test_goals_are_read_in_every_common_wording_with_their_qualifier():
+    plan = parse_plan(
+        "一、工作目标\n实际利用外资不低于5000万美元；新设外资企业至少10个；"
+        "外资项目到位率达到30%以上；力争实际利用外资超过1亿美元；确保外贸进出口总额达到20亿元。\n"
+        "二、任务\n"
+    )
+    assert [(g.metric, g.target_value, g.unit, g.qualifier) for g in plan.goals] == [
+        ("实际利用外资", Decimal("5000"), "万美元", "不低于"),
+        ("新设外资企业", Decimal("10"), "个", "至少"),
+        ("外资项目到位率", Decimal("30"), "%", "达到"),
+        ("实际利用外资", Decimal("1"), "亿美元", "超过"),
+        ("外贸进出口总额", Decimal("20"), "亿元", "达到"),
+    ]
+
+
+def test_a_goals_item_below_a_section_is_read_and_a_year_is_not_a_goal():
+    plan = parse_plan(
+        "一、总体要求\n（一）指导思想。坚持开放。\n"
+        "（二）发展目标。到2025年，培育形成2个千亿级产业集群和6个五百亿级产业集群，"
+        "平均生存周期达到5年。\n二、主要任务\n"
+    )
+    assert [(g.metric, g.target_value, g.unit) for g in plan.goals] == [
+        ("培育形成千亿级产业集群", Decimal("2"), "个"),
+        ("五百亿级产业集群", Decimal("6"), "个"),
+        ("平均生存周期", Decimal("5"), "年"),
+    ]
+    assert plan.task("一", "（二）").requirements == ()
+
+
+def test_an_item_with_its_own_units_inside_the_goals_section_is_a_task_not_a_goal():
+    plan = parse_plan(
+        "一、主要目标\n利用外资累计超过35亿美元。\n"
+        "——建立项目库。三年内储备项目不少于300个。（市商务委牵头）\n"
+    )
+    assert [(g.metric, g.target_value) for g in plan.goals] == [("利用外资累计", Decimal("35"))]
+    task = plan.task("一", "——1")
+    assert [(r.quantity, r.unit) for r in task.requirements] == [(300, "个")]

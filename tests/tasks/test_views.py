@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -403,3 +404,112 @@ def test_a_department_officer_may_not_import(client, investment_officer):
     response = client.post(reverse("tasks:plan_import"), {"text": DOC, "confirm": "1"})
     assert response.status_code == 403
     assert not Plan.objects.filter(title="2099年测试工作方案").exists()
+
+
+GOALS_DOC = """2099年目标测试方案
+一、工作目标
+全市实际利用外资达到7000万美元，同比增长20%以上。
+二、主要任务
+（一）招商活动。各县市区年内开展至少4次外资专题招商活动。（市商务局牵头）
+"""
+
+
+def management(prefix: str, total: int) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(total),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_the_preview_shows_the_goals_and_quotas_it_read(client, clerk):
+    client.force_login(clerk)
+    response = client.post(reverse("tasks:plan_import"), {"text": GOALS_DOC, "preview": "1"})
+    goals = [form.initial for form in response.context["goal_forms"].forms]
+    # 达到7000万美元 → the city's utilised FDI; 同比增长20%以上 → its growth target
+    assert [(g["metric"], g["target_value"], g["unit"], g["qualifier"]) for g in goals] == [
+        ("utilised_fdi_usd", Decimal("7000"), "万美元", "达到"),
+        ("utilised_fdi_growth", Decimal("20"), "%", "以上"),
+    ]
+    [(quota, task)] = response.context["quota_rows"]
+    assert (quota.initial["quantity"], quota.initial["unit"], quota.initial["applies_to"]) == (
+        4,
+        "次",
+        "各县市区",
+    )
+    assert task.title == "招商活动"
+    body = response.content.decode()
+    assert 'data-testid="goals"' in body
+    assert 'data-testid="quotas"' in body
+
+
+def test_goals_and_quotas_corrected_in_the_preview_are_stored_with_the_plan(
+    client, clerk, fangchenggang
+):
+    client.force_login(clerk)
+    data = {
+        "text": GOALS_DOC,
+        "confirm": "1",
+        **management("goal", 2),
+        "goal-0-keep": "on",
+        "goal-0-text": "全市实际利用外资达到7000万美元",
+        "goal-0-subject": "全市实际利用外资",
+        "goal-0-metric": "utilised_fdi_usd",
+        "goal-0-target_value": "8000",  # corrected from 7000
+        "goal-0-unit": "万美元",
+        "goal-0-qualifier": "达到",
+        # goal 1 (the growth) is not kept
+        "goal-1-text": "同比增长20%以上",
+        "goal-1-subject": "全市实际利用外资同比增长",
+        "goal-1-metric": "utilised_fdi_growth",
+        "goal-1-target_value": "20",
+        "goal-1-unit": "%",
+        **management("quota", 1),
+        "quota-0-keep": "on",
+        "quota-0-task_order": "3",  # 一、 二、 （一）: the third item
+        "quota-0-text": "各县市区年内开展至少4次外资专题招商活动",
+        "quota-0-period": "年内",
+        "quota-0-comparator": "至少",
+        "quota-0-quantity": "6",  # corrected from 4
+        "quota-0-unit": "次",
+        "quota-0-applies_to": "各县市区",
+    }
+    response = client.post(reverse("tasks:plan_import"), data)
+    assert response.status_code == 302
+    plan = Plan.objects.get(city=fangchenggang, title="2099年目标测试方案")
+    # 8000万美元 = 8000 × 10 000 US dollars
+    assert [(g.metric, g.target_value, g.unit) for g in plan.goals.all()] == [
+        ("utilised_fdi_usd", Decimal("80000000"), "美元")
+    ]
+    task = plan.tasks.get(order=3)
+    assert task.requirements == [
+        {
+            "text": "各县市区年内开展至少4次外资专题招商活动",
+            "quantity": 6,
+            "unit": "次",
+            "period": "年内",
+            "applies_to": "各县市区",
+            "comparator": "至少",
+        }
+    ]
+
+
+def test_a_goal_with_a_target_that_is_not_a_number_is_refused_and_nothing_stored(
+    client, clerk, fangchenggang
+):
+    client.force_login(clerk)
+    data = {
+        "text": GOALS_DOC,
+        "confirm": "1",
+        **management("goal", 1),
+        "goal-0-keep": "on",
+        "goal-0-text": "x",
+        "goal-0-metric": "custom",
+        "goal-0-target_value": "七千",
+        **management("quota", 0),
+    }
+    response = client.post(reverse("tasks:plan_import"), data)
+    assert response.status_code == 200
+    assert response.context["goal_forms"].forms[0].errors
+    assert not Plan.objects.filter(title="2099年目标测试方案").exists()
