@@ -40,6 +40,7 @@ from assessments.models import (
     RegionTarget,
     ScoringScheme,
 )
+from assessments.schemes import SchemeError
 from assessments.services import (
     issue_assessment,
     issue_notice,
@@ -816,29 +817,43 @@ def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRes
 @role_required(*STAFF)
 def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
     """The plan's scoring scheme: one row per indicator (name, weight, input, method and the
-    method's parameters). Nothing is saved unless every row is valid."""
+    method's parameters) and the vetoes. Nothing is saved unless every row is valid. 试算
+    (``action=try``) scores the edited scheme on the plan year's figures and saves nothing."""
     city = _city(request, city_code)
     plan = _plan(request, city, plan_id)
     stored = ScoringScheme.objects.filter(plan=plan).first()
     rows = [IndicatorForm.initial_for(item) for item in (stored.indicators if stored else [])]
+    year = plan.year or timezone.localdate().year
+    trial = None
     if request.method == "POST":
         form = SchemeForm(request.POST)
         formset = IndicatorFormSet(request.POST, initial=rows, prefix="indicators")
         # Both are validated so that every error shows at once.
         if all([form.is_valid(), formset.is_valid()]):
+            scheme = {
+                "label": form.cleaned_data["label"],
+                "indicators": formset.indicators(),
+                "vetoes": form.vetoes(),
+            }
             try:
-                save_scoring_scheme(
-                    plan=plan, indicators=formset.indicators(), label=form.cleaned_data["label"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
+                if request.POST.get("action") == "try":
+                    trial = pages.score(city, year, scheme)
+                else:
+                    save_scoring_scheme(plan=plan, **scheme)
+            except (ValidationError, SchemeError) as error:
+                form.add_error(None, str(error) if isinstance(error, SchemeError) else error)
             else:
-                messages.success(request, _("The scoring scheme is saved."))
-                return redirect(
-                    "assessments:scheme_edit", city_code=city.admin_code, plan_id=plan.pk
-                )
+                if trial is None:
+                    messages.success(request, _("The scoring scheme is saved."))
+                    return redirect(
+                        "assessments:scheme_edit", city_code=city.admin_code, plan_id=plan.pk
+                    )
     else:
-        form = SchemeForm(initial={"label": stored.label if stored else ""})
+        form = SchemeForm(
+            initial=SchemeForm.initial_for(
+                stored.label if stored else "", stored.vetoes if stored else []
+            )
+        )
         formset = IndicatorFormSet(initial=rows, prefix="indicators")
     return render(
         request,
@@ -852,6 +867,8 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
             "rows": [*formset.forms, formset.empty_form],
             "total_weight": formset.total_weight(),
             "scheme": stored,
+            "year": year,
+            "trial": trial and pages.assessment_rows(trial),
         },
     )
 
