@@ -51,7 +51,8 @@ def load_demo_figures(today: date) -> int:
                 region = regions.get(name)
                 if region is None:
                     continue
-                target = wan_to_base(Decimal(target_wan) * growth)
+                # Rounded to 0.01万美元, as targets are set.
+                target = wan_to_base(Decimal(target_wan) * growth).quantize(Decimal("100"))
                 city_total += target
                 if (region.pk, year) not in real_targets:
                     targets.append(
