@@ -62,24 +62,28 @@ class PrivatePagesMiddleware:
 
 
 LOGIN_AT_KEY = "login_at"
+SEEN_AT_KEY = "seen_at"
+# The last request's time is written to the session at most this often: a write on every
+# request would cost every page three queries for a timeout that needs no such precision.
+SEEN_AT_RESOLUTION_SECONDS = 60
 
 
 @receiver(user_logged_in)
 def _remember_login_time(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     # Connected here, beside the middleware that reads it, so that the two cannot be separated.
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_KEY] = int(time.time())
+        request.session[LOGIN_AT_KEY] = request.session[SEEN_AT_KEY] = int(time.time())
 
 
 class SessionLifetimeMiddleware:
-    """Log out a session ``SESSION_MAX_HOURS`` after its login, however busy it has been.
+    """Log out a session idle for ``SESSION_IDLE_MINUTES``, or ``SESSION_MAX_HOURS`` after its
+    login however busy it has been (a stolen session cookie kept alive, say).
 
-    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` renewed by every request); this
-    bounds a session that is never idle, such as a stolen session cookie kept alive. The login
-    time is stored in the session at login; a session without one (from before this
-    middleware) starts counting now. Must come after the authentication and message
-    middleware, and logs out before LoginRequiredMiddleware (a view middleware) sends the
-    visitor to the login page, where a message says why.
+    The login time is stored in the session at login, the time of the last request at most once
+    a minute; a session without them (from before this middleware) starts counting now. The
+    session cookie itself lasts ``SESSION_MAX_HOURS`` (SESSION_COOKIE_AGE). Must come after the
+    authentication and message middleware: it logs out before LoginRequiredMiddleware (a view
+    middleware) sends the visitor to the login page, where a message says why.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -88,8 +92,13 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
-            login_at = request.session.setdefault(LOGIN_AT_KEY, now)
-            if now - login_at > settings.SESSION_MAX_HOURS * 3600:
+            session = request.session
+            login_at = session.setdefault(LOGIN_AT_KEY, now)
+            seen_at = session.setdefault(SEEN_AT_KEY, now)
+            idle = now - seen_at > settings.SESSION_IDLE_MINUTES * 60
+            if idle or now - login_at > settings.SESSION_MAX_HOURS * 3600:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please log in again."))
+            elif now - seen_at >= SEEN_AT_RESOLUTION_SECONDS:
+                session[SEEN_AT_KEY] = now
         return self.get_response(request)

@@ -150,10 +150,11 @@ AXES_CLIENT_IP_CALLABLE = "fdi_portal.login_protection.client_ip"
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
-# login however busy (fdi_portal.middleware.SessionLifetimeMiddleware).
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# login however busy (fdi_portal.middleware.SessionLifetimeMiddleware); the cookie lasts no
+# longer than that either.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
