@@ -82,6 +82,8 @@ Decisions where the source documents leave room (also pinned by ``tests/tasks/te
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -100,6 +102,7 @@ __all__ = [
     "StandingUnit",
     "is_collective_unit",
     "normalise_unit_name",
+    "deadline_date",
     "parse_plan",
     "to_simplified",
 ]
@@ -1327,7 +1330,8 @@ def _build_task(
         requirements=requirements,
         order=order,
         notes=tuple(units.notes.items()),
-        deadline=units.deadline,
+        # A 完成时限 field wins; else the deadline phrases the task's own text gives.
+        deadline=units.deadline or (_deadline_in_text(rest) if not in_goals else ""),
     )
     return task, units
 
@@ -1362,6 +1366,63 @@ def _resolved(name: str, resolve: Resolver | None, line: int, warnings: list[Par
         ParseWarning(line, "unknown_unit", f"未能在单位名录中找到“{name}”，已按原文保留", name)
     )
     return name
+
+
+# --------------------------------------------------------------------------- deadlines
+
+# A deadline phrase in a task's own text: 2022年10月底前, 10月15日前, 2023年底前, 年底前, 上半年.
+_DEADLINE_IN_TEXT_RE = re.compile(
+    r"(?:\d{4}年)?(?:\d{1,2}月(?:底|末|\d{1,2}日)?|年底|年末|上半年|下半年|"
+    r"第?[一二三四1-4]季度(?:末)?)(?:前|以前|之前)"
+)
+_DATE_PART_RE = re.compile(
+    r"(?:(?P<year>\d{4})年)?(?:"
+    r"(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|底|末|上旬|中旬|下旬)?"
+    r"|(?P<year_end>年?底|年?末|年内)"
+    r"|(?P<half>上半年|下半年)"
+    r"|第?(?P<quarter>[一二三四1-4])季度末?"
+    r"|(?=前|以前|之前)"  # 「2025年前」: the year alone
+    r")"
+)
+
+
+def deadline_date(words: str, year: int | None) -> dt.date | None:
+    """The date a 完成时限 gives: the latest one it names, ``year`` standing for a missing year.
+
+    「2022年10月底前」 → 2022-10-31, 「年底前」 → ``year``-12-31, 「2022年6月15日前」 → 2022-06-15,
+    「上半年」 → 06-30, 「三季度」 → 09-30, 「2023年前」 → 2023-12-31; 「长期坚持」, 「持续推进」,
+    「每季度」 and words without a date give None (the words are kept as written)."""
+    found: list[dt.date] = []
+    for match in _DATE_PART_RE.finditer(words):
+        written_year = match.group("year")
+        the_year = int(written_year) if written_year else year
+        if the_year is None:
+            continue
+        if match.group("month"):
+            month = int(match.group("month"))
+            if not 1 <= month <= 12:
+                continue
+            last = calendar.monthrange(the_year, month)[1]
+            day = int(match.group("day")) if match.group("day") else last
+            found.append(dt.date(the_year, month, min(day, last)))
+        elif match.group("half"):
+            found.append(
+                dt.date(the_year, 6, 30)
+                if match.group("half") == "上半年"
+                else dt.date(the_year, 12, 31)
+            )
+        elif match.group("quarter"):
+            quarter = "一二三四".find(match.group("quarter")) + 1 or int(match.group("quarter"))
+            month = quarter * 3
+            found.append(dt.date(the_year, month, calendar.monthrange(the_year, month)[1]))
+        elif match.group("year_end") or (written_year and match.group(0)):
+            found.append(dt.date(the_year, 12, 31))
+    return max(found) if found else None
+
+
+def _deadline_in_text(text: str) -> str:
+    """The deadline phrases of a task's own text (「2022年10月底前编制…」), joined by 、."""
+    return "、".join(dict.fromkeys(m.group(0) for m in _DEADLINE_IN_TEXT_RE.finditer(text)))
 
 
 # --------------------------------------------------------------------------- script and layout

@@ -146,6 +146,21 @@ def filter_tree(nodes: list[TaskNode], key: str) -> list[TaskNode]:
 class MatrixRow:
     node: TaskNode
     cells: tuple[progress.Cell, ...]
+    past_deadline: bool = False  # its 完成时限 date has passed and no unit reported it done
+
+    @property
+    def deadline(self) -> str:
+        return self.node.task.deadline
+
+
+def is_past_deadline(
+    deadline_on: dt.date | None, cells: tuple[progress.Cell, ...], today: dt.date
+) -> bool:
+    """Whether a task is overdue against its own deadline: the date has passed and no quarter
+    shows it done. Tasks without a date (长期坚持, 持续推进) are never overdue."""
+    if deadline_on is None or today <= deadline_on:
+        return False
+    return not any(cell.status == progress.DONE for cell in cells)
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,11 @@ class ProgressMatrix:
     reference_quarter: int | None
     on_track: int
     counted: int
+
+    @property
+    def past_deadline(self) -> int:
+        """How many tasks are past their own deadline and not done."""
+        return sum(row.past_deadline for row in self.rows)
 
     @property
     def share_on_track(self) -> float | None:
@@ -198,7 +218,7 @@ def progress_matrix(
             )
             for q in quarters
         )
-        rows.append(MatrixRow(node, cells))
+        rows.append(MatrixRow(node, cells, is_past_deadline(node.task.deadline_on, cells, today)))
     reference = progress.reference_quarter(year, today)
     on_track, counted = (
         progress.share_on_track(row.cells[reference - 1] for row in rows) if reference else (0, 0)

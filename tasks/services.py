@@ -27,6 +27,7 @@ from tasks.plan_text import (
     ParsedPlan,
     ParsedTask,
     ParseWarning,
+    deadline_date,
     is_collective_unit,
     parse_plan,
 )
@@ -85,6 +86,7 @@ class UnitRow:
 class TaskRow:
     parsed: ParsedTask
     units: tuple[UnitRow, ...]
+    deadline_on: dt.date | None = None  # the date of the 完成时限 words, in the plan's year
 
     def named(self, role: str) -> list[str]:
         return [unit.name for unit in self.units if unit.role == role]
@@ -227,6 +229,12 @@ def preview_plan(
         return name if is_collective_unit(name) else None
 
     parsed = parse_plan(text, resolve=resolve)
+    final_title = normalise_name(title or "") or parsed.title
+    year_match = _YEAR_IN_TITLE_RE.match(final_title)
+    year = int(year_match.group(1)) if year_match else None
+    issued_on = _issued_on(text)
+    # 「年底前」 means the end of the year the plan covers, else of the year it was issued.
+    deadline_year = year or (issued_on.year if issued_on else None)
     rows: list[TaskRow] = []
     unresolved: dict[str, None] = {}
     for task in parsed.tasks:
@@ -251,7 +259,7 @@ def preview_plan(
                         task.note_of(name),
                     )
                 )
-        rows.append(TaskRow(task, tuple(units)))
+        rows.append(TaskRow(task, tuple(units), deadline_date(task.deadline, deadline_year)))
 
     warnings = list(parsed.warnings)
     issuing: list[Department] = []
@@ -269,13 +277,11 @@ def preview_plan(
         elif department not in issuing:
             issuing.append(department)
 
-    final_title = normalise_name(title or "") or parsed.title
-    year_match = _YEAR_IN_TITLE_RE.match(final_title)
     return PlanPreview(
         parsed=parsed,
         title=final_title,
-        year=int(year_match.group(1)) if year_match else None,
-        issued_on=_issued_on(text),
+        year=year,
+        issued_on=issued_on,
         tasks=rows,
         issuing_units=issuing,
         warnings=warnings,
@@ -409,6 +415,7 @@ def import_plan(
             text=task.text,
             requirements=[_requirement_json(q) for q in quotas_of[task.order]],
             deadline=task.deadline[:60],
+            deadline_on=row.deadline_on,
         )
         by_path[task.path] = node
         for order, unit in enumerate(row.units):
