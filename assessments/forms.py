@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.selectors import INPUTS, METHOD_LABELS
+from assessments import scoring
+from assessments.schemes import INPUTS, METHOD_LABELS, METHODS
 from fdi_portal.lib.money import base_to_wan, wan_to_base
 
 
@@ -106,36 +109,20 @@ class ScheduleForm(forms.Form):
         return list(schedule.shares)
 
 
-class SchemeForm(forms.Form):
-    """The scheme's label; the indicators are edited in ``IndicatorFormSet``."""
-
-    label = forms.CharField(label=_("Label"), required=False, max_length=100)
-
-
-# Units a clerk types, and how they are stored (the stored indicator dicts are what
-# ``selectors.scheme_indicators`` reads, decimals as strings):
-# - a target follows the kind of its input: ratios (completion, growth) in per cent, amounts
-#   in 万美元, counts as counts; the cap and step sizes are per cent of the target;
+# Units a clerk types, and how they are stored (the stored scheme is what
+# ``schemes.parse_scheme`` reads, decimals as strings):
+# - a target, a band threshold and a veto threshold follow the kind of their input: ratios
+#   (completion, growth) in per cent, amounts in 万美元, counts as counts; the cap and step
+#   sizes are per cent of the target; the region-target thresholds of the stepped bonus are
+#   万美元 (a region's target is an amount);
 # - points, quotas and counts are stored as typed.
 HUNDRED = Decimal(100)
 WAN = Decimal(10000)
-COUNT_INPUTS = frozenset(code for code, (_label, kind) in INPUTS.items() if kind == "count")
-#: The parameter fields of each method, in display order.
-METHOD_PARAMS: dict[str, tuple[str, ...]] = {
-    "ratio_to_target": ("rt_target", "rt_cap"),
-    "efficacy_coefficient": ("ec_higher_is_better",),
-    "stepped": (
-        "st_target",
-        "st_step_above",
-        "st_points_above",
-        "st_step_below",
-        "st_points_below",
-        "st_min_points",
-        "st_max_points",
-    ),
-    "quota": ("qu_quota",),
-    "deduction": ("de_per_occurrence", "de_floor", "de_start_at_weight"),
-}
+#: Rows offered for the bands of a 分档计分 indicator, the by-target bonus of a stepped one, and
+#: the scheme's vetoes: real 考核办法 use three to five bands and one or two vetoes.
+BAND_ROWS = 5
+BY_TARGET_ROWS = 3
+VETO_ROWS = 3
 _YES_NO = {"1": True, "0": False}
 
 
@@ -177,6 +164,160 @@ def _target_from_stored(value: object, input_code: str) -> str | None:
     elif kind == "usd":
         number /= WAN
     return _plain(number)
+
+
+def _rows(prefix: str, count: int) -> list[tuple[str, str]]:
+    """The (threshold, points) field names of a table of ``count`` rows."""
+    return [(f"{prefix}_threshold_{n}", f"{prefix}_points_{n}") for n in range(1, count + 1)]
+
+
+BAND_FIELDS = _rows("bd", BAND_ROWS)
+BY_TARGET_FIELDS = _rows("st_bt", BY_TARGET_ROWS)
+VETO_FIELDS = [(f"veto_input_{n}", f"veto_below_{n}") for n in range(1, VETO_ROWS + 1)]
+
+
+def _check_table(
+    form: forms.Form, rows: list[tuple[str, str]], *, last_zero: bool = False
+) -> list[tuple[Decimal, Decimal]]:
+    """The filled rows of a threshold table, in order; errors on the form's fields for a half
+    filled row, a threshold not below the one above, and (``last_zero``) a last threshold
+    other than 0. Blank rows are skipped."""
+    data = form.cleaned_data
+    filled: list[tuple[Decimal, Decimal]] = []
+    previous: Decimal | None = None
+    last_name = ""
+    for threshold_name, points_name in rows:
+        threshold, points = data.get(threshold_name), data.get(points_name)
+        if threshold_name in form.errors or points_name in form.errors:
+            continue
+        if threshold is None and points is None:
+            continue
+        if threshold is None or points is None:
+            form.add_error(
+                threshold_name if threshold is None else points_name,
+                _("Give both the threshold and the points."),
+            )
+            continue
+        if previous is not None and threshold >= previous:
+            form.add_error(threshold_name, _("Must be below the threshold of the row above."))
+        previous, last_name = threshold, threshold_name
+        filled.append((threshold, points))
+    if last_zero and filled and filled[-1][0] != 0 and last_name not in form.errors:
+        form.add_error(
+            last_name, _("The last threshold must be 0, so that every region has a row.")
+        )
+    return filled
+
+
+class SchemeForm(forms.Form):
+    """The scheme's label and its vetoes (一票否决: a region whose figure is below the
+    threshold scores 0); the indicators are edited in ``IndicatorFormSet``."""
+
+    label = forms.CharField(label=_("Label"), required=False, max_length=100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for n, (input_name, below_name) in enumerate(VETO_FIELDS, start=1):
+            self.fields[input_name] = forms.ChoiceField(
+                label=_("Veto %(n)s: figure") % {"n": n},
+                required=False,
+                choices=[("", "—"), *((code, label) for code, (label, _kind) in INPUTS.items())],
+            )
+            self.fields[below_name] = _number(
+                _("Veto %(n)s: scores 0 when below") % {"n": n},
+                help_text=_("Per cent for completion and growth, 10k USD for amounts."),
+            )
+        for name in self.fields:
+            if name.startswith("veto_"):
+                select = isinstance(self.fields[name].widget, forms.Select)
+                self.fields[name].widget.attrs["class"] = (
+                    "form-select form-select-sm" if select else "form-control form-control-sm"
+                )
+
+    def veto_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(figure, threshold) of each veto row, for the template."""
+        return [(self[input_name], self[below_name]) for input_name, below_name in VETO_FIELDS]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for input_name, below_name in VETO_FIELDS:
+            if input_name in self.errors or below_name in self.errors:
+                continue
+            if data.get(input_name) and data.get(below_name) is None:
+                self.add_error(below_name, _("Give the threshold of this veto."))
+            elif not data.get(input_name) and data.get(below_name) is not None:
+                self.add_error(input_name, _("Choose the figure this veto reads."))
+        return data
+
+    def vetoes(self) -> list[dict]:
+        """The stored vetoes (``[{"input", "below"}]``, thresholds in stored units)."""
+        data = self.cleaned_data
+        return [
+            {
+                "input": data[input_name],
+                "below": _plain(_target_to_stored(data[below_name], data[input_name])),
+            }
+            for input_name, below_name in VETO_FIELDS
+            if data.get(input_name) and data.get(below_name) is not None
+        ]
+
+    @staticmethod
+    def initial_for(label: str, vetoes: list[dict]) -> dict:
+        """The form's initial values for a stored label and vetoes (inverse of ``vetoes``)."""
+        initial: dict = {"label": label}
+        for (input_name, below_name), veto in zip(VETO_FIELDS, vetoes, strict=False):
+            input_code = veto.get("input", "")
+            initial[input_name] = input_code
+            initial[below_name] = _target_from_stored(veto.get("below"), input_code)
+        return initial
+
+
+#: The parameter fields of each method, in display order (a table's rows after the rest).
+METHOD_PARAMS: dict[str, tuple[str, ...]] = {
+    "ratio_to_target": ("rt_target", "rt_cap"),
+    "efficacy_coefficient": ("ec_higher_is_better",),
+    "stepped": (
+        "st_target",
+        "st_step_above",
+        "st_points_above",
+        "st_below_target",
+        "st_step_below",
+        "st_points_below",
+        "st_min_points",
+        "st_max_points",
+        *(name for row in BY_TARGET_FIELDS for name in row),
+    ),
+    "quota": ("qu_quota",),
+    "deduction": ("de_per_occurrence", "de_floor", "de_start_at_weight"),
+    "bands": ("bd_otherwise", *(name for row in BAND_FIELDS for name in row)),
+}
+#: A method's table (threshold and points per row), shown as a small table.
+METHOD_TABLES: dict[str, list[tuple[str, str]]] = {
+    "stepped": BY_TARGET_FIELDS,
+    "bands": BAND_FIELDS,
+}
+#: The parameters a method always needs; the stepped method's others depend on its options.
+_REQUIRED = {
+    "ratio_to_target": ("rt_target", "rt_cap"),
+    "efficacy_coefficient": ("ec_higher_is_better",),
+    "stepped": ("st_target", "st_step_above", "st_min_points", "st_max_points"),
+    "quota": ("qu_quota",),
+    "deduction": ("de_per_occurrence", "de_floor", "de_start_at_weight"),
+    "bands": ("bd_otherwise",),
+}
+
+
+@dataclass(frozen=True)
+class ParamGroup:
+    """One method's parameters for the template: plain fields, then a table of rows."""
+
+    method: str
+    label: str
+    fields: list[forms.BoundField]
+    table: list[tuple[forms.BoundField, forms.BoundField]]
+    table_caption: str = ""
+    threshold_header: str = ""
+    points_header: str = ""
 
 
 class IndicatorForm(forms.Form):
@@ -230,7 +371,19 @@ class IndicatorForm(forms.Form):
         help_text=_("Per cent for completion and growth, 10k USD for amounts."),
     )
     st_step_above = _number(_("Step above target (per cent of target)"))
-    st_points_above = _number(_("Points added per step above"))
+    st_points_above = _number(
+        _("Points added per step above"),
+        help_text=_("Leave empty when the points depend on the region's target (table below)."),
+    )
+    st_below_target = forms.ChoiceField(
+        label=_("Below target"),
+        choices=[
+            (scoring.BELOW_TARGET_STEPS, _("Deduct per step below")),
+            (scoring.BELOW_TARGET_ZERO, _("No points below target")),
+        ],
+        initial=scoring.BELOW_TARGET_STEPS,
+        required=False,
+    )
     st_step_below = _number(_("Step below target (per cent of target)"))
     st_points_below = _number(_("Points deducted per step below"))
     st_min_points = _number(_("Lowest points"), initial=0)
@@ -246,11 +399,20 @@ class IndicatorForm(forms.Form):
         initial="1",
         required=False,
     )
+    bd_otherwise = _number(_("Points when no band is reached"), initial=0)
 
     MAIN_FIELDS = ("name", "weight", "input", "method", "code")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        for n, (threshold, points) in enumerate(BAND_FIELDS, start=1):
+            self.fields[threshold] = _number(_("Band %(n)s: at least") % {"n": n})
+            self.fields[points] = _number(_("Band %(n)s: points") % {"n": n})
+        for n, (threshold, points) in enumerate(BY_TARGET_FIELDS, start=1):
+            self.fields[threshold] = _number(
+                _("Row %(n)s: region target at least (10k USD)") % {"n": n}
+            )
+            self.fields[points] = _number(_("Row %(n)s: points per step above") % {"n": n})
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -273,7 +435,25 @@ class IndicatorForm(forms.Form):
             if other != method:
                 for name in names:
                     self._errors.pop(name, None)
-        for name in METHOD_PARAMS[method]:
+        required = list(_REQUIRED[method])
+        if method == "stepped":
+            by_target = _check_table(self, BY_TARGET_FIELDS, last_zero=True)
+            if not by_target:
+                required.append("st_points_above")
+            elif data.get("st_points_above") is not None:
+                self.add_error(
+                    "st_points_above",
+                    _("Leave empty when the points depend on the region's target."),
+                )
+            if data.get("st_below_target") != scoring.BELOW_TARGET_ZERO:
+                required += ["st_step_below", "st_points_below"]
+        elif (
+            method == "bands"
+            and not _check_table(self, BAND_FIELDS)
+            and not any(name in self.errors for row in BAND_FIELDS for name in row)
+        ):
+            self.add_error(BAND_FIELDS[0][0], _("Give at least one band."))
+        for name in required:
             if data.get(name) is None and name not in self.errors:
                 self.add_error(name, _("Required for this method."))
 
@@ -282,7 +462,7 @@ class IndicatorForm(forms.Form):
                 self.add_error(name, message)
 
         def not_negative(name: str) -> None:
-            if data.get(name) is not None and data[name] < 0:
+            if data.get(name) is not None and data[name] < 0 and name not in self.errors:
                 self.add_error(name, _("Must not be negative."))
 
         if method == "ratio_to_target":
@@ -294,6 +474,9 @@ class IndicatorForm(forms.Form):
             positive("st_step_below", _("The step must be above zero."))
             not_negative("st_points_above")
             not_negative("st_points_below")
+            for row in BY_TARGET_FIELDS:
+                for name in row:
+                    not_negative(name)
             low, high = data.get("st_min_points"), data.get("st_max_points")
             if low is not None and high is not None and low > high:
                 self.add_error(
@@ -313,18 +496,38 @@ class IndicatorForm(forms.Form):
                 and floor > weight
             ):
                 self.add_error("de_floor", _("The floor must not be above the weight."))
-        if method in ("quota", "deduction") and data.get("input") not in COUNT_INPUTS:
+        if METHODS[method].counts_only and INPUTS.get(data.get("input"), ("", ""))[1] != "count":
             self.add_error(
                 "input",
                 _("This method counts occurrences: choose interviews or promotion events."),
             )
         return data
 
-    def param_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
-        """(method code, method label, its parameter fields) for the template."""
+    def param_groups(self) -> list[ParamGroup]:
+        """Each method's parameters for the template, its table (if any) apart."""
+        groups = []
+        for method, names in METHOD_PARAMS.items():
+            table = METHOD_TABLES.get(method, [])
+            in_table = {name for row in table for name in row}
+            groups.append(
+                ParamGroup(
+                    method=method,
+                    label=str(METHOD_LABELS[method]),
+                    fields=[self[name] for name in names if name not in in_table],
+                    table=[(self[threshold], self[points]) for threshold, points in table],
+                    table_caption=str(_TABLE_CAPTIONS.get(method, "")),
+                    threshold_header=str(_TABLE_HEADERS.get(method, ("", ""))[0]),
+                    points_header=str(_TABLE_HEADERS.get(method, ("", ""))[1]),
+                )
+            )
+        return groups
+
+    def _table(self, rows: list[tuple[str, str]], to_stored: Callable[[Decimal], Decimal]) -> list:
+        data = self.cleaned_data
         return [
-            (method, METHOD_LABELS[method], [self[name] for name in names])
-            for method, names in METHOD_PARAMS.items()
+            [_plain(to_stored(data[threshold])), _plain(data[points])]
+            for threshold, points in rows
+            if data.get(threshold) is not None and data.get(points) is not None
         ]
 
     def indicator(self, code: str) -> dict:
@@ -339,17 +542,14 @@ class IndicatorForm(forms.Form):
         elif method == "efficacy_coefficient":
             params = {"higher_is_better": data["ec_higher_is_better"]}
         elif method == "stepped":
-            params = {
-                "target": _plain(_target_to_stored(data["st_target"], input_code)),
-                "step_above": _plain(data["st_step_above"] / HUNDRED),
-                "points_per_step_above": _plain(data["st_points_above"]),
-                "step_below": _plain(data["st_step_below"] / HUNDRED),
-                "points_per_step_below": _plain(data["st_points_below"]),
-                "min_points": _plain(data["st_min_points"]),
-                "max_points": _plain(data["st_max_points"]),
-            }
+            params = self._stepped_params(input_code)
         elif method == "quota":
             params = {"quota": _plain(data["qu_quota"])}
+        elif method == "bands":
+            params = {
+                "bands": self._table(BAND_FIELDS, lambda v: _target_to_stored(v, input_code)),
+                "otherwise": _plain(data["bd_otherwise"]),
+            }
         else:
             params = {
                 "per_occurrence": _plain(data["de_per_occurrence"]),
@@ -364,6 +564,32 @@ class IndicatorForm(forms.Form):
             "method": method,
             "params": params,
         }
+
+    def _stepped_params(self, input_code: str) -> dict:
+        # The default options are left out, so a scheme that does not use them keeps the
+        # stored form it always had.
+        data = self.cleaned_data
+        params: dict = {
+            "target": _plain(_target_to_stored(data["st_target"], input_code)),
+            "step_above": _plain(data["st_step_above"] / HUNDRED),
+        }
+        by_target = self._table(BY_TARGET_FIELDS, lambda v: v * WAN)
+        if by_target:
+            params["points_per_step_above_by_target"] = by_target
+        else:
+            params["points_per_step_above"] = _plain(data["st_points_above"])
+        if data.get("st_below_target") == scoring.BELOW_TARGET_ZERO:
+            params["below_target"] = scoring.BELOW_TARGET_ZERO
+        else:
+            params |= {
+                "step_below": _plain(data["st_step_below"] / HUNDRED),
+                "points_per_step_below": _plain(data["st_points_below"]),
+            }
+        params |= {
+            "min_points": _plain(data["st_min_points"]),
+            "max_points": _plain(data["st_max_points"]),
+        }
+        return params
 
     @staticmethod
     def initial_for(item: dict) -> dict:
@@ -390,6 +616,19 @@ class IndicatorForm(forms.Form):
         def yes_no(key: str) -> str:
             return "0" if params.get(key) is False else "1"
 
+        def rows(
+            key: str, fields: list[tuple[str, str]], shown: Callable[[object], str | None]
+        ) -> dict:
+            table = params.get(key) or []
+            return {
+                name: value
+                for (threshold, points), pair in zip(fields, table, strict=False)
+                for name, value in (
+                    (threshold, shown(pair[0])),
+                    (points, _plain(Decimal(str(pair[1])))),
+                )
+            }
+
         method = item.get("method")
         if method == "ratio_to_target":
             initial |= {
@@ -403,11 +642,17 @@ class IndicatorForm(forms.Form):
                 "st_target": _target_from_stored(params.get("target"), input_code),
                 "st_step_above": percent("step_above"),
                 "st_points_above": plain("points_per_step_above"),
+                "st_below_target": params.get("below_target", scoring.BELOW_TARGET_STEPS),
                 "st_step_below": percent("step_below"),
                 "st_points_below": plain("points_per_step_below"),
                 "st_min_points": plain("min_points"),
                 "st_max_points": plain("max_points"),
             }
+            initial |= rows(
+                "points_per_step_above_by_target",
+                BY_TARGET_FIELDS,
+                lambda usd: _plain(Decimal(str(usd)) / WAN),
+            )
         elif method == "quota":
             initial["qu_quota"] = plain("quota")
         elif method == "deduction":
@@ -416,7 +661,27 @@ class IndicatorForm(forms.Form):
                 "de_floor": plain("floor"),
                 "de_start_at_weight": yes_no("start_at_weight"),
             }
+        elif method == "bands":
+            initial["bd_otherwise"] = plain("otherwise")
+            initial |= rows("bands", BAND_FIELDS, lambda v: _target_from_stored(v, input_code))
         return {key: value for key, value in initial.items() if value is not None}
+
+
+_TABLE_CAPTIONS = {
+    "stepped": _(
+        "Optional: points per step above by the size of the region's annual target, "
+        "largest first; the last threshold is 0 (every other region, and a region without "
+        "a target)."
+    ),
+    "bands": _(
+        "Thresholds highest first, in per cent for completion and growth, 10k USD for "
+        "amounts; a region scores the points of the first threshold it reaches."
+    ),
+}
+_TABLE_HEADERS = {
+    "stepped": (_("Region target at least (10k USD)"), _("Points per step above")),
+    "bands": (_("At least"), _("Points")),
+}
 
 
 class BaseIndicatorFormSet(forms.BaseFormSet):
@@ -482,3 +747,13 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
 IndicatorFormSet = forms.formset_factory(
     IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=True
 )
+
+
+def edited_scheme(form: SchemeForm, formset: BaseIndicatorFormSet) -> dict:
+    """The scheme as edited on the page (``form`` and ``formset`` both valid), in the stored
+    and JSON shape ``schemes.parse_scheme`` reads: what 保存 stores and what 试算 scores."""
+    return {
+        "label": form.cleaned_data["label"],
+        "indicators": formset.indicators(),
+        "vetoes": form.vetoes(),
+    }

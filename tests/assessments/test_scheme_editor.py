@@ -9,11 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from assessments.forms import SchemeForm
 from assessments.models import MonthlyFigure, RegionTarget, ScoringScheme
-from assessments.selectors import assessment_data
+from assessments.pages import score as assessment_data
+from assessments.services import save_scoring_scheme
 from fdi_portal.models import Region
 from tasks.models import Plan
 
@@ -36,7 +39,10 @@ def page_data(client, url: str) -> dict[str, str]:
     page = client.get(url)
     assert page.status_code == 200
     formset = page.context["formset"]
-    data = {"label": page.context["form"]["label"].value() or ""}
+    form = page.context["form"]  # the label and the vetoes
+    data = {
+        name: "" if form[name].value() is None else str(form[name].value()) for name in form.fields
+    }
     management = formset.management_form
     for name in management.fields:
         data[management.add_prefix(name)] = str(management[name].value())
@@ -247,3 +253,281 @@ def test_only_the_citys_staff_may_edit_the_scheme(plan, url, client, request, us
     assert client.get(url).status_code in (403, 404)
     assert client.post(url, {"label": "x"}).status_code in (403, 404)
     assert stored(plan) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Bands, the stepped options and vetoes
+# --------------------------------------------------------------------------------------------
+
+
+def scores(city, code: str) -> dict[str, tuple[str, str, bool]]:
+    """Per region name: the points of indicator ``code``, the total and whether vetoed."""
+    result = {}
+    for row in assessment_data(city, 2021)["regions"]:
+        points = next(i["points"] for i in row["indicators"] if i["code"] == code)
+        result[row["name"]] = (points, row["score"], row["vetoed"])
+    return result
+
+
+def test_the_page_offers_bands_the_stepped_options_and_vetoes_by_their_labels(
+    plan, url, clerk, client
+):
+    client.force_login(clerk)
+    page = client.get(url)
+    row = page.context["formset"].forms[0]
+    methods = dict(row.fields["method"].choices)
+    assert "bands" in methods
+    # Every method is shown by its label, never by its code.
+    assert all(str(label) != code for code, label in methods.items())
+    groups = {group.method: group for group in row.param_groups()}
+    assert len(groups["bands"].table) == 5
+    assert len(groups["stepped"].table) == 3
+    assert "st_below_target" in [field.name for field in groups["stepped"].fields]
+    html = page.content.decode()
+    assert 'data-method="bands"' in html
+    assert 'id="scheme-vetoes"' in html
+    assert len(page.context["form"].veto_rows()) == 3
+
+
+def test_a_bands_indicator_is_entered_in_per_cent_and_scored_by_hand(
+    fangchenggang, plan, url, clerk, client
+):
+    setup_year()
+    client.force_login(clerk)
+    data = page_data(client, url) | {
+        f"{P}-5-name": "完成率分档",
+        f"{P}-5-code": "bands",
+        f"{P}-5-weight": "20",
+        f"{P}-5-input": "completion",
+        f"{P}-5-method": "bands",
+        f"{P}-5-bd_threshold_1": "100",
+        f"{P}-5-bd_points_1": "20",
+        f"{P}-5-bd_threshold_2": "80",
+        f"{P}-5-bd_points_2": "15",
+        f"{P}-5-bd_threshold_3": "50",
+        f"{P}-5-bd_points_3": "10",
+        f"{P}-5-bd_otherwise": "0",
+    }
+    assert post(client, url, data).status_code == 302
+    assert stored(plan)[1][5]["params"] == {
+        "bands": [["1", "20"], ["0.8", "15"], ["0.5", "10"]],
+        "otherwise": "0",
+    }
+    # 港口区 130 % reaches 100 % → 20; 防城区 70 % reaches 50 % but not 80 % → 10;
+    # 上思县 has no target, so no completion: 0.
+    result = scores(fangchenggang, "bands")
+    assert [result[name][0] for name in ("港口区", "防城区", "上思县")] == [
+        "20.00",
+        "10.00",
+        "0.00",
+    ]
+    # Shown again in per cent.
+    row = client.get(url).context["formset"].forms[5]
+    assert [row[f"bd_threshold_{n}"].value() for n in (1, 2, 3)] == ["100", "80", "50"]
+
+
+def test_band_thresholds_of_an_amount_are_entered_in_10k_usd(plan, url, clerk, client):
+    client.force_login(clerk)
+    data = page_data(client, url) | {
+        f"{P}-5-name": "实际使用外资分档",
+        f"{P}-5-weight": "10",
+        f"{P}-5-input": "utilised_fdi_usd",
+        f"{P}-5-method": "bands",
+        f"{P}-5-bd_threshold_1": "1500",  # 1500万美元
+        f"{P}-5-bd_points_1": "10",
+        f"{P}-5-bd_otherwise": "2",
+    }
+    assert post(client, url, data).status_code == 302
+    assert stored(plan)[1][5]["params"] == {"bands": [["15000000", "10"]], "otherwise": "2"}
+
+
+def test_stepped_below_target_zero_is_stored_and_scores_nothing_below_target(
+    fangchenggang, plan, url, clerk, client
+):
+    setup_year()
+    client.force_login(clerk)
+    # Row 1 is the default scheme's stepped indicator (weight 20, ±10 % steps, +1 / −2).
+    data = page_data(client, url) | {
+        f"{P}-1-st_below_target": "zero",
+        f"{P}-1-st_step_below": "",
+        f"{P}-1-st_points_below": "",
+    }
+    assert post(client, url, data).status_code == 302
+    params = stored(plan)[1][1]["params"]
+    assert params["below_target"] == "zero"
+    assert "step_below" not in params
+    assert "points_per_step_below" not in params
+    result = scores(fangchenggang, "completion_stepped")
+    # 港口区 130 %: 3 steps above → 23; 防城区 70 % is below target → 0 (was 20 − 3 × 2 = 14).
+    assert (result["港口区"][0], result["防城区"][0]) == ("23.00", "0.00")
+
+
+def test_the_stepped_bonus_by_target_size_is_entered_in_10k_usd(
+    fangchenggang, plan, url, clerk, client
+):
+    setup_year()
+    client.force_login(clerk)
+    data = page_data(client, url) | {
+        f"{P}-1-st_points_above": "",
+        f"{P}-1-st_bt_threshold_1": "5000",  # targets of 5000万美元 and more: 0.6 a step
+        f"{P}-1-st_bt_points_1": "0.6",
+        f"{P}-1-st_bt_threshold_2": "0",  # the others: 0.3
+        f"{P}-1-st_bt_points_2": "0.3",
+    }
+    assert post(client, url, data).status_code == 302
+    params = stored(plan)[1][1]["params"]
+    assert params["points_per_step_above_by_target"] == [["50000000", "0.6"], ["0", "0.3"]]
+    assert "points_per_step_above" not in params
+    # 港口区's target is 1000万 < 5000万: 3 steps × 0.3 → 20 + 0.9 = 20.90.
+    assert scores(fangchenggang, "completion_stepped")["港口区"][0] == "20.90"
+    row = client.get(url).context["formset"].forms[1]
+    assert (row["st_bt_threshold_1"].value(), row["st_bt_points_1"].value()) == ("5000", "0.6")
+
+
+BANDS_ROW = {
+    f"{P}-5-name": "分档",
+    f"{P}-5-weight": "20",
+    f"{P}-5-input": "completion",
+    f"{P}-5-method": "bands",
+}
+BAD_NEW_ROWS = [
+    (
+        BANDS_ROW
+        | {
+            f"{P}-5-bd_threshold_1": "80",
+            f"{P}-5-bd_points_1": "15",
+            f"{P}-5-bd_threshold_2": "100",
+            f"{P}-5-bd_points_2": "20",
+        },
+        5,
+        "bd_threshold_2",
+        "Must be below the threshold of the row above.",
+    ),
+    (
+        BANDS_ROW | {f"{P}-5-bd_threshold_1": "100"},
+        5,
+        "bd_points_1",
+        "Give both the threshold and the points.",
+    ),
+    (BANDS_ROW, 5, "bd_threshold_1", "Give at least one band."),
+    (
+        {
+            f"{P}-1-st_points_above": "",
+            f"{P}-1-st_bt_threshold_1": "5000",
+            f"{P}-1-st_bt_points_1": "0.6",
+        },
+        1,
+        "st_bt_threshold_1",
+        "The last threshold must be 0, so that every region has a row.",
+    ),
+    (
+        {f"{P}-1-st_bt_threshold_1": "0", f"{P}-1-st_bt_points_1": "0.3"},
+        1,
+        "st_points_above",
+        "Leave empty when the points depend on the region's target.",
+    ),
+    ({f"{P}-1-st_points_below": ""}, 1, "st_points_below", "Required for this method."),
+]
+
+
+@pytest.mark.parametrize(("change", "row", "field", "message"), BAD_NEW_ROWS)
+def test_a_wrong_band_or_stepped_option_is_refused_with_its_message(
+    plan, url, clerk, client, change, row, field, message
+):
+    client.force_login(clerk)
+    before = stored(plan)
+    response = post(client, url, page_data(client, url) | change)
+    assert response.status_code == 200
+    assert stored(plan) == before
+    with translation.override("en"):
+        assert response.context["formset"].forms[row].errors[field] == [message]
+
+
+def test_the_veto_block_reads_thresholds_in_the_figures_unit():
+    form = SchemeForm(
+        {
+            "label": "x",
+            "veto_input_1": "completion",
+            "veto_below_1": "100",  # per cent
+            "veto_input_2": "utilised_fdi_usd",
+            "veto_below_2": "1500",  # 万美元
+            "veto_input_3": "",
+            "veto_below_3": "",
+        }
+    )
+    assert form.is_valid(), form.errors
+    vetoes = form.vetoes()
+    assert vetoes == [
+        {"input": "completion", "below": "1"},
+        {"input": "utilised_fdi_usd", "below": "15000000"},
+    ]
+    assert SchemeForm.initial_for("x", vetoes) == {
+        "label": "x",
+        "veto_input_1": "completion",
+        "veto_below_1": "100",
+        "veto_input_2": "utilised_fdi_usd",
+        "veto_below_2": "1500",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"veto_input_1": "completion"}, "veto_below_1", "Give the threshold of this veto."),
+        ({"veto_below_2": "100"}, "veto_input_2", "Choose the figure this veto reads."),
+    ],
+)
+def test_a_half_filled_veto_is_refused_naming_the_field(data, field, message):
+    with translation.override("en"):
+        form = SchemeForm({"label": ""} | data)
+        assert not form.is_valid()
+        assert form.errors[field] == [message]
+
+
+def test_saving_vetoes_stores_them_and_a_vetoed_region_scores_zero(fangchenggang, plan):
+    setup_year()
+    indicators = stored(plan)[1]
+    save_scoring_scheme(
+        plan=plan,
+        indicators=indicators,
+        label="一票否决",
+        vetoes=[{"input": "completion", "below": "1"}],
+    )
+    # Saving without vetoes (a caller that does not edit them) keeps them.
+    save_scoring_scheme(plan=plan, indicators=indicators, label="一票否决")
+    assert ScoringScheme.objects.get(plan=plan).vetoes == [{"input": "completion", "below": "1"}]
+    result = {r["name"]: r for r in assessment_data(fangchenggang, 2021)["regions"]}
+    # 港口区 130 % ≥ 100 %: 94 as by the default scheme (36 + 23 + 20 + 0 + 15).
+    assert (result["港口区"]["score"], result["港口区"]["vetoed"]) == ("94.00", False)
+    # 防城区 70 % < 100 %: total 0, its points still shown (21 + 14 + 12 + 0 + 15 = 62).
+    fcq = result["防城区"]
+    assert (fcq["score"], fcq["vetoed"]) == ("0.00", True)
+    assert [i["points"] for i in fcq["indicators"]] == ["21.00", "14.00", "12.00", "0.00", "15.00"]
+    # 上思县 has no completion: not vetoed, 15 from the deduction item.
+    assert (result["上思县"]["score"], result["上思县"]["vetoed"]) == ("15.00", False)
+
+
+def test_a_bad_veto_is_refused_naming_it_and_nothing_is_saved(plan):
+    before = stored(plan)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        save_scoring_scheme(
+            plan=plan,
+            indicators=before[1],
+            label="x",
+            vetoes=[{"input": "gdp", "below": "1"}],
+        )
+    assert caught.value.messages[0].startswith('Veto no. 1: input: unknown figure "gdp"')
+    assert stored(plan) == before
+
+
+def test_vetoes_entered_on_the_page_are_saved_and_shown_again(plan, url, clerk, client):
+    client.force_login(clerk)
+    data = page_data(client, url) | {"veto_input_1": "completion", "veto_below_1": "60"}
+    assert post(client, url, data).status_code == 302
+    assert ScoringScheme.objects.get(plan=plan).vetoes == [{"input": "completion", "below": "0.6"}]
+    form = client.get(url).context["form"]
+    assert (form["veto_input_1"].value(), form["veto_below_1"].value()) == ("completion", "60")
+    # Cleared on the page: removed.
+    data = page_data(client, url) | {"veto_input_1": "", "veto_below_1": ""}
+    assert post(client, url, data).status_code == 302
+    assert ScoringScheme.objects.get(plan=plan).vetoes == []
