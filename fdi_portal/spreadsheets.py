@@ -449,8 +449,11 @@ def write_xlsx(
     *,
     title: str | None = None,
     sheet_name: str = "Sheet1",
+    target: IO[bytes] | None = None,
 ) -> bytes:
-    """Write rows to an xlsx in openpyxl write-only mode (streamed) and return its bytes.
+    """Write rows to an xlsx in openpyxl write-only mode (streamed) and return its bytes;
+    with ``target`` (a binary file), write it there and return b"" (a large export then never
+    sits in memory whole).
 
     The first item of ``rows`` is the header row (bold, frozen, column widths from it);
     the rest are data. ``title`` adds a bold first row merged across the header. Text is
@@ -485,6 +488,9 @@ def write_xlsx(
         sheet.append(cells)
     for row in iterator:
         sheet.append([_export_cell(sheet, value) for value in row])
+    if target is not None:
+        workbook.save(target)
+        return b""
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
