@@ -1139,45 +1139,41 @@ def _issuing_units(preamble: list[_Line]) -> list[str]:
             units = [t for t in before if t.endswith(_UNIT_ENDINGS)]
             if units:
                 return list(dict.fromkeys(units))
-    # Signature block: paragraphs just before the first date line.
+    # Signature block: the paragraphs just before the first date line.
     for index, text in enumerate(texts):
         if not _DATE_RE.match(text):
             continue
-        paragraphs: list[str] = []
-        chunk: list[str] = []
-        for previous in reversed(texts[:index]):
+        paragraphs: list[list[str]] = [[]]
+        for previous in texts[:index]:
             if previous:
-                chunk.insert(0, previous)
-                continue
-            if chunk:
-                paragraphs.insert(0, "".join(chunk))
-                chunk = []
-        if chunk:
-            paragraphs.insert(0, "".join(chunk))
+                paragraphs[-1].append(previous)
+            elif paragraphs[-1]:
+                paragraphs.append([])
         units: list[str] = []
-        for paragraph in reversed(paragraphs):
-            if re.search("[。，：:；]", paragraph) or not paragraph.endswith(_UNIT_ENDINGS):
-                break
-            units.insert(0, paragraph)
-        return list(dict.fromkeys(_split_signatures(units, texts[:index])))
+        for lines in reversed([p for p in paragraphs if p]):
+            whole = "".join(lines)
+            if not re.search("[。，,：:；;]", whole) and whole.endswith(_UNIT_ENDINGS):
+                units[:0] = _split_signature(lines)
+                continue
+            # No blank line before the signature (「…印发给你们。\n某市发展和改革委员会」):
+            # its last lines that are unit names.
+            trailing: list[str] = []
+            for line in reversed(lines):
+                if re.search("[。，,：:；;]", line) or not line.endswith(_UNIT_ENDINGS):
+                    break
+                trailing.insert(0, line)
+            units[:0] = trailing
+            break
+        return list(dict.fromkeys(units))
     return []
 
 
-def _split_signatures(paragraphs: list[str], texts: list[str]) -> list[str]:
-    """Signature paragraphs whose every line is a unit name are one unit per line
+def _split_signature(lines: list[str]) -> list[str]:
+    """A signature paragraph whose every line is a unit name is one unit per line
     (「中共济南市委」 over 「济南市人民政府」); a name wrapped over two lines stays joined."""
-    result: list[str] = []
-    for paragraph in paragraphs:
-        own = [t for t in texts if t and t in paragraph]
-        if (
-            len(own) > 1
-            and "".join(own) == paragraph
-            and all(t.endswith(_UNIT_ENDINGS) for t in own)
-        ):
-            result.extend(own)
-        else:
-            result.append(paragraph)
-    return result
+    if len(lines) > 1 and all(line.endswith(_UNIT_ENDINGS) for line in lines):
+        return lines
+    return ["".join(lines)]
 
 
 # --------------------------------------------------------------------------- tasks
