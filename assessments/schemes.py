@@ -10,7 +10,7 @@ the same JSON a what-if file holds::
 
 (decimals as strings; ``vetoes`` optional) — into ``scoring.ScoringScheme``, or raises
 :class:`SchemeError` whose message names the indicator (its code, else its position) and the
-field, translated, e.g. 「指标 completion：参数 bands 第2档：门槛必须低于上一档」.
+field, translated, e.g. 「指标 completion：参数 bands：第2档：门槛必须低于上一档」.
 :func:`scheme_to_dict` is the way back. No database access here.
 """
 
