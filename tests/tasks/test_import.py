@@ -321,3 +321,46 @@ def test_dump_plan_prints_the_checked_in_fixture(seed, settings):
     assert as_checked_in(json.loads(out.getvalue())) == json.loads(
         checked_in.read_text(encoding="utf-8")
     )
+
+
+# --------------------------------------------------------------------------- default settings
+
+
+def checked_in_scheme(settings, name: str) -> list[dict]:
+    objects = json.loads((settings.BASE_DIR / "fixtures" / "targets" / name).read_text("utf-8"))
+    return next(o for o in objects if o["model"] == "assessments.scoringscheme")["fields"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("city_code", "path", "title", "targets"),
+    [
+        ("450600", FANGCHENGGANG, FCG_TITLE, "fangchenggang_2021.json"),
+        ("620600", WUWEI, WW_TITLE, "wuwei_2023.json"),
+    ],
+)
+def test_an_imported_plan_gets_the_seeds_default_schedule_and_scheme_labelled_adjustable(
+    seed, settings, city_code, path, title, targets
+):
+    from assessments.models import ProgressSchedule, ScoringScheme
+    from assessments.schemes import parse_scheme
+    from fdi_portal.models import City
+
+    plan = reimport(City.objects.get(admin_code=city_code), path, title)
+    schedule = ProgressSchedule.objects.get(plan=plan)
+    assert (schedule.method, schedule.is_default) == ("months", True)
+    assert schedule.label == "默认方案，可调整（序时进度：月数/12）"
+    scheme = ScoringScheme.objects.get(plan=plan)
+    assert (scheme.label, scheme.is_default) == ("默认方案，可调整", True)
+    # 防城港's quota of 4 events a county gives the promotion-events indicator; 武威 has none,
+    # so growth weighs 35: each equals the seed's own default scheme
+    assert scheme.indicators == checked_in_scheme(settings, targets)["indicators"]
+    parse_scheme({"label": scheme.label, "indicators": scheme.indicators})
+
+
+def test_a_dry_run_creates_no_schedule_or_scheme(fangchenggang):
+    from assessments.models import ProgressSchedule, ScoringScheme
+
+    before = (ProgressSchedule.objects.count(), ScoringScheme.objects.count())
+    import_plan(city=fangchenggang, text=UNKNOWN, dry_run=True)
+    assert (ProgressSchedule.objects.count(), ScoringScheme.objects.count()) == before
