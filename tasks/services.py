@@ -256,6 +256,8 @@ def plan_json(parsed: ParsedPlan, warnings: list[ParseWarning] | None = None) ->
                 "support": list(task.support),
                 "shared": list(task.shared),
                 "requirements": [_requirement_json(r) for r in task.requirements],
+                "deadline": task.deadline,
+                "notes": dict(task.notes),
             }
             for task in parsed.tasks
         ],
@@ -265,6 +267,7 @@ def plan_json(parsed: ParsedPlan, warnings: list[ParseWarning] | None = None) ->
                 "metric": goal.metric,
                 "target_value": None if goal.target_value is None else str(goal.target_value),
                 "unit": goal.unit,
+                "qualifier": goal.qualifier,
             }
             for goal in parsed.goals
         ],
