@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from fdi_portal.models import City
-from fdi_portal.spreadsheets import CellError
+from fdi_portal.spreadsheets import CellError, limit_errors
 
 ChangeStatus = Literal["new", "changed", "unchanged"]
 #: Rows written per INSERT or UPDATE statement.
@@ -85,6 +85,7 @@ class Preview:
     @classmethod
     def failed(cls, kind: str, sheet: str, errors: Iterable[CellError]) -> Preview:
         ordered = sorted(errors, key=lambda e: (e.row or 0, len(e.column or ""), e.column or ""))
+        ordered = limit_errors(ordered)  # the first 200, then 「…及另外N个错误」
         return cls(kind, sheet, (), tuple(str(e) for e in ordered), tuple(ordered))
 
 

@@ -50,6 +50,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from fdi_portal.archives import MIB, ArchiveLimits, archive_problem
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "TOTALS_LABELS",
@@ -66,14 +68,23 @@ __all__ = [
     "check_totals",
     "escape_cell",
     "find_duplicates",
+    "limit_errors",
     "read_sheet",
     "write_xlsx",
 ]
 
 #: Default upload limit for :func:`read_sheet` (10 MiB).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-#: Refuse archives that claim to unpack to more than this (zip bombs).
-MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+#: What an xlsx may unpack to, checked before anything is unpacked (decompression bombs). A
+#: 100 000-row figures file unpacks to about 20 MB at a ratio of about 9.
+XLSX_LIMITS = ArchiveLimits(total_bytes=256 * MIB, part_bytes=128 * MIB, ratio=100)
+#: The size of a worksheet, checked on the dimension it declares before any row is read and
+#: again on the rows as they are read (the declaration may be missing or wrong).
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 5_000_000
+#: Problems listed; the rest are counted in one closing 「…及另外N个错误」 (see limit_errors).
+MAX_LISTED_ERRORS = 200
 #: First-cell texts (spaces ignored) that mark a totals row.
 TOTALS_LABELS: tuple[str, ...] = ("合计", "总计", "全市", "全市合计")
 #: Text starting with one of these is a formula to Excel (and to CSV consumers).
@@ -120,6 +131,8 @@ class ErrorCode(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     TOTALS_MISMATCH = "totals_mismatch"
     DUPLICATE_ROW = "duplicate_row"
+    TOO_MANY_CELLS = "too_many_cells"
+    MORE_ERRORS = "more_errors"  # 「…及另外N个错误」: stands for ``count`` problems not listed
     INVALID = "invalid"  # for callers' own (e.g. reference) errors
 
 
@@ -134,6 +147,8 @@ class CellError:
     header text as written in the file. Any of them is ``None`` when not applicable
     (file-level errors have ``sheet == ""``). ``str(error)`` renders e.g.
     「工作表"Sheet1" 第7行 C列〈目标（万美元）〉：金额不能为负数，请填写0或正数」.
+    ``count`` is 1, except for the closing 「…及另外N个错误」 of a limited list (code
+    MORE_ERRORS), which stands for the N problems left out.
     """
 
     sheet: str
@@ -142,6 +157,7 @@ class CellError:
     header: str | None
     message: str
     code: str = ErrorCode.INVALID
+    count: int = 1
 
     def __str__(self) -> str:
         where = f'工作表"{self.sheet}"' if self.sheet else ""
@@ -415,15 +431,15 @@ def find_duplicates(
     「工作表"Sheet1" 第9行：与第5行重复：同一地区同一月份只能有一个数」. Rows for which
     ``key`` returns ``None`` (e.g. incomplete because of other errors) are skipped."""
     seen: dict[Hashable, int] = {}
-    errors: list[CellError] = []
-    for row in result.rows:
-        k = key(row)
-        if k is None:
-            continue
-        first = seen.setdefault(k, row.row)
-        if first != row.row:
-            errors.append(
-                CellError(
+
+    def duplicates() -> Iterator[CellError]:
+        for row in result.rows:
+            k = key(row)
+            if k is None:
+                continue
+            first = seen.setdefault(k, row.row)
+            if first != row.row:
+                yield CellError(
                     result.sheet,
                     row.row,
                     None,
@@ -431,8 +447,31 @@ def find_duplicates(
                     f"与第{first}行重复：{reason}",
                     ErrorCode.DUPLICATE_ROW,
                 )
+
+    return limit_errors(duplicates())
+
+
+def limit_errors(errors: Iterable[CellError], limit: int = MAX_LISTED_ERRORS) -> list[CellError]:
+    """The first ``limit`` problems, then one 「…及另外N个错误」 for all the others, including
+    those an earlier limit already summed up (its MORE_ERRORS entry is counted, not listed).
+    Holds at most ``limit`` + 1 errors whatever ``errors`` yields, so a file of 200 000 bad
+    rows gives a readable page and a bounded amount of work. Keeps the order given."""
+    listed: list[CellError] = []
+    left_out = 0
+    for error in errors:
+        if error.code == ErrorCode.MORE_ERRORS:
+            left_out += error.count
+        elif len(listed) < limit:
+            listed.append(error)
+        else:
+            left_out += 1
+    if left_out:
+        listed.append(
+            CellError(
+                "", None, None, None, f"…及另外{left_out}个错误", ErrorCode.MORE_ERRORS, left_out
             )
-    return errors
+        )
+    return listed
 
 
 def escape_cell(value: object) -> object:
@@ -592,11 +631,9 @@ def _sniff(fileobj: IO[bytes]) -> _Problem | None:
         return _not_xlsx(
             "这是一个压缩包或其他类型的文件（如Word文档），不是Excel表格。请上传.xlsx格式的Excel工作簿"
         )
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        return _Problem(
-            ErrorCode.FILE_TOO_LARGE,
-            "文件解压后的内容过大，无法处理。请只保留需要导入的数据后再上传",
-        )
+    problem = archive_problem(infos, XLSX_LIMITS)
+    if problem is not None:
+        return _Problem(ErrorCode.FILE_TOO_LARGE, problem)
     return None
 
 
@@ -995,6 +1032,7 @@ class _SheetReader:
         self.sheet = worksheet.title
         self.epoch = epoch
         self.errors: list[CellError] = []
+        self.left_out = 0  # errors counted but not kept, past MAX_LISTED_ERRORS
         self.rows: list[DataRow] = []
         self.totals: list[TotalsRow] = []
         self.uncached: frozenset[tuple[int, int]] = frozenset()
@@ -1006,9 +1044,13 @@ class _SheetReader:
 
     def run(self) -> SheetResult:
         header: _Header | None = None
+        too_large = self._declared_size_problem()
+        if too_large is not None:
+            self._file_problem(ErrorCode.TOO_MANY_CELLS, too_large)
+            return self._result(None)
         self.uncached = _uncached_formula_cells(self.ws)
         self.ws.reset_dimensions()  # some producers write a wrong <dimension>
-        numbered = _guarded(enumerate(self.ws.iter_rows(values_only=True), start=1))
+        numbered = _bounded(_guarded(enumerate(self.ws.iter_rows(values_only=True), start=1)))
         try:
             buffered = list(islice(numbered, self.spec.header_search_rows + 1))
             header = self._find_header(buffered)
@@ -1017,19 +1059,49 @@ class _SheetReader:
                     self._row(row_number, cells, header)
         except _Damaged as damaged:
             where = f"（读到第{damaged.after + 1}行附近时出错）" if damaged.after else ""
-            self._add(None, None, ErrorCode.UNREADABLE, _unreadable().message + where)
+            self._file_problem(ErrorCode.UNREADABLE, _unreadable().message + where)
+        except _TooLarge as too_large:
+            self._file_problem(ErrorCode.TOO_MANY_CELLS, too_large.message)
+        return self._result(header)
+
+    def _declared_size_problem(self) -> str | None:
+        """The sheet's declared <dimension>, checked before any row is read."""
+        rows, columns = self.ws.max_row, self.ws.max_column
+        if not rows or not columns:
+            return None  # not declared: the rows are counted as they are read
+        if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+            return (
+                f"工作表的范围是{rows}行×{columns}列，超过了允许的{MAX_ROWS}行、{MAX_COLUMNS}列"
+                f"（最多{MAX_CELLS}个单元格）。如果数据其实没有这么多，多半是很远的行或列里"
+                "有格式、空格或公式：请删除数据以外的行和列后另存再上传；否则请分成几个文件上传"
+            )
+        return None
+
+    def _result(self, header: _Header | None) -> SheetResult:
+        errors = self.errors
+        if self.left_out:
+            errors = limit_errors(
+                [*errors, CellError("", None, None, None, "", ErrorCode.MORE_ERRORS, self.left_out)]
+            )
         return SheetResult(
             sheet=self.sheet,
             header_row=header.row if header else None,
             rows=tuple(self.rows),
             totals=tuple(self.totals),
-            errors=tuple(self.errors),
+            errors=tuple(errors),
             columns=header.columns if header else {},
             months=header.months if header else {},
             spec=self.spec,
         )
 
+    def _file_problem(self, code: str, message: str) -> None:
+        """Why the sheet could not be read to its end: listed first, never left out."""
+        self.errors.insert(0, CellError(self.sheet, None, None, None, message, code))
+
     def _add(self, row: int | None, found: FoundColumn | None, code: str, message: str) -> None:
+        if len(self.errors) >= MAX_LISTED_ERRORS:
+            self.left_out += 1
+            return
         self.errors.append(
             CellError(
                 self.sheet,
@@ -1252,6 +1324,39 @@ def _guarded(
             raise _Damaged(last) from exc
         last = item[0]
         yield item
+
+
+class _TooLarge(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _bounded(
+    rows: Iterator[tuple[int, tuple[object, ...]]],
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """Stop with _TooLarge at the first row beyond MAX_ROWS or wider than MAX_COLUMNS, or once
+    MAX_CELLS cells were read: the bounds of the declared dimension, for a sheet that declares
+    none or a wrong one (openpyxl yields an empty row for every row number skipped, so one
+    cell in row 1 000 000 would otherwise mean a million rows)."""
+    cells_read = 0
+    for row_number, cells in rows:
+        cells_read += len(cells)
+        if row_number > MAX_ROWS:
+            raise _TooLarge(
+                f"工作表超过了{MAX_ROWS}行（第{row_number}行还有内容或格式）。请删除数据以外的行"
+                "后另存再上传，或分成几个文件上传"
+            )
+        if len(cells) > MAX_COLUMNS:
+            raise _TooLarge(
+                f"第{row_number}行超过了{MAX_COLUMNS}列（{get_column_letter(len(cells))}列还有内容或"
+                "格式）。请删除数据以外的列后另存再上传"
+            )
+        if cells_read > MAX_CELLS:
+            raise _TooLarge(
+                f"工作表超过了{MAX_CELLS}个单元格（读到第{row_number}行）。请分成几个文件上传"
+            )
+        yield row_number, cells
 
 
 def _cell(cells: Sequence[object], index: int) -> object:

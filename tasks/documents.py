@@ -7,11 +7,21 @@ import io
 import zipfile
 from xml.etree import ElementTree
 
+from fdi_portal.archives import MIB, ArchiveLimits, archive_problem
+
 WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 class UnreadableDocument(ValueError):
     """The bytes are neither a .docx nor text in a known encoding."""
+
+
+class DocumentTooLarge(UnreadableDocument):
+    """A .docx that would unpack to too much (a decompression bomb); the message says so."""
+
+
+#: What a .docx may unpack to (its text and its images), checked before anything is unpacked.
+DOCX_LIMITS = ArchiveLimits(total_bytes=100 * MIB, part_bytes=20 * MIB, ratio=100)
 
 
 def document_text(content: bytes) -> str:
@@ -31,6 +41,9 @@ def document_text(content: bytes) -> str:
 def _docx_text(content: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            problem = archive_problem(archive.infolist(), DOCX_LIMITS)
+            if problem is not None:
+                raise DocumentTooLarge(problem)
             xml = archive.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError) as error:
         raise UnreadableDocument("a zip file without a Word document inside") from error

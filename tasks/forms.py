@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tasks.documents import UnreadableDocument, document_text
+from tasks.documents import DocumentTooLarge, UnreadableDocument, document_text
 from tasks.models import ProgressReport
 from tasks.services import METRIC_CHOICES, GoalDraft, QuotaDraft
 
@@ -68,6 +68,8 @@ class PlanTextForm(forms.Form):
                 raise forms.ValidationError(_("The file is too large."))
             try:
                 data["text"] = document_text(upload.read())
+            except DocumentTooLarge as error:
+                raise forms.ValidationError(str(error)) from None
             except UnreadableDocument:
                 raise forms.ValidationError(
                     _(
