@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import views
+from fdi_portal.import_views import import_urls
 
 app_name = "assessments"
 
@@ -20,9 +21,13 @@ urlpatterns = [
     path("<str:city_code>/<int:year>/city-target/", views.city_target, name="city_target"),
     path("<str:city_code>/<int:year>/history/", views.figure_history, name="figure_history"),
     path("<str:city_code>/<int:year>/export/", views.export_grid, name="export_grid"),
-    path("<str:city_code>/import/<str:kind>/", views.import_upload, name="import_upload"),
-    path("<str:city_code>/import/<str:kind>/confirm/", views.import_confirm, name="import_confirm"),
-    path("<str:city_code>/template/<str:kind>/", views.import_template, name="import_template"),
+    # Figures and targets: the upload → preview → confirm pages every import shares.
+    *import_urls(
+        views.IMPORTS,
+        upload="<str:city_code>/import/<str:kind>/",
+        confirm="<str:city_code>/import/<str:kind>/confirm/",
+        template="<str:city_code>/template/<str:kind>/",
+    ),
     # 月通报、季约谈、年考评
     path("notices/", views.notices_home, name="notices_home"),
     path("<str:city_code>/notices/", views.notice_list, name="notice_list"),

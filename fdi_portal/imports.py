@@ -1,20 +1,24 @@
 """What every spreadsheet import of the portal shares (figures, targets, arrivals, project
 lists): the preview of what confirming would change, the store that keeps an upload between its
-preview and its confirmation, and the command-line front end.
+preview and its confirmation, the one region lookup (地区 by name, short name or code) and the
+command-line front end.
 
-The reading itself is fdi_portal.spreadsheets; each app resolves its own references and writes
-its own rows in its services.
+The reading itself is fdi_portal.spreadsheets; the web pages (upload → preview → confirm) are
+fdi_portal.import_views. Each app compares its rows with what is stored and writes them:
+assessments.services (figures, targets), projects.imports (arrivals, project lists).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 import uuid
 from argparse import ArgumentParser
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -23,9 +27,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fdi_portal.models import City
+from fdi_portal.models import City, Region
 from fdi_portal.spreadsheets import CellError, limit_errors
 
 ChangeStatus = Literal["new", "changed", "unchanged"]
@@ -45,6 +52,20 @@ class Change(Protocol):
     def key(self) -> str:
         """What it writes, old value included: equal keys mean the same write."""
         ...
+
+
+class AmountChange:
+    """What a change of one stored amount (a figure, a target, an arrival) shares: new when
+    nothing is stored, else changed or unchanged. Mixed into a dataclass with these fields."""
+
+    old_usd: Decimal | None
+    new_usd: Decimal
+
+    @property
+    def status(self) -> ChangeStatus:
+        if self.old_usd is None:
+            return "new"
+        return "unchanged" if self.old_usd == self.new_usd else "changed"
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,106 @@ class Preview:
         ordered = sorted(errors, key=lambda e: (e.row or 0, len(e.column or ""), e.column or ""))
         ordered = limit_errors(ordered)  # the first 200, then 「…及另外N个错误」
         return cls(kind, sheet, (), tuple(str(e) for e in ordered), tuple(ordered))
+
+
+def name_key(written: str | None) -> str:
+    """How imports compare names: 「甘肃(武威)国际陆港」 and 「甘肃（武威）国际陆港」, 「上思 县」 and
+    「上思县」, 「东盟 粮油（一期）」 and 「东盟粮油(一期)」 are the same."""
+    return "".join(unicodedata.normalize("NFKC", written or "").split())
+
+
+@dataclass(frozen=True)
+class RegionMessages:
+    """What a :class:`RegionLookup` says about a 地区 it does not accept, each with
+    ``%(name)s`` (as written); ``outside`` also has ``%(other)s`` (the city the region belongs
+    to) and ``%(city)s`` (the lookup's city). The defaults are the figures imports'."""
+
+    refused: str | Promise = gettext_lazy(
+        "「%(name)s」 is a park or zone and is not assessed: enter its utilised FDI "
+        "under its county, district or county-level city"
+    )
+    ambiguous: str | Promise = gettext_lazy(
+        "「%(name)s」 names regions of several cities: write its 6-digit administrative code"
+    )
+    outside: str | Promise = gettext_lazy(
+        "「%(name)s」 belongs to %(other)s, not to %(city)s: remove the row or import it "
+        "from that city's page"
+    )
+    unknown: str | Promise = gettext_lazy(
+        "Unknown region 「%(name)s」: write a region's name or its 6-digit administrative code "
+        "as the template lists them"
+    )
+
+
+class RegionLookup:
+    """Resolves 地区 — a region's name, short name or 6-digit code, compared by
+    :func:`name_key` — among the regions an import may name, with one query.
+
+    ``regions``: those the import may name (default: ``city``'s; every region without a city).
+    A region outside them is refused with ``messages.outside`` (it exists, in another city or
+    outside what the user may change), a name nobody has with ``messages.unknown``, a name
+    several of them share with ``messages.ambiguous`` (write the code, unique nationwide).
+    Parks are refused (their projects count under their county) with ``messages.refused``;
+    with ``assessed_only``, every region that is not assessed instead (figures and targets:
+    parks are not assessed, their utilised FDI counts under their county).
+    """
+
+    def __init__(
+        self,
+        regions: QuerySet[Region] | None = None,
+        *,
+        city: City | None = None,
+        assessed_only: bool = False,
+        messages: RegionMessages | None = None,
+    ) -> None:
+        if regions is None:
+            regions = Region.objects.all() if city is None else Region.objects.in_city(city)
+        self.city = city
+        self.assessed_only = assessed_only
+        self.messages = messages or RegionMessages()
+        self.within: dict[str, list[Region]] = defaultdict(list)
+        self.outside: dict[str, list[Region]] = defaultdict(list)
+        #: The regions the import may name, whatever the file says.
+        self.regions: list[Region] = []
+        # Every region, so that one outside the import is told apart from a typo.
+        named = Case(
+            When(pk__in=regions.order_by().values("pk"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        everything = Region.objects.select_related("city").annotate(named=named).order_by()
+        for region in everything:
+            if region.named:
+                self.regions.append(region)
+            index = self.within if region.named else self.outside
+            keys = {name_key(w) for w in (region.name, region.short_name, region.admin_code)}
+            for key in keys - {""}:
+                index[key].append(region)
+
+    def resolve(self, written: str) -> tuple[Region | None, str]:
+        """The region, or None and a message saying what to fix."""
+        key = name_key(written)
+        found = self.within.get(key, [])
+        if len(found) > 1:
+            return None, self.messages.ambiguous % {"name": written}
+        if found:
+            region = found[0]
+            if self._refused(region):
+                return None, self.messages.refused % {"name": written}
+            return region, ""
+        other = self.outside.get(key)
+        if other:
+            return None, self.messages.outside % {
+                "name": written,
+                "other": other[0].city.name,
+                "city": self.city.name if self.city else "",
+            }
+        return None, self.messages.unknown % {"name": written}
+
+    def _refused(self, region: Region) -> bool:
+        if self.assessed_only:
+            return not region.assessed
+        return region.kind == Region.Kind.PARK
 
 
 def keep_upload(upload: UploadedFile) -> str:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from fdi_portal.import_views import import_urls
 from projects import views
 
 app_name = "projects"
@@ -18,14 +19,12 @@ urlpatterns = [
     path("difficulties/", views.difficulty_list, name="difficulty_list"),
     path("difficulties/<int:pk>/edit/", views.difficulty_edit, name="difficulty_edit"),
     path("complaints/<int:pk>/edit/", views.complaint_edit, name="complaint_edit"),
-    path("import/<slug:kind>/", views.project_import, name="project_import"),
-    path(
-        "import/<slug:kind>/confirm/", views.project_import_confirm, name="project_import_confirm"
-    ),
-    path(
-        "import/<slug:kind>/template/",
-        views.project_import_template,
-        name="project_import_template",
+    # Arrivals and project lists: the upload → preview → confirm pages every import shares.
+    *import_urls(
+        views.IMPORTS,
+        upload="import/<slug:kind>/",
+        confirm="import/<slug:kind>/confirm/",
+        template="import/<slug:kind>/template/",
     ),
     path("events/", views.event_list, name="event_list"),
     path("events/new/", views.event_create, name="event_create"),

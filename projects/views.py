@@ -1,33 +1,39 @@
 """Project pages: the pipeline list (and its xlsx export), a project's page, creating and
-editing projects, stage changes, and the city's difficulties list (企业困难问题清单)."""
+editing projects, stage changes, the city's difficulties list (企业困难问题清单), promotion
+events, and the declarations of the arrivals and project-list imports (their pages are
+fdi_portal.import_views)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fdi_portal.access import CITY_READERS, has_role, role_required, visible_or_404
-
-# The upload form and the store that keeps an upload between its preview and its confirmation
-# are the figures import's; see the report on factoring them out to fdi_portal.
-from fdi_portal.forms import UploadForm
-from fdi_portal.imports import keep_upload, upload_path
+from fdi_portal.import_views import (
+    ROW,
+    STATUS,
+    ImportKind,
+    ImportSet,
+    PreviewColumn,
+    TemplateLayout,
+    wan_or_dash,
+)
+from fdi_portal.imports import Preview
 from fdi_portal.lib.money import wan_to_base
 from fdi_portal.models import City, Department, Region, Role, membership_of
 from fdi_portal.spreadsheets import write_xlsx
-from projects import selectors
+from projects import imports, selectors
 from projects.forms import (
     ArrivalForm,
     ComplaintForm,
@@ -40,17 +46,7 @@ from projects.forms import (
     StageForm,
 )
 from projects.models import Complaint, Difficulty, Project, ProjectRule, PromotionEvent, Stage
-from projects.services import (
-    PROJECT_HEADERS,
-    Preview,
-    apply_arrivals_import,
-    apply_projects_import,
-    change_stage,
-    create_project,
-    preview_arrivals_import,
-    preview_projects_import,
-    set_arrival,
-)
+from projects.services import change_stage, create_project, set_arrival
 
 READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
 WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
@@ -425,107 +421,114 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --------------------------------------------------------------------------- imports
 
-IMPORT_KINDS = ("arrivals", "projects")
+# Declarations served by fdi_portal.import_views (see projects/urls.py).
 
 
-def _preview_import(request: HttpRequest, kind: str, source: Any) -> Preview:
-    if kind == "arrivals":
-        return preview_arrivals_import(
-            source,
-            projects=Project.objects.writable_by(request.user),
-            max_bytes=settings.UPLOAD_MAX_BYTES,
-        )
-    return preview_projects_import(
-        source,
-        regions=Region.objects.writable_by(request.user),
-        max_bytes=settings.UPLOAD_MAX_BYTES,
-    )
+def _preview_arrivals(source: Any, *, user: Any, city: City | None, max_bytes: int) -> Preview:
+    projects = Project.objects.writable_by(user)
+    return imports.preview_arrivals_import(source, projects=projects, max_bytes=max_bytes)
 
 
-def _apply_import(request: HttpRequest, preview: Preview) -> dict[str, int]:
-    if preview.kind == "arrivals":
-        return apply_arrivals_import(preview)
-    return apply_projects_import(preview, user=request.user, today=timezone.localdate())
+def _apply_arrivals(preview: Preview, *, user: Any, reason: str) -> dict[str, int]:
+    return imports.apply_arrivals_import(preview)
 
 
-@require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
-def project_import(request: HttpRequest, kind: str) -> HttpResponse:
-    """Upload → a preview of every row (new / changed / unchanged); nothing is written yet."""
-    if kind not in IMPORT_KINDS:
-        raise Http404(_("No such import."))
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"kind": kind, "form": form}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        preview = _preview_import(request, kind, upload)
-        context["preview"] = preview
-        if preview.ok and preview.pending:
-            context["token"] = keep_upload(upload)
-            context["fingerprint"] = preview.fingerprint()
-    return render(request, "projects/import.html", context)
+def _preview_projects(source: Any, *, user: Any, city: City | None, max_bytes: int) -> Preview:
+    regions = Region.objects.writable_by(user)
+    return imports.preview_projects_import(source, regions=regions, max_bytes=max_bytes)
 
 
-@require_POST
-@role_required(*WRITERS)
-def project_import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
-    """Apply a previewed upload, if it still means exactly what the user saw."""
-    if kind not in IMPORT_KINDS:
-        raise Http404(_("No such import."))
-    path = upload_path(request.POST.get("token", ""))
-    if path is None or not path.exists():
-        messages.error(request, _("This upload has expired; upload the file again."))
-        return redirect("projects:project_import", kind=kind)
-    preview = _preview_import(request, kind, path)
-    context = {
-        "kind": kind,
-        "form": UploadForm(),
-        "preview": preview,
-        "token": path.stem,
-        "fingerprint": preview.fingerprint() if preview.ok else "",
-    }
-    if not preview.ok or preview.fingerprint() != request.POST.get("fingerprint"):
-        messages.warning(
-            request, _("The stored data changed since the preview. Check again and confirm.")
-        )
-        return render(request, "projects/import.html", context)
-    try:
-        counts = _apply_import(request, preview)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return render(request, "projects/import.html", context)
-    path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts,
-    )
-    return redirect("projects:project_list")
+def _apply_projects(preview: Preview, *, user: Any, reason: str) -> dict[str, int]:
+    return imports.apply_projects_import(preview, user=user, today=timezone.localdate())
 
 
-@require_GET
-@role_required(*WRITERS)
-def project_import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    """An empty template of the import: arrivals list the user's projects."""
-    if kind == "arrivals":
-        today = timezone.localdate()
-        projects = Project.objects.writable_by(request.user).order_by("name")
-        rows: list[list[Any]] = [
-            ["项目编号", "项目名称", "年份", "月份", "到位外资（万美元）"],
-            *([p.pk, p.name, today.year, today.month, None] for p in projects),
-        ]
-        title = "外资项目实际到位外资（万美元）"
-    elif kind == "projects":
-        rows = [list(PROJECT_HEADERS)]
-        title = "外资项目清单"
-    else:
-        raise Http404(_("No such template."))
-    response = HttpResponse(
-        write_xlsx(rows, title=title, sheet_name=kind),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
-    return response
+def _arrivals_template(user: Any, city: City | None) -> tuple[str, list[list[Any]]]:
+    """The user's projects, this month, the amount to fill in."""
+    today = timezone.localdate()
+    projects = Project.objects.writable_by(user).order_by("name")
+    return "外资项目实际到位外资（万美元）", [
+        ["项目编号", "项目名称", "年份", "月份", "到位外资（万美元）"],
+        *([p.pk, p.name, today.year, today.month, None] for p in projects),
+    ]
+
+
+def _to_project_list(preview: Preview, city: City | None) -> str:
+    return reverse("projects:project_list")
+
+
+_ROWS = ngettext_lazy("Confirm: write %(n)s row", "Confirm: write %(n)s rows", "n")
+_ALL_OR_NOTHING = gettext_lazy(
+    "Nothing is written before you confirm, and nothing at all if any row is wrong."
+)
+IMPORTS = ImportSet(
+    kinds=(
+        ImportKind(
+            code="arrivals",
+            title=gettext_lazy("Import project arrivals"),
+            notes=(
+                gettext_lazy("Columns: 项目名称 (or 项目编号) | 年份 | 月份 | 到位外资（万美元）."),
+                _ALL_OR_NOTHING,
+            ),
+            roles=WRITERS,
+            preview=_preview_arrivals,
+            apply=_apply_arrivals,
+            columns=(
+                ROW,
+                PreviewColumn(gettext_lazy("Project"), lambda c: c.project.name),
+                PreviewColumn(gettext_lazy("Month"), lambda c: f"{c.year}-{c.month:02d}"),
+                PreviewColumn(
+                    gettext_lazy("Stored"), lambda c: wan_or_dash(c.old_usd), numeric=True
+                ),
+                PreviewColumn(
+                    gettext_lazy("In the file"), lambda c: wan_or_dash(c.new_usd), numeric=True
+                ),
+                STATUS,
+            ),
+            layouts=(TemplateLayout("arrivals", gettext_lazy("arrivals"), _arrivals_template),),
+            confirm=_ROWS,
+            done=_to_project_list,
+        ),
+        ImportKind(
+            code="projects",
+            title=gettext_lazy("Import the project list"),
+            notes=(
+                gettext_lazy(
+                    "Columns: 项目名称 | 地区 | 投资方 | 来源地 | 行业门类 | 制造业（是/否） | "
+                    "投资方式 | 招商活动 | 阶段 | 签约日期 | 注册日期 | 落地日期 | 合同外资（万美元） | "
+                    "投资总额（万美元） | 固定资产投资（万元） | 世界500强（是/否） | 总部类型. The first "
+                    "two are required; an empty cell keeps what is stored. A project is matched by "
+                    "its name within the city."
+                ),
+                _ALL_OR_NOTHING,
+            ),
+            roles=WRITERS,
+            preview=_preview_projects,
+            apply=_apply_projects,
+            columns=(
+                ROW,
+                PreviewColumn(gettext_lazy("Project"), lambda c: c.name),
+                PreviewColumn(gettext_lazy("Region"), lambda c: c.region.name),
+                STATUS,
+                PreviewColumn(
+                    gettext_lazy("Changed fields"),
+                    lambda c: "、".join(c.changed_labels) if c.status == "changed" else "",
+                ),
+            ),
+            layouts=(
+                TemplateLayout(
+                    "projects",
+                    gettext_lazy("projects"),
+                    lambda user, city: ("外资项目清单", [list(imports.PROJECT_HEADERS)]),
+                ),
+            ),
+            confirm=_ROWS,
+            done=_to_project_list,
+        ),
+    ),
+    upload_url_name="projects:project_import",
+    confirm_url_name="projects:project_import_confirm",
+    template_url_name="projects:project_import_template",
+)
 
 
 # --------------------------------------------------------------------------- events

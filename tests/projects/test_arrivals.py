@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from projects.imports import apply_arrivals_import, preview_arrivals_import
 from projects.models import Arrival, Project
-from projects.services import apply_arrivals_import, preview_arrivals_import
 from tests.projects.conftest import make_project
 
 HEADER = ["项目名称", "年份", "月份", "到位外资（万美元）"]

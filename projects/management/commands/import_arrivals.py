@@ -13,7 +13,7 @@ from django.conf import settings
 
 from fdi_portal.imports import ImportCommand, Preview
 from fdi_portal.models import City
-from projects import services
+from projects import imports
 from projects.models import Project
 
 
@@ -22,9 +22,9 @@ class Command(ImportCommand):
 
     def preview(self, path: str, *, city: City | None) -> Preview:
         projects = Project.objects.all() if city is None else Project.objects.in_city(city)
-        return services.preview_arrivals_import(
+        return imports.preview_arrivals_import(
             path, projects=projects, max_bytes=settings.UPLOAD_MAX_BYTES
         )
 
     def apply(self, preview: Preview, *, user: Any, options: dict[str, Any]) -> None:
-        services.apply_arrivals_import(preview)
+        imports.apply_arrivals_import(preview)
