@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fdi_portal.lib.names import normalise_name
 from fdi_portal.models import City, Department
@@ -153,13 +154,13 @@ _METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # A total over several years (三年…累计超过35亿美元) is not a year's utilised-FDI target.
 _NOT_ANNUAL = ("累计", "年均")
 #: The codes staff may choose in the import preview, with what they measure.
-METRIC_CHOICES: tuple[tuple[str, str], ...] = (
-    ("utilised_fdi_usd", "实际利用外资（金额）"),
-    ("utilised_fdi_growth", "实际利用外资同比增长"),
-    ("campaign_new_projects", "招商行动签约新项目数"),
-    ("campaign_landing_rate", "签约项目落地率"),
-    ("landed_arrival_share", "落地项目到位外资占比"),
-    ("custom", "其他（仅展示）"),
+METRIC_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("utilised_fdi_usd", gettext_lazy("Utilised FDI (amount)")),
+    ("utilised_fdi_growth", gettext_lazy("Utilised FDI, growth on last year")),
+    ("campaign_new_projects", gettext_lazy("New projects signed in a campaign")),
+    ("campaign_landing_rate", gettext_lazy("Landing rate of signed projects")),
+    ("landed_arrival_share", gettext_lazy("Arrivals of landed projects, share of utilised FDI")),
+    ("custom", gettext_lazy("Other (shown only)")),
 )
 # Money goals are stored in base units (USD, CNY), as every amount of the portal.
 _MONEY_UNITS = {
