@@ -43,6 +43,12 @@ class CityTargetForm(forms.Form):
     growth_percent = forms.DecimalField(
         label=_("Growth target (%)"), required=False, max_digits=6, decimal_places=2
     )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Required once a notice of the year has been issued."),
+    )
 
 
 class IssueNoticeForm(forms.Form):
@@ -70,13 +76,18 @@ class InterviewForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    """The progress schedule: month/12, or the shares required at the end of Q1–Q3 (per cent;
-    months in between are interpolated linearly, December is 100%)."""
+    """The progress schedule (序时进度): months elapsed ÷ 12, days elapsed ÷ days in the year,
+    or the shares required at the end of Q1–Q3 (per cent; months in between are interpolated
+    linearly, December is 100%)."""
 
-    EVEN, QUARTERS = "even", "quarters"
+    EVEN, DAYS, QUARTERS = "even", "days", "quarters"
     mode = forms.ChoiceField(
         label=_("Schedule"),
-        choices=[(EVEN, _("Even: month/12")), (QUARTERS, _("By quarter"))],
+        choices=[
+            (EVEN, _("Even: month/12")),
+            (DAYS, _("By days: days elapsed to the month's end ÷ days in the year")),
+            (QUARTERS, _("By quarter")),
+        ],
         widget=forms.RadioSelect,
     )
     q1 = forms.DecimalField(label=_("End of Q1 (%)"), required=False, min_value=0, max_value=100)
@@ -96,16 +107,24 @@ class ScheduleForm(forms.Form):
                 raise forms.ValidationError(_("The quarterly shares must not decrease."))
         return data
 
+    def method(self) -> str:
+        """The stored schedule method the chosen mode means."""
+        from assessments.models import ProgressSchedule as StoredSchedule
+
+        return {
+            self.EVEN: StoredSchedule.Method.MONTHS,
+            self.DAYS: StoredSchedule.Method.DAYS,
+            self.QUARTERS: StoredSchedule.Method.CUSTOM,
+        }[self.cleaned_data["mode"]]
+
     def shares(self) -> list[Fraction]:
+        """The 12 custom shares (empty unless the schedule is by quarter)."""
         from assessments.calculations import ProgressSchedule
 
         data = self.cleaned_data
-        if data["mode"] == self.EVEN:
-            schedule = ProgressSchedule.even()
-        else:
-            schedule = ProgressSchedule.from_quarter_ends(
-                *(data[q] / 100 for q in ("q1", "q2", "q3"))
-            )
+        if data["mode"] != self.QUARTERS:
+            return []
+        schedule = ProgressSchedule.from_quarter_ends(*(data[q] / 100 for q in ("q1", "q2", "q3")))
         return list(schedule.shares)
 
 
