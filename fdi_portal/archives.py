@@ -44,7 +44,7 @@ def archive_problem(infos: Iterable[zipfile.ZipInfo], limits: ArchiveLimits) -> 
             return (
                 f"文件解压后过大：其中的“{_shown(info.filename)}”解压后有{_mb(size)}，"
                 f"超过了允许的{_mb(limits.part_bytes)}。"
-                "请删除多余的内容（如整行整列复制的格式或空格、无关的工作表和图片）后另存再上传"
+                "请删除多余的内容（如大段的空白、数据以外的行列、无关的图片）后另存再上传"
             )
         if size > limits.ratio_from_bytes and size > limits.ratio * max(info.compress_size, 1):
             return (

@@ -36,6 +36,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -634,6 +635,32 @@ def _sniff(fileobj: IO[bytes]) -> _Problem | None:
     problem = archive_problem(infos, XLSX_LIMITS)
     if problem is not None:
         return _Problem(ErrorCode.FILE_TOO_LARGE, problem)
+    return _rows_problem(fileobj, infos)
+
+
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.I)
+
+
+def _rows_problem(fileobj: IO[bytes], infos: list[zipfile.ZipInfo]) -> _Problem | None:
+    """Count the rows of every worksheet in its raw XML (a fast pass, about 0.15 s per 100 000
+    rows) before openpyxl opens the workbook: for a sheet without a <dimension>, openpyxl
+    parses the whole sheet just to open the workbook, half a minute for 200 000 rows."""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            for info in infos:
+                if _WORKSHEET_PART.fullmatch(info.filename):
+                    with archive.open(info) as part:
+                        rows = _count_rows(part)
+                    if rows > MAX_ROWS:
+                        return _Problem(
+                            ErrorCode.TOO_MANY_CELLS,
+                            f"工作簿中有一个工作表有{rows}行，超过了允许的{MAX_ROWS}行。请删除数据以外的"
+                            "行后另存再上传，或分成几个文件上传",
+                        )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return None  # damage is reported by the main parse, with its row
+    finally:
+        fileobj.seek(0)
     return None
 
 
@@ -693,6 +720,25 @@ def _uncached_formula_cells(worksheet: Any) -> frozenset[tuple[int, int]]:
     except Exception:  # detection is best effort; the main parse reports real damage
         pass
     return frozenset(found)
+
+
+_ROW_START = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
+
+
+def _count_rows(source: IO[bytes]) -> int:
+    """How many <row> elements the raw sheet XML ``source`` holds. Streams it in 1 MiB pieces;
+    the last bytes of a piece that no counted tag covers are carried over, so a tag cut in two
+    is counted once."""
+    count = 0
+    pending = b""
+    while chunk := source.read(1 << 20):
+        pending += chunk
+        last_end = 0
+        for match in _ROW_START.finditer(pending):
+            count += 1
+            last_end = match.end()
+        pending = pending[max(last_end, len(pending) - 64) :]
+    return count
 
 
 def _collect_uncached(xml: bytes, found: set[tuple[int, int]]) -> None:

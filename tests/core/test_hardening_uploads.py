@@ -172,6 +172,21 @@ def test_a_sheet_without_a_dimension_is_stopped_at_the_row_limit(tmp_path):
     assert f"超过了{MAX_ROWS}行" in str(result.errors[0])
 
 
+def test_a_sheet_of_too_many_rows_is_refused_before_the_workbook_is_opened(tmp_path):
+    def many_rows(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml)  # openpyxl would parse it all
+        rows = "".join(
+            f'<row r="{n}"><c r="C{n}"><v>1</v></c></row>' for n in range(3, MAX_ROWS + 3)
+        )
+        return xml.replace("</sheetData>", rows + "</sheetData>")
+
+    many = rewrite_part(small_xlsx(), tmp_path / "many.xlsx", "xl/worksheets/sheet1.xml", many_rows)
+    result = read_sheet(many, SPEC)
+    message = only_error(result)
+    assert result.errors[0].code == ErrorCode.TOO_MANY_CELLS
+    assert f"有{MAX_ROWS + 2}行" in message
+
+
 def test_thousands_of_bad_rows_list_the_first_problems_and_count_the_rest(tmp_path):
     rows = [["上思县", 2021, "不是数字"] for _ in range(1000)]
     result = read_sheet(io.BytesIO(small_xlsx(rows)), SPEC)
