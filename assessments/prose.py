@@ -100,6 +100,12 @@ def explain_points(item: dict) -> str:
         }
     elif method == "stepped" and item.get("steps") is not None:
         text = _("%(steps)s whole steps from the target") % {"steps": item["steps"]}
+    elif method == "bands":
+        text = (
+            _("band %(band)s reached") % {"band": item["band"]}
+            if item.get("band")
+            else _("no band reached")
+        )
     if item.get("bounded"):
         text = (text + "; " if text else "") + _("limited by the cap or bounds")
     return text
