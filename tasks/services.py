@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.services import (
+    CityTargetProposal,
+    apply_city_target_proposal,
+    city_target_proposal,
+)
 from fdi_portal.lib.names import normalise_name
 from fdi_portal.models import City, Department
 from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
@@ -427,6 +433,13 @@ def _issued_on(text: str) -> dt.date | None:
     return None
 
 
+def plan_city_target(city: City, preview: PlanPreview) -> CityTargetProposal | None:
+    """What importing ``preview`` would set as its year's city target, beside what is stored
+    (the import page asks to confirm a replacement)."""
+    goals = [SimpleNamespace(**goal_fields(goal)) for goal in preview.goals]
+    return city_target_proposal(city=city, year=preview.year, goals=goals)
+
+
 def goal_fields(goal: ParsedGoal | GoalDraft) -> dict[str, Any]:
     """The Goal columns of a parsed or corrected goal: a metric code, the target in base units
     (7000 万美元 → 70 000 000 美元)."""
@@ -458,8 +471,14 @@ def import_plan(
     corrections: Corrections | None = None,
     goals: Sequence[GoalDraft] | None = None,
     quotas: Sequence[QuotaDraft] | None = None,
+    user: Any = None,
+    replace_city_target: bool = False,
 ) -> PlanPreview:
     """Store the plan that ``text`` describes in ``city``: goals, the task tree, assignments.
+
+    The plan's utilised-FDI goals (amount, growth) set its year's city target — the one record
+    the grid, the notices and the goals page use. When a different target is stored, the import
+    is refused (``ValidationError``) unless ``replace_city_target`` confirms the replacement.
 
     ``goals`` and ``quotas``, when given, are the preview's goals and quotas as staff corrected
     them; they replace what the parser read. All or nothing. Raises ValidationError when the
@@ -498,10 +517,13 @@ def import_plan(
         source_text=text,
     )
     plan.issuing_units.set(preview.issuing_units)
-    Goal.objects.bulk_create(
+    stored_goals = Goal.objects.bulk_create(
         Goal(plan=plan, order=order, **goal_fields(goal))
         for order, goal in enumerate(preview.goals, start=1)
     )
+    proposal = city_target_proposal(city=city, year=plan.year, goals=stored_goals)
+    if proposal is not None:
+        apply_city_target_proposal(proposal, city=city, user=user, replace=replace_city_target)
     quotas_of: dict[int, list[QuotaDraft]] = defaultdict(list)
     for quota in preview.quotas:
         quotas_of[quota.task_order].append(quota)

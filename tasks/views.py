@@ -18,7 +18,7 @@ from fdi_portal.models import City, Department, Role, membership_of
 from tasks import exports, selectors
 from tasks.forms import GoalFormSet, PlanTextForm, QuotaFormSet, ReportForm, kept_drafts
 from tasks.models import Plan, ProgressReport, Task
-from tasks.services import import_plan, preview_plan, submit_report
+from tasks.services import import_plan, plan_city_target, preview_plan, submit_report
 
 #: Roles that see every unit's progress (the matrix).
 PROGRESS_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
@@ -211,6 +211,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                         corrections=corrections,
                         goals=kept_drafts(goal_forms) if corrected else None,
                         quotas=kept_drafts(quota_forms) if corrected else None,
+                        user=request.user,
+                        replace_city_target="replace_city_target" in request.POST,
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
@@ -234,6 +236,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "city": city,
             "preview": preview,
+            "city_target": plan_city_target(city, preview) if preview else None,
             "departments": departments,
             "corrections": {name: d.pk for name, d in corrections.items()},
             "to_correct": sorted(unresolved | set(corrections)),

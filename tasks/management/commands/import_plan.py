@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Parse and resolve units, store nothing."
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--replace-city-target",
+            action="store_true",
+            help="Let the plan's goals replace a different city target stored for its year.",
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -54,7 +59,11 @@ class Command(BaseCommand):
             ) from None
         try:
             preview = import_plan(
-                city=city, text=text, title=options["title"], dry_run=options["dry_run"]
+                city=city,
+                text=text,
+                title=options["title"],
+                dry_run=options["dry_run"],
+                replace_city_target=options["replace_city_target"],
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
