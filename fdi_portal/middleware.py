@@ -1,5 +1,5 @@
 """Request and response middleware: the language the user chose, private caching of pages, the
-absolute lifetime of a session."""
+lifetime of a session, control characters out of submitted text."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+
+from fdi_portal.lib.text import clean_text
 
 
 class ChosenLanguageMiddleware:
@@ -102,3 +104,36 @@ class SessionLifetimeMiddleware:
             elif now - seen_at >= SEEN_AT_RESOLUTION_SECONDS:
                 session[SEEN_AT_KEY] = now
         return self.get_response(request)
+
+
+class CleanTextInputMiddleware:
+    """Remove control characters from every submitted form value (fdi_portal.lib.text).
+
+    One place for every form of every app, the admin's included, so that no text field can
+    store what cannot be shown or exported (a pasted vertical tab from Word used to make the
+    任务分工表 export fail). Line breaks are normalised to LF, tabs are kept. Passwords are left
+    exactly as typed. Runs as a view middleware, after CsrfViewMiddleware has already parsed
+    the form, so that nothing is parsed earlier than before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        if request.method != "POST" or not request.POST:
+            return
+        cleaned = request.POST.copy()
+        changed = False
+        for key, values in request.POST.lists():
+            if "password" in key:
+                continue
+            new_values = [clean_text(value) for value in values]
+            if new_values != values:
+                cleaned.setlist(key, new_values)
+                changed = True
+        if changed:
+            cleaned._mutable = False
+            request.POST = cleaned

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Records who made each change in the history of targets and figures.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Control characters out of every submitted value (after the CSRF check has parsed them).
+    "fdi_portal.middleware.CleanTextInputMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

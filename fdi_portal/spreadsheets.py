@@ -52,6 +52,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from fdi_portal.archives import MIB, ArchiveLimits, archive_problem
+from fdi_portal.lib.text import clean_text
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -476,10 +477,16 @@ def limit_errors(errors: Iterable[CellError], limit: int = MAX_LISTED_ERRORS) ->
 
 
 def escape_cell(value: object) -> object:
-    """Formula-injection guard for exports: text starting with ``= + - @`` (or tab/CR,
-    per OWASP) gets a leading ``'``; anything else is returned unchanged. The reader
-    strips such a quote again, so exported files can be re-imported."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Every text cell of every export goes through here. Control characters, which xlsx
+    cannot hold (openpyxl raises IllegalCharacterError), are removed (line breaks kept, see
+    fdi_portal.lib.text), so no stored text can make an export fail. Then the
+    formula-injection guard: text starting with ``= + - @`` (or tab/CR, per OWASP) gets a
+    leading ``'``. Anything but text is returned unchanged. The reader strips such a quote
+    again, so exported files can be re-imported."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -1017,7 +1024,7 @@ def _parse_yes_no(raw: object) -> bool:
 
 def _parse_text(raw: object, column: Column) -> str:
     if isinstance(raw, str):
-        text = raw.strip()
+        text = clean_text(raw).strip()
         if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
             text = text[1:]  # undo escape_cell
     elif isinstance(raw, bool):
@@ -1434,7 +1441,7 @@ def _export_value(value: object) -> object:
         return value.replace(tzinfo=None)
     if isinstance(value, dt.date | dt.time):
         return value
-    return escape_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return escape_cell(str(value))
 
 
 def _export_cell(sheet: Any, value: object) -> object:

@@ -8,6 +8,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from fdi_portal.archives import MIB, ArchiveLimits, archive_problem
+from fdi_portal.lib.text import clean_text
 
 WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -25,14 +26,15 @@ DOCX_LIMITS = ArchiveLimits(total_bytes=100 * MIB, part_bytes=20 * MIB, ratio=10
 
 
 def document_text(content: bytes) -> str:
-    """Plain text, one paragraph per line. Raises UnreadableDocument."""
+    """Plain text, one paragraph per line, without control characters (Word's vertical tab
+    becomes a line break: fdi_portal.lib.text). Raises UnreadableDocument."""
     if content.startswith(b"PK\x03\x04"):
-        return _docx_text(content)
+        return clean_text(_docx_text(content))
     if b"\x00" in content:  # binary (an old .doc, a PDF, an image), not text in any encoding
         raise UnreadableDocument("binary content")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return content.decode(encoding)
+            return clean_text(content.decode(encoding))
         except UnicodeDecodeError:
             continue
     raise UnreadableDocument("not a .docx file, nor UTF-8 or GB18030 text")
