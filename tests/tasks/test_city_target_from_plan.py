@@ -51,7 +51,8 @@ def test_a_different_stored_target_is_replaced_only_when_confirmed(
 ):
     with pytest.raises(ValidationError) as refused:
         import_plan(city=fangchenggang, text=plan_2022_text(), user=clerk)
-    assert "15,000.00" in str(refused.value) and "13,816.76" in str(refused.value)
+    assert "15,000.00" in str(refused.value)
+    assert "13,816.76" in str(refused.value)
     # All or nothing: neither the plan nor the target changed.
     assert not Plan.objects.filter(city=fangchenggang, year=2022).exists()
     grid_target_2022.refresh_from_db()
