@@ -4,6 +4,8 @@
 //   <button data-print>               prints the page
 //   <button data-busy-label="…">      on submitting its form, is disabled and shows the label
 //   <form class="cell-form">          a click inside does not reach the grid cell behind it
+//   <td role="button" tabindex="0">    Enter (or Space) on it clicks it, as on a real button
+//                                      (htmx's keyup[key=='Enter'] filter needs eval: forbidden)
 (function () {
   "use strict";
 
@@ -14,6 +16,14 @@
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    if ((event.key === "Enter" || event.key === " ") && target.matches("[role=button]:not(button)")) {
+      event.preventDefault();
+      target.click();
+    }
   });
 
   document.addEventListener("submit", function (event) {

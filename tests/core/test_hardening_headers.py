@@ -80,7 +80,6 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.I)
 
 
-@pytest.mark.xfail(reason="the templates' inline code is moved out last (issue 12)", strict=False)
 def test_no_template_has_inline_script_handlers_or_styles_the_policy_would_block():
     found = []
     for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
