@@ -187,6 +187,11 @@ class ProjectFilterForm(forms.Form):
         choices=[("", "—"), ("yes", _("Has a leader")), ("no", _("No leader"))],
         required=False,
     )
+    alerts = forms.ChoiceField(
+        label=_("Alerts"),
+        choices=[("", "—"), ("yes", _("With alerts, most urgent first"))],
+        required=False,
+    )
 
     def __init__(self, *args: Any, user: Any, flags: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

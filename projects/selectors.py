@@ -7,11 +7,28 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 
 from assessments.calculations import share
 from fdi_portal.models import City, Department, Region
@@ -30,63 +47,105 @@ from tasks.models import Task
 ZERO = Decimal(0)
 
 
-def rule_specs(city_ids: Iterable[int]) -> dict[int, list[rules.RuleSpec]]:
-    """The project rules of every plan of each city, keyed by city id. One query."""
-    specs: dict[int, list[rules.RuleSpec]] = {city_id: [] for city_id in city_ids}
-    for r in ProjectRule.objects.filter(plan__city__in=list(specs)).select_related("plan"):
-        specs[r.plan.city_id].append(
+def rule_specs(cities: Iterable[int] | QuerySet[City]) -> dict[int, list[rules.RuleSpec]]:
+    """The project rules of every plan of each city, keyed by city id (a city without rules
+    maps to an empty list). ``cities``: ids, or a queryset of cities. One query."""
+    specs: dict[int, list[rules.RuleSpec]] = defaultdict(list)
+    city_filter = cities if isinstance(cities, QuerySet) else list(cities)
+    for r in (
+        ProjectRule.objects.filter(plan__city__in=city_filter)
+        .order_by("plan__city_id", "order", "pk")
+        .values_list(
+            "plan__city_id", "kind", "consequence_code", "consequence", "thresholds", "needs_leader"
+        )
+    ):
+        city_id, kind, code, consequence, thresholds, needs_leader = r
+        specs[city_id].append(
             rules.RuleSpec(
-                kind=r.kind,
-                consequence_code=r.consequence_code,
-                consequence=r.consequence,
-                thresholds=r.thresholds,
-                needs_leader=r.needs_leader,
+                kind=kind,
+                consequence_code=code,
+                consequence=consequence,
+                thresholds=thresholds,
+                needs_leader=needs_leader,
             )
         )
     return specs
 
 
+def _facts(
+    p: Project,
+    *,
+    arrived_total_usd: Decimal,
+    arrived_in_year_usd: Decimal,
+    open_difficulties: dict[int, list[dt.date]],
+    deadlines: dict[int, list[dt.date]],
+) -> rules.ProjectFacts:
+    return rules.ProjectFacts(
+        name=p.name,
+        stage=p.stage,
+        industry=p.industry,
+        mode=p.mode,
+        total_investment_usd=p.total_investment_usd,
+        fixed_asset_investment_cny=p.fixed_asset_investment_cny,
+        arrived_total_usd=arrived_total_usd,
+        arrived_in_year_usd=arrived_in_year_usd,
+        fortune_global_500=bool(p.investor and p.investor.fortune_global_500),
+        headquarters_kind=p.headquarters_kind,
+        has_leader=p.leader_id is not None,
+        stage_changed_on=p.stage_changed_on,
+        open_difficulties_raised_on=tuple(open_difficulties.get(p.pk, ())),
+        unanswered_complaint_deadlines=tuple(deadlines.get(p.pk, ())),
+    )
+
+
+def _open_items(
+    projects: Sequence[int] | QuerySet[Project],
+) -> tuple[dict[int, list[dt.date]], dict[int, list[dt.date]]]:
+    """The raised-on dates of the open difficulties and the deadlines of the unanswered
+    complaints of ``projects`` (ids, or a queryset: then a subquery, never a list of ids),
+    keyed by project id. Two queries; only open items are read, a small share of all."""
+    if isinstance(projects, QuerySet):
+        projects = projects.order_by().values("pk")
+    open_difficulties: dict[int, list[dt.date]] = defaultdict(list)
+    for project_id, raised_on in (
+        Difficulty.objects.filter(project_id__in=projects)
+        .exclude(status=Difficulty.Status.RESOLVED)
+        .order_by("raised_on")
+        .values_list("project_id", "raised_on")
+    ):
+        open_difficulties[project_id].append(raised_on)
+    deadlines: dict[int, list[dt.date]] = defaultdict(list)
+    for project_id, deadline in (
+        Complaint.objects.filter(project_id__in=projects, status=Complaint.Status.RECEIVED)
+        .order_by("deadline")
+        .values_list("project_id", "deadline")
+    ):
+        deadlines[project_id].append(deadline)
+    return open_difficulties, deadlines
+
+
 def project_facts(projects: Sequence[Project], *, year: int) -> dict[int, rules.ProjectFacts]:
-    """Facts for ``projects`` (loaded with their investor), keyed by project id. Three queries."""
+    """Facts for ``projects`` (a page of them, loaded with their investor), keyed by project
+    id. Three queries, each filtered on the ids of ``projects``: keep it to a page."""
     ids = [p.pk for p in projects]
     arrived = {
         row["project_id"]: row
         for row in Arrival.objects.filter(project_id__in=ids)
         .values("project_id")
         .annotate(total=Sum("amount_usd"), in_year=Sum("amount_usd", filter=Q(year=year)))
+        .order_by()
     }
-    open_difficulties: dict[int, list[dt.date]] = defaultdict(list)
-    for project_id, raised_on in (
-        Difficulty.objects.filter(project_id__in=ids)
-        .exclude(status=Difficulty.Status.RESOLVED)
-        .values_list("project_id", "raised_on")
-    ):
-        open_difficulties[project_id].append(raised_on)
-    deadlines: dict[int, list[dt.date]] = defaultdict(list)
-    for project_id, deadline in Complaint.objects.filter(
-        project_id__in=ids, status=Complaint.Status.RECEIVED
-    ).values_list("project_id", "deadline"):
-        deadlines[project_id].append(deadline)
-    facts = {}
-    for p in projects:
-        sums = arrived.get(p.pk, {})
-        facts[p.pk] = rules.ProjectFacts(
-            name=p.name,
-            stage=p.stage,
-            industry=p.industry,
-            mode=p.mode,
-            total_investment_usd=p.total_investment_usd,
-            fixed_asset_investment_cny=p.fixed_asset_investment_cny,
-            arrived_total_usd=sums.get("total") or ZERO,
-            arrived_in_year_usd=sums.get("in_year") or ZERO,
-            fortune_global_500=bool(p.investor and p.investor.fortune_global_500),
-            headquarters_kind=p.headquarters_kind,
-            has_leader=p.leader_id is not None,
-            stage_changed_on=p.stage_changed_on,
-            open_difficulties_raised_on=tuple(open_difficulties[p.pk]),
-            unanswered_complaint_deadlines=tuple(deadlines[p.pk]),
+    open_difficulties, deadlines = _open_items(ids)
+    return {
+        p.pk: _facts(
+            p,
+            arrived_total_usd=arrived.get(p.pk, {}).get("total") or ZERO,
+            arrived_in_year_usd=arrived.get(p.pk, {}).get("in_year") or ZERO,
+            open_difficulties=open_difficulties,
+            deadlines=deadlines,
         )
-    return facts
+        for p in projects
+    }
 
 
 @dataclass(frozen=True)
@@ -97,36 +156,216 @@ class ProjectReport:
     arrived_total_usd: Decimal
 
 
+def _report(
+    p: Project, specs: list[rules.RuleSpec], facts: rules.ProjectFacts, today: dt.date
+) -> ProjectReport:
+    met = rules.triggered(specs, facts)
+    return ProjectReport(
+        project=p,
+        rules=met,
+        alerts=rules.alerts(facts, met, today=today),
+        arrived_total_usd=facts.arrived_total_usd,
+    )
+
+
 def project_reports(
     projects: Sequence[Project], *, year: int, today: dt.date
 ) -> dict[int, ProjectReport]:
-    """Rules met and alerts of each of ``projects``, keyed by project id. Four queries."""
+    """Rules met and alerts of each of ``projects`` (a page of them), keyed by project id.
+    Four queries."""
     specs = rule_specs({p.city_id for p in projects})
     facts = project_facts(projects, year=year)
-    reports = {}
-    for p in projects:
-        met = rules.triggered(specs[p.city_id], facts[p.pk])
-        reports[p.pk] = ProjectReport(
-            project=p,
-            rules=met,
-            alerts=rules.alerts(facts[p.pk], met, today=today),
-            arrived_total_usd=facts[p.pk].arrived_total_usd,
+    return {p.pk: _report(p, specs[p.city_id], facts[p.pk], today) for p in projects}
+
+
+def stream_reports(
+    projects: QuerySet[Project], *, year: int, today: dt.date, chunk_size: int = 2000
+) -> Iterator[ProjectReport]:
+    """The report of every project of ``projects``, in its order, one at a time: for exports
+    of any size in bounded memory. The arrival sums are computed by the database with each
+    row; the open difficulties and complaints (a small share of all) are read beforehand
+    through a subquery. Four queries, whatever the number of projects."""
+    specs = rule_specs(City.objects.filter(pk__in=projects.order_by().values("city_id")))
+    open_difficulties, deadlines = _open_items(projects)
+    for p in with_arrival_sums(projects, year=year).iterator(chunk_size=chunk_size):
+        facts = _facts(
+            p,
+            arrived_total_usd=p.arrived_total_usd,
+            arrived_in_year_usd=p.arrived_in_year_usd,
+            open_difficulties=open_difficulties,
+            deadlines=deadlines,
         )
-    return reports
+        yield _report(p, specs[p.city_id], facts, today)
 
 
 def city_project_reports(city: City, *, year: int, today: dt.date) -> list[ProjectReport]:
-    projects = list(
-        Project.objects.in_city(city).select_related("investor", "region").order_by("name")
+    """Every project of ``city`` by name, with its rules and alerts (the project_rules
+    command). Four queries."""
+    projects = Project.objects.in_city(city).select_related("investor", "region").order_by("name")
+    return list(stream_reports(projects, year=year, today=today))
+
+
+# --------------------------------------------------------------------------- rules and alerts in SQL
+#
+# Lists filter and order in the database, then ``rules.py`` decides on the page shown. The
+# expressions below are the SQL form of ``rules.KINDS`` and ``rules.alerts``;
+# tests/projects/test_scale.py checks that both pick the same projects.
+
+#: rules.alerts' defaults: a difficulty open more than 30 days, a stage unchanged 90 days.
+DIFFICULTY_OPEN_DAYS = 30
+STALE_STAGE_DAYS = 90
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+#: Later than any date an alert can start on: stands for "no such alert" when ordering.
+_NEVER = dt.date(9999, 12, 31)
+
+
+def _arrival_sum(year: int | None = None) -> Coalesce:
+    arrivals = Arrival.objects.filter(project=OuterRef("pk"))
+    if year is not None:
+        arrivals = arrivals.filter(year=year)
+    total = arrivals.order_by().values("project").annotate(total=Sum("amount_usd"))
+    return Coalesce(Subquery(total.values("total")), Value(ZERO), output_field=_MONEY)
+
+
+def with_arrival_sums(projects: QuerySet[Project], *, year: int) -> QuerySet[Project]:
+    """``projects`` with ``arrived_total_usd`` and ``arrived_in_year_usd`` (``year``'s),
+    computed per row by the database (the arrivals' unique index on project, year and month
+    serves both)."""
+    return projects.annotate(
+        arrived_total_usd=_arrival_sum(), arrived_in_year_usd=_arrival_sum(year)
     )
-    reports = project_reports(projects, year=year, today=today)
-    return [reports[p.pk] for p in projects]
 
 
-def staff_alerts(city: City, today: dt.date) -> list[ProjectReport]:
-    """The city's projects that have at least one alert on ``today``, for the staff home page
-    (include templates/projects/_alerts.html with ``project_alerts`` set to this list)."""
-    return [r for r in city_project_reports(city, year=today.year, today=today) if r.alerts]
+def _amount(thresholds: Mapping[str, Any], key: str) -> Decimal:
+    return Decimal(str(thresholds[key]))
+
+
+def rule_condition(rule: rules.RuleSpec) -> Q:
+    """The projects that meet ``rule``, as a condition on a queryset annotated by
+    :func:`with_arrival_sums` (the defaults of rules.py's kinds repeated)."""
+    t = rule.thresholds
+    if rule.kind == rules.CUMULATIVE_ARRIVALS:
+        met = Q(arrived_total_usd__gte=_amount(t, "min_arrived_usd"))
+    elif rule.kind == rules.INVESTMENT_AND_YEAR_ARRIVALS:
+        met = Q(total_investment_usd__gte=_amount(t, "min_total_investment_usd")) & Q(
+            arrived_in_year_usd__gte=_amount(t, "min_arrived_in_year_usd")
+        )
+    elif rule.kind == rules.SECTOR_INVESTMENT:
+        met = Q(industry__in=t.get("industries", ["C"])) & Q(
+            total_investment_usd__gte=_amount(t, "min_total_investment_usd")
+        )
+    elif rule.kind == rules.NEW_PROJECT_FIXED_ASSETS:
+        met = Q(mode__in=t.get("modes", ["greenfield"])) & Q(
+            fixed_asset_investment_cny__gte=_amount(t, "min_fixed_asset_investment_cny")
+        )
+    elif rule.kind == rules.FORTUNE500_HEADQUARTERS:
+        met = Q(investor__fortune_global_500=True) & Q(
+            headquarters_kind__in=t.get("headquarters_kinds", ["regional", "branch"])
+        )
+    else:
+        raise ValueError(f"unknown rule kind {rule.kind!r}")
+    return met & ~Q(stage="cancelled")
+
+
+def _rules_condition(
+    specs: dict[int, list[rules.RuleSpec]], keep: Callable[[rules.RuleSpec], bool]
+) -> Q | None:
+    """Projects of a city that meet one of the city's rules that ``keep`` selects."""
+    condition: Q | None = None
+    for city_id, city_specs in specs.items():
+        for spec in city_specs:
+            if keep(spec):
+                met = Q(city_id=city_id) & rule_condition(spec)
+                condition = met if condition is None else condition | met
+    return condition
+
+
+def meeting_rule(projects: QuerySet[Project], code: str, *, year: int) -> QuerySet[Project]:
+    """``projects`` that meet their city's rule with consequence code ``code``. One query to
+    read the rules; the filter itself is SQL."""
+    cities = City.objects.filter(pk__in=projects.order_by().values("city_id"))
+    condition = _rules_condition(rule_specs(cities), lambda spec: spec.consequence_code == code)
+    if condition is None:
+        return projects.none()
+    return with_arrival_sums(projects, year=year).filter(condition)
+
+
+def with_alerts(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Project]:
+    """``projects`` that have at least one alert on ``today``, most urgent first: those a rule
+    says need a city leader and have none, then by how long their oldest alert has stood
+    (the largest number of days ``rules.alerts`` counts). One query to read the rules."""
+    cities = City.objects.filter(pk__in=projects.order_by().values("city_id"))
+    difficulty_cutoff = today - dt.timedelta(days=DIFFICULTY_OPEN_DAYS)
+    open_difficulty = Difficulty.objects.filter(raised_on__lt=difficulty_cutoff).exclude(
+        status=Difficulty.Status.RESOLVED
+    )
+    overdue_complaint = Complaint.objects.filter(
+        status=Complaint.Status.RECEIVED, deadline__lt=today
+    )
+    open_since = (
+        open_difficulty.filter(project=OuterRef("pk")).order_by("raised_on").values("raised_on")
+    )[:1]
+    overdue_since = (
+        overdue_complaint.filter(project=OuterRef("pk")).order_by("deadline").values("deadline")
+    )[:1]
+    stale = ~Q(stage__in=rules.FINAL_STAGES) & Q(
+        stage_changed_on__lte=today - dt.timedelta(days=STALE_STAGE_DAYS)
+    )
+    leader_rules = _rules_condition(rule_specs(cities), lambda spec: spec.needs_leader)
+    leader_missing = (
+        ExpressionWrapper(Q(leader__isnull=True) & leader_rules, output_field=BooleanField())
+        if leader_rules is not None
+        else Value(False)
+    )
+    projects = with_arrival_sums(projects, year=today.year).annotate(
+        open_since=Subquery(open_since),
+        overdue_since=Subquery(overdue_since),
+        stale_since=Case(When(stale, then=F("stage_changed_on")), default=None),
+        leader_missing=leader_missing,
+    )
+    # The filter reads the few open difficulties and overdue complaints once (a semi-join),
+    # not once per project; the per-project dates above only order what it keeps.
+    return (
+        projects.filter(
+            Q(pk__in=open_difficulty.values("project_id"))
+            | Q(pk__in=overdue_complaint.values("project_id"))
+            | stale
+            | Q(leader_missing=True)
+        )
+        .annotate(
+            # Coalesced: PostgreSQL's LEAST skips NULLs, SQLite's MIN() returns NULL.
+            alert_since=Least(
+                Coalesce("open_since", Value(_NEVER)),
+                Coalesce("overdue_since", Value(_NEVER)),
+                Coalesce("stale_since", Value(_NEVER)),
+                output_field=DateField(),
+            )
+        )
+        .order_by("-leader_missing", "alert_since", "name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AlertsPanel:
+    """A home page's project alerts: the most urgent few, and how many projects have one."""
+
+    reports: list[ProjectReport]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.reports)
+
+
+def staff_alerts(city: City, today: dt.date, *, limit: int = 10) -> AlertsPanel:
+    """The ``limit`` most urgent of the city's projects with an alert on ``today``, and how
+    many there are, for the staff and leader home pages (include templates/projects/_alerts.html
+    with ``project_alerts`` set to this). Six queries, whatever the number of projects."""
+    alerting = with_alerts(Project.objects.in_city(city), today=today)
+    total = alerting.count()
+    top = list(alerting.select_related("region", "investor")[:limit])
+    reports = project_reports(top, year=today.year, today=today)
+    return AlertsPanel(reports=[reports[p.pk] for p in top], total=total)
 
 
 # --------------------------------------------------------------------------- campaign figures
@@ -165,47 +404,58 @@ def campaign_figures(city: City, year: int, up_to_month: int = 12) -> list[Campa
     Counted: projects of the campaign signed from 1 January of ``year`` to the end of
     ``up_to_month``, cancelled ones included (a signed project that never landed lowers the
     landing rate). Landed: those with a landing date by the end of the period. Contracted FDI
-    is theirs; arrived FDI is their arrivals in ``year`` up to ``up_to_month``. Three queries.
+    is theirs; arrived FDI is their arrivals in ``year`` up to ``up_to_month``. Three queries,
+    each aggregated by the database per campaign and region.
     """
     start, end = dt.date(year, 1, 1), _period_end(year, up_to_month)
     campaigns = list(Campaign.objects.in_city(city).order_by("order", "name"))
-    projects = list(
-        Project.objects.in_city(city)
-        .filter(campaign__isnull=False, signed_on__gte=start, signed_on__lte=end)
-        .select_related("region")
+    signed = Project.objects.in_city(city).filter(
+        campaign__isnull=False, signed_on__gte=start, signed_on__lte=end
+    )
+    groups = list(
+        signed.values("campaign_id", "region_id", "region__name")
+        .annotate(
+            signed=Count("pk"),
+            landed=Count("pk", filter=Q(landed_on__lte=end)),
+            contracted=Sum("contracted_fdi_usd"),
+        )
         .order_by("region__order", "region__name")
     )
-    arrived = dict(
-        Arrival.objects.filter(
-            project__in=[p.pk for p in projects], year=year, month__lte=up_to_month
+    arrived = {
+        (row["project__campaign_id"], row["project__region_id"]): row["total"]
+        for row in Arrival.objects.filter(
+            project__in=signed.values("pk"), year=year, month__lte=up_to_month
         )
-        .values("project_id")
+        .values("project__campaign_id", "project__region_id")
         .annotate(total=Sum("amount_usd"))
-        .values_list("project_id", "total")
-    )
+        .order_by()
+    }
     rows: list[CampaignFigures] = []
     for campaign in campaigns:
-        mine = [p for p in projects if p.campaign_id == campaign.pk]
-        rows.append(_figures(campaign.name, "", mine, arrived, end))
-        regions: dict[str, list[Project]] = {}
-        for p in mine:
-            regions.setdefault(p.region.name, []).append(p)
-        rows += [_figures(campaign.name, name, ps, arrived, end) for name, ps in regions.items()]
+        regions = [
+            CampaignFigures(
+                campaign=campaign.name,
+                region=g["region__name"],
+                signed=g["signed"],
+                landed=g["landed"],
+                contracted_fdi_usd=g["contracted"] or ZERO,
+                arrived_fdi_usd=arrived.get((campaign.pk, g["region_id"])) or ZERO,
+            )
+            for g in groups
+            if g["campaign_id"] == campaign.pk
+        ]
+        rows.append(
+            CampaignFigures(
+                campaign=campaign.name,
+                region="",
+                signed=sum(r.signed for r in regions),
+                landed=sum(r.landed for r in regions),
+                contracted_fdi_usd=sum((r.contracted_fdi_usd for r in regions), ZERO),
+                arrived_fdi_usd=sum((r.arrived_fdi_usd for r in regions), ZERO),
+            )
+        )
+        rows += regions
     return rows
-
-
-def _figures(
-    campaign: str, region: str, projects: Iterable[Project], arrived: dict, end: dt.date
-) -> CampaignFigures:
-    projects = list(projects)
-    return CampaignFigures(
-        campaign=campaign,
-        region=region,
-        signed=len(projects),
-        landed=sum(1 for p in projects if p.landed_on and p.landed_on <= end),
-        contracted_fdi_usd=sum((p.contracted_fdi_usd or ZERO for p in projects), ZERO),
-        arrived_fdi_usd=sum((arrived.get(p.pk) or ZERO for p in projects), ZERO),
-    )
 
 
 # --------------------------------------------------------------------------- difficulties
@@ -225,25 +475,59 @@ class ClosureFigures:
         return Decimal(self.resolved) / Decimal(self.total) if self.total else None
 
 
+#: How the difficulties list groups: the key, its label, the city and the display order.
+_CLOSURE_GROUPS = {
+    "department": (
+        "department_id",
+        "department__short_name",
+        "department__city__name",
+        ("department__order", "department__name"),
+    ),
+    "region": (
+        "project__region_id",
+        "project__region__name",
+        "project__region__city__name",
+        ("project__region__city__admin_code", "project__region__order", "project__region__name"),
+    ),
+}
+
+
 def closure_figures(
-    rows: Iterable[tuple[str, dt.date, dt.date | None]],
+    difficulties: QuerySet[Difficulty], *, by: str, unassigned: str = ""
 ) -> list[ClosureFigures]:
-    """Group (name, raised on, resolved on or None) rows by name, in first-seen order."""
-    groups: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
-    for name, raised_on, resolved_on in rows:
-        groups.setdefault(name, []).append((raised_on, resolved_on))
-    result = []
-    for name, items in groups.items():
-        days = [(resolved - raised).days for raised, resolved in items if resolved is not None]
-        result.append(
-            ClosureFigures(
-                name=name,
-                total=len(items),
-                resolved=len(days),
-                median_days=statistics.median(days) if days else None,
-            )
+    """The closure figures of ``difficulties`` by responsible department (``by="department"``,
+    those without one last, named ``unassigned``) or by the project's region
+    (``by="region"``), in the registry's order. Where the groups span several cities, each
+    name is prefixed by its city's. Two queries: the counts are aggregated by the database;
+    the median reads the two dates of each resolved difficulty."""
+    key, label, city, order = _CLOSURE_GROUPS[by]
+    difficulties = difficulties.order_by()
+    groups = list(
+        difficulties.values(key, label, city)
+        .annotate(
+            total=Count("pk"), resolved=Count("pk", filter=Q(status=Difficulty.Status.RESOLVED))
         )
-    return result
+        .order_by(F(order[0]).asc(nulls_last=True), *order[1:])
+    )
+    days: dict[int | None, list[int]] = defaultdict(list)
+    for group, raised_on, resolved_on in difficulties.filter(
+        status=Difficulty.Status.RESOLVED
+    ).values_list(key, "raised_on", "resolved_on"):
+        days[group].append((resolved_on - raised_on).days)
+    several_cities = len({g[city] for g in groups if g[city]}) > 1
+    return [
+        ClosureFigures(
+            name=(
+                f"{g[city]} {g[label]}"
+                if several_cities and g[city]
+                else (g[label] if g[key] is not None else unassigned)
+            ),
+            total=g["total"],
+            resolved=g["resolved"],
+            median_days=statistics.median(days[g[key]]) if days[g[key]] else None,
+        )
+        for g in groups
+    ]
 
 
 @dataclass(frozen=True)
@@ -285,10 +569,10 @@ def project_goal_figures(
         )
         .count()
     )
-    signed = list(
+    signed = (
         Project.objects.in_city(city)
         .filter(campaign__name__in=landing_campaigns, signed_on__gte=start, signed_on__lte=end)
-        .values_list("landed_on", flat=True)
+        .aggregate(signed=Count("pk"), landed=Count("pk", filter=Q(landed_on__lte=end)))
     )
     landed_arrivals = (
         Arrival.objects.filter(
@@ -298,8 +582,8 @@ def project_goal_figures(
     )
     return ProjectGoalFigures(
         new_registered=new_registered,
-        signed=len(signed),
-        landed=sum(1 for landed_on in signed if landed_on is not None and landed_on <= end),
+        signed=signed["signed"],
+        landed=signed["landed"],
         landed_arrivals_usd=landed_arrivals,
     )
 
@@ -319,24 +603,29 @@ class EventCounts:
     by_department: dict[int, int]
 
 
-def event_counts(city: City, year: int) -> EventCounts:
-    """The one count of FDI-themed promotion events: the events page's quotas and the annual
-    score's promotion-events indicator both read it. One aggregate query."""
-    by_region: dict[int, int] = defaultdict(int)
-    by_department: dict[int, int] = defaultdict(int)
-    for region_id, department_id, n in (
-        PromotionEvent.objects.in_city(city)
+def event_counts_by_city(cities: Sequence[City], year: int) -> dict[int, EventCounts]:
+    """The one count of FDI-themed promotion events, for each of ``cities`` (keyed by city id):
+    the events page's quotas and the annual score's promotion-events indicator both read it.
+    One aggregate query, whatever the number of cities."""
+    counts = {city.pk: EventCounts(defaultdict(int), defaultdict(int)) for city in cities}
+    for city_id, region_id, department_id, n in (
+        PromotionEvent.objects.filter(city__in=[city.pk for city in cities])
         .filter(date__year=year, fdi_themed=True)
-        .values("organiser_region", "organiser_department")
+        .values("city_id", "organiser_region", "organiser_department")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("organiser_region", "organiser_department", "n")
+        .values_list("city_id", "organiser_region", "organiser_department", "n")
     ):
         if region_id:
-            by_region[region_id] += n
+            counts[city_id].by_region[region_id] += n
         elif department_id:
-            by_department[department_id] += n
-    return EventCounts(by_region, by_department)
+            counts[city_id].by_department[department_id] += n
+    return counts
+
+
+def event_counts(city: City, year: int) -> EventCounts:
+    """:func:`event_counts_by_city` of one city. One aggregate query."""
+    return event_counts_by_city([city], year)[city.pk]
 
 
 @dataclass(frozen=True)
@@ -357,20 +646,22 @@ class EventQuota:
         return None if self.required is None else self.count >= self.required
 
 
-def event_quotas(city: City, year: int) -> list[EventQuota]:
-    """Every assessed region, then every department with a quota or an event, of ``city`` in
-    ``year``.
+def event_quotas_by_city(cities: Sequence[City], year: int) -> dict[int, list[EventQuota]]:
+    """For each of ``cities`` (keyed by city id): every assessed region, then every department
+    with a quota or an event, in ``year``.
 
     Quotas come from the requirements of the tasks of the city's plans for ``year`` (or without
     a year): 「各县市区」 applies to every assessed region, 「各主管部门」 to every department that
     leads, supports or shares that task. Where several requirements apply, the largest counts.
-    Five queries.
+    Five queries, whatever the number of cities.
     """
-    region_quota: int | None = None
+    city_ids = [city.pk for city in cities]
+    region_quota: dict[int, int] = {}
     department_quota: dict[int, int] = {}
     tasks = (
-        Task.objects.in_city(city)
+        Task.objects.filter(plan__city__in=city_ids)
         .filter(Q(plan__year=year) | Q(plan__year__isnull=True))
+        .select_related("plan")
         .prefetch_related("assignments")
     )
     for task in tasks:
@@ -380,22 +671,38 @@ def event_quotas(city: City, year: int) -> list[EventQuota]:
                 continue
             applies_to = requirement.get("applies_to", "")
             if applies_to == REGIONS_COLLECTIVE:
-                region_quota = max(region_quota or 0, quantity)
+                city_id = task.plan.city_id
+                region_quota[city_id] = max(region_quota.get(city_id, 0), quantity)
             elif applies_to == DEPARTMENTS_COLLECTIVE:
                 for assignment in task.assignments.all():
                     if assignment.department_id:
                         department_quota[assignment.department_id] = max(
                             department_quota.get(assignment.department_id, 0), quantity
                         )
-    counts = event_counts(city, year)
-    by_region, by_department = counts.by_region, counts.by_department
-    rows = [
-        EventQuota(region.name, True, by_region[region.pk], region_quota)
-        for region in Region.objects.in_city(city).assessed().order_by("order", "name")
-    ]
-    shown = set(department_quota) | set(by_department)
-    rows += [
-        EventQuota(d.short_name or d.name, False, by_department[d.pk], department_quota.get(d.pk))
-        for d in Department.objects.in_city(city).filter(pk__in=shown).order_by("order", "name")
-    ]
-    return rows
+    counts = event_counts_by_city(cities, year)
+    quotas: dict[int, list[EventQuota]] = {city_id: [] for city_id in city_ids}
+    for region in Region.objects.filter(city__in=city_ids).assessed().order_by("order", "name"):
+        quotas[region.city_id].append(
+            EventQuota(
+                region.name,
+                True,
+                counts[region.city_id].by_region[region.pk],
+                region_quota.get(region.city_id),
+            )
+        )
+    shown = set(department_quota).union(*(c.by_department for c in counts.values()))
+    for d in Department.objects.filter(city__in=city_ids, pk__in=shown).order_by("order", "name"):
+        quotas[d.city_id].append(
+            EventQuota(
+                d.short_name or d.name,
+                False,
+                counts[d.city_id].by_department[d.pk],
+                department_quota.get(d.pk),
+            )
+        )
+    return quotas
+
+
+def event_quotas(city: City, year: int) -> list[EventQuota]:
+    """:func:`event_quotas_by_city` of one city. Five queries."""
+    return event_quotas_by_city([city], year)[city.pk]

@@ -5,13 +5,14 @@ fdi_portal.import_views)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +31,9 @@ from fdi_portal.import_views import (
     wan_or_dash,
 )
 from fdi_portal.imports import Preview
-from fdi_portal.lib.money import wan_to_base
+from fdi_portal.lib.money import base_to_wan, wan_to_base
 from fdi_portal.models import City, Department, Region, Role, membership_of
+from fdi_portal.pagination import paginate
 from fdi_portal.spreadsheets import write_xlsx
 from projects import imports, selectors
 from projects.forms import (
@@ -45,18 +47,34 @@ from projects.forms import (
     ProjectForm,
     StageForm,
 )
-from projects.models import Complaint, Difficulty, Project, ProjectRule, PromotionEvent, Stage
+from projects.models import (
+    Complaint,
+    Difficulty,
+    Industry,
+    Project,
+    ProjectRule,
+    PromotionEvent,
+    Stage,
+)
 from projects.services import change_stage, create_project, set_arrival
 
 READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
 WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
-WAN = 10000
 
 
-def _filtered_projects(
-    request: HttpRequest,
-) -> tuple[ProjectFilterForm, list[selectors.ProjectReport]]:
-    """The visible projects matching the list's filters, with their rules and alerts."""
+#: The project list's orders (``?sort=``): by city and region (the default), by name, by
+#: contracted FDI, largest first. With the alerts filter and no sort, the most urgent first.
+PROJECT_SORTS: dict[str, tuple[Any, ...]] = {
+    "": ("city__admin_code", "region__order", "name", "pk"),
+    "name": ("name", "pk"),
+    "-contracted": (F("contracted_fdi_usd").desc(nulls_last=True), "name", "pk"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered_projects(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project]]:
+    """The visible projects matching the list's filters, in the list's order: a queryset,
+    filtered and ordered by the database (rules and alerts too), nothing read yet."""
     codes = (
         ProjectRule.objects.visible_to(request.user)
         .order_by("consequence_code")
@@ -64,10 +82,9 @@ def _filtered_projects(
         .distinct()
     )
     form = ProjectFilterForm(request.GET or None, user=request.user, flags=list(codes))
-    projects: QuerySet[Project] = Project.objects.visible_to(request.user).select_related(
-        "city", "region", "investor", "campaign", "leader"
-    )
-    flag = leader = ""
+    projects: QuerySet[Project] = Project.objects.visible_to(request.user)
+    today = timezone.localdate()
+    sort = request.GET.get("sort", "")
     if form.is_valid():
         data = form.cleaned_data
         for field in ("city", "region", "campaign"):
@@ -79,30 +96,43 @@ def _filtered_projects(
             projects = projects.filter(investor__origin_kind=data["origin"])
         if data["industry"]:
             projects = projects.filter(industry=data["industry"])
-        flag, leader = data["flag"], data["leader"]
-        if leader:
-            projects = projects.filter(leader__isnull=leader == "no")
-    rows = list(projects.order_by("city__admin_code", "region__order", "name"))
-    today = timezone.localdate()
-    reports = selectors.project_reports(rows, year=today.year, today=today)
-    result = [reports[p.pk] for p in rows]
-    if flag:
-        result = [r for r in result if any(rule.consequence_code == flag for rule in r.rules)]
-    return form, result
+        if data["leader"]:
+            projects = projects.filter(leader__isnull=data["leader"] == "no")
+        if data["flag"]:
+            projects = selectors.meeting_rule(projects, data["flag"], year=today.year)
+        if data["alerts"]:
+            projects = selectors.with_alerts(projects, today=today)
+            if sort not in PROJECT_SORTS or not sort:
+                return form, projects
+    return form, projects.order_by(*PROJECT_SORTS.get(sort, PROJECT_SORTS[""]))
 
 
 @require_GET
 @role_required(*READERS)
 def project_list(request: HttpRequest) -> HttpResponse:
-    form, reports = _filtered_projects(request)
+    """A page of the filtered projects with their rules and alerts (computed for the page
+    only). A fixed number of queries, whatever the number of projects."""
+    form, projects = _filtered_projects(request)
+    pagination = paginate(
+        request, projects.select_related("city", "region", "investor", "campaign", "leader")
+    )
+    rows = list(pagination.page.object_list)
+    today = timezone.localdate()
+    reports = selectors.project_reports(rows, year=today.year, today=today)
+    sort_query = request.GET.copy()
+    for key in ("page", "sort"):
+        sort_query.pop(key, None)
     return render(
         request,
         "projects/project_list.html",
         {
             "form": form,
-            "reports": reports,
+            "reports": [reports[p.pk] for p in rows],
+            "pagination": pagination,
+            "sort": request.GET.get("sort", ""),
+            "sort_query": sort_query.urlencode(),
             "can_create": bool(_writable_regions(request.user)),
-            "query": request.GET.urlencode(),
+            "query": pagination.query,
         },
     )
 
@@ -114,11 +144,12 @@ def _writable_regions(user: Any) -> list:
 
 
 def _wan(value: Any) -> Any:
-    return None if value is None else value / WAN
+    return None if value is None else base_to_wan(value)
 
 
-def export_rows(reports: Sequence[selectors.ProjectReport]) -> Iterator[list[Any]]:
-    """The project list as spreadsheet rows, header first; amounts in 万美元 / 万元."""
+def export_rows(reports: Iterable[selectors.ProjectReport]) -> Iterator[list[Any]]:
+    """The project list as spreadsheet rows, header first, one at a time; amounts in
+    万美元 / 万元."""
     yield [
         _("City"),
         _("Region"),
@@ -140,18 +171,29 @@ def export_rows(reports: Sequence[selectors.ProjectReport]) -> Iterator[list[Any
         _("Alerts"),
         _("Demo data"),
     ]
+    # Labels translated once, not per row (get_FOO_display translates every choice of the
+    # field at each call: most of the time of a 50 000-row export).
+    industries = {code: str(label) for code, label in Industry.choices}
+    modes = {code: str(label) for code, label in Project.Mode.choices}
+    stages = {code: str(label) for code, label in Stage.choices}
+    origins: dict[tuple[str, str], str] = {}
     for report in reports:
         p = report.project
+        investor = p.investor
+        if investor is not None:
+            origin = (investor.origin_kind, investor.origin)
+            if origin not in origins:
+                origins[origin] = investor.origin_label
         yield [
             p.city.name,
             p.region.name,
             p.name,
-            p.investor.name if p.investor else None,
-            p.investor.origin_label if p.investor else None,
-            p.get_industry_display() or None,
-            p.get_mode_display(),
+            investor.name if investor else None,
+            origins[origin] if investor else None,
+            industries.get(p.industry),
+            modes.get(p.mode, p.mode),
             p.campaign.name if p.campaign else None,
-            p.get_stage_display(),
+            stages.get(p.stage, p.stage),
             p.signed_on,
             p.landed_on,
             _wan(p.contracted_fdi_usd),
@@ -173,15 +215,21 @@ def alert_text(alert: Any) -> str:
 
 @require_GET
 @role_required(*READERS)
-def project_export(request: HttpRequest) -> HttpResponse:
-    _form, reports = _filtered_projects(request)
-    content = write_xlsx(export_rows(reports), title=_("Foreign-investment projects"))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def project_export(request: HttpRequest) -> FileResponse:
+    """The filtered projects as xlsx, in bounded memory whatever their number: rows are
+    generated from a database cursor into openpyxl's write-only workbook, which is written to
+    a temporary file and sent from there (the file is deleted when the response closes)."""
+    _form, projects = _filtered_projects(request)
+    today = timezone.localdate()
+    reports = selectors.stream_reports(
+        projects.select_related("city", "region", "investor", "campaign", "leader"),
+        year=today.year,
+        today=today,
     )
-    response["Content-Disposition"] = 'attachment; filename="projects.xlsx"'
-    return response
+    file = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
+    write_xlsx(export_rows(reports), title=_("Foreign-investment projects"), target=file)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename="projects.xlsx", content_type=XLSX)
 
 
 @require_GET
@@ -275,12 +323,10 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required(*READERS)
 def difficulty_list(request: HttpRequest) -> HttpResponse:
-    """Every visible difficulty, filterable, with the closure rate (办结率) and the median days
-    to resolve by responsible department and by region."""
+    """A page of the visible difficulties, filterable, with the closure rate (办结率) and the
+    median days to resolve by responsible department and by region over all of them."""
     departments = Department.objects.filter(city__in=City.objects.visible_to(request.user))
-    difficulties = Difficulty.objects.visible_to(request.user).select_related(
-        "project__region", "department"
-    )
+    difficulties = Difficulty.objects.visible_to(request.user)
     membership = membership_of(request.user)
     if membership is not None and membership.role == Role.DEPARTMENT_OFFICER:
         # A department officer's list is the difficulties their department must solve.
@@ -295,24 +341,21 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
             difficulties = difficulties.filter(department=data["department"])
         if data["status"]:
             difficulties = difficulties.filter(status=data["status"])
-    rows = list(difficulties.order_by("-raised_on", "pk"))
-    unassigned = _("No department")
-    by_department = selectors.closure_figures(
-        (d.department.short_name if d.department else unassigned, d.raised_on, d.resolved_on)
-        for d in sorted(rows, key=lambda d: d.department.order if d.department else 999)
-    )
-    by_region = selectors.closure_figures(
-        (d.project.region.name, d.raised_on, d.resolved_on)
-        for d in sorted(rows, key=lambda d: d.project.region.order)
+    pagination = paginate(
+        request,
+        difficulties.select_related("project__region", "department").order_by("-raised_on", "pk"),
     )
     return render(
         request,
         "projects/difficulty_list.html",
         {
             "form": form,
-            "difficulties": rows,
-            "by_department": by_department,
-            "by_region": by_region,
+            "difficulties": list(pagination.page.object_list),
+            "pagination": pagination,
+            "by_department": selectors.closure_figures(
+                difficulties, by="department", unassigned=_("No department")
+            ),
+            "by_region": selectors.closure_figures(difficulties, by="region"),
             "today": timezone.localdate(),
         },
     )
@@ -540,24 +583,28 @@ EVENT_WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFI
 @require_GET
 @role_required(*READERS)
 def event_list(request: HttpRequest) -> HttpResponse:
-    """The year's promotion events and, per city, each organiser's FDI-themed events against
-    the plan's quota (各县市区 ≥ 4, 各主管部门 ≥ 2 for Fangchenggang 2021) with the shortfall."""
+    """A page of the year's promotion events and, per city, each organiser's FDI-themed events
+    against the plan's quota (各县市区 ≥ 4, 各主管部门 ≥ 2 for Fangchenggang 2021) with the
+    shortfall. A fixed number of queries, whatever the number of cities and events."""
     year = _year(request)
-    events = list(
+    pagination = paginate(
+        request,
         PromotionEvent.objects.visible_to(request.user)
         .filter(date__year=year)
         .select_related("city", "organiser_region", "organiser_department")
         .prefetch_related("projects")
-        .order_by("city__admin_code", "-date", "title")
+        .order_by("city__admin_code", "-date", "title", "pk"),
     )
     cities = list(City.objects.visible_to(request.user))
+    quotas = selectors.event_quotas_by_city(cities, year)
     return render(
         request,
         "projects/event_list.html",
         {
             "year": year,
-            "events": events,
-            "quotas": [(city, selectors.event_quotas(city, year)) for city in cities],
+            "events": list(pagination.page.object_list),
+            "pagination": pagination,
+            "quotas": [(city, quotas[city.pk]) for city in cities],
             "can_create": has_role(request.user, *EVENT_WRITERS),
         },
     )

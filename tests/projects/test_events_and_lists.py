@@ -68,7 +68,7 @@ def test_a_city_without_event_quotas_shows_counts_only(wuwei):
     assert (rows["凉州区"].count, rows["凉州区"].required, rows["凉州区"].shortfall) == (1, None, 0)
 
 
-def test_the_event_page_keeps_a_fixed_query_count(
+def test_the_event_page_shows_fifty_events_a_page_and_keeps_the_year(
     client, clerk, fangchenggang, shangsi_project, django_assert_max_num_queries
 ):
     for i in range(60):
@@ -79,7 +79,11 @@ def test_the_event_page_keeps_a_fixed_query_count(
     client.force_login(clerk)
     with django_assert_max_num_queries(15):
         response = client.get(reverse("projects:event_list"), {"year": 2021})
-    assert len(response.context["events"]) == 80
+    assert len(response.context["events"]) == 50
+    assert response.context["pagination"].total == 80
+    assert 'href="?year=2021&amp;page=2"' in response.content.decode()
+    second = client.get(reverse("projects:event_list"), {"year": 2021, "page": 2})
+    assert len(second.context["events"]) == 30
 
 
 def test_a_region_official_records_events_for_their_own_region(client, shangsi_official):

@@ -47,22 +47,47 @@ def many_projects(fangchenggang, fcg_plan):
     return projects
 
 
-def test_the_project_list_keeps_a_fixed_query_count(
+def test_the_project_list_shows_a_page_of_fifty_and_the_total(
     client, clerk, many_projects, django_assert_max_num_queries
 ):
     client.force_login(clerk)
     with django_assert_max_num_queries(15):
         response = client.get(reverse("projects:project_list"))
-    assert len(response.context["reports"]) == 300
+    assert len(response.context["reports"]) == 50
+    assert response.context["pagination"].total == 300
+    # 300 / 50 = 6 pages; the last one holds 项目250 to 项目299 (each county's in name order)
+    last = client.get(reverse("projects:project_list"), {"page": 6})
+    assert len(last.context["reports"]) == 50
+    assert (
+        client.get(reverse("projects:project_list"), {"page": 99}).context["pagination"].page.number
+        == 6
+    )
 
 
-def test_the_difficulties_list_keeps_a_fixed_query_count(
+def test_page_links_keep_the_filters_and_the_sort(client, clerk, many_projects):
+    client.force_login(clerk)
+    dongxing = Region.objects.get(name="东兴市")
+    response = client.get(
+        reverse("projects:project_list"), {"region": dongxing.pk, "sort": "name", "page": 2}
+    )
+    # 300 / 4 = 75 projects in 东兴市: page 2 holds the last 25, by name
+    names = [r.project.name for r in response.context["reports"]]
+    assert len(names) == 25
+    assert names == sorted(names)
+    assert f'href="?region={dongxing.pk}&amp;sort=name&amp;page=1"' in response.content.decode()
+
+
+def test_the_difficulties_list_shows_a_page_and_figures_over_all_of_them(
     client, clerk, many_projects, django_assert_max_num_queries
 ):
     client.force_login(clerk)
     with django_assert_max_num_queries(15):
         response = client.get(reverse("projects:difficulty_list"))
-    assert len(response.context["difficulties"]) == 300
+    assert len(response.context["difficulties"]) == 50
+    assert response.context["pagination"].total == 300
+    # none has a department: one group of all 300; four counties of 75 each
+    assert [(g.total, g.resolved) for g in response.context["by_department"]] == [(300, 0)]
+    assert [g.total for g in response.context["by_region"]] == [75, 75, 75, 75]
 
 
 def test_the_export_is_a_real_workbook_of_the_filtered_projects(
@@ -72,7 +97,9 @@ def test_the_export_is_a_real_workbook_of_the_filtered_projects(
     shangsi = Region.objects.get(name="上思县")
     with django_assert_max_num_queries(15):
         response = client.get(reverse("projects:project_export"), {"region": shangsi.pk})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+        content = b"".join(response.streaming_content)
+    assert response["Content-Disposition"] == 'attachment; filename="projects.xlsx"'
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     # a title row, the header, then 300 / 4 = 75 projects of 上思县
     assert len(rows) == 2 + 75
@@ -219,11 +246,13 @@ def test_staff_alerts_list_the_projects_that_need_attention(
     )
     found = staff_alerts(fangchenggang, D(2021, 5, 1))
     # 上思县: difficulty 61 days open; stage unchanged since 3-1 (61 days < 90): one alert.
-    assert [(r.project.name, [a.code for a in r.alerts]) for r in found] == [
+    assert [(r.project.name, [a.code for a in r.alerts]) for r in found.reports] == [
         ("上思县测试项目", ["difficulty_open"])
     ]
+    assert found.total == 1
     html = render_to_string("projects/_alerts.html", {"project_alerts": found})
     assert "上思县测试项目" in html
+    assert 'data-testid="all-alerts"' not in html  # all of them are shown
 
 
 def test_the_project_page_shows_rules_and_alerts(client, leader, fangchenggang, fcg_plan):
