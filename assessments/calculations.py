@@ -48,7 +48,11 @@ __all__ = [
     "RegionMonthlyInput",
     "RegionProgress",
     "build_monthly_notice",
+    "CityMonths",
+    "catch_up_to",
+    "city_months",
     "city_progress",
+    "monthly_history",
     "completion",
     "growth",
     "share",
@@ -564,6 +568,101 @@ def city_progress(
     )
 
 
+# --------------------------------------------------------------------------------------------
+# 2b. The same rules month by month, for dashboards and the region page
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CityMonths:
+    """A city's months of one year, summed over the regions given (amounts in the input unit).
+
+    * ``amounts[m - 1]``: the regions' figures for month m summed; None when no region has one.
+    * ``amounts_last_year[m - 1]``: the same for the year before.
+    * ``cumulative[m - 1]``: months 1..m of the year; None after ``through_month``.
+    * ``cumulative_last_year[m - 1]``: months 1..m of the year before (all twelve).
+    * ``required[m - 1]``: target × the schedule's share for month m (the 序时进度 path);
+      None without a (positive) city target.
+    """
+
+    through_month: int
+    amounts: tuple[Decimal | None, ...]
+    amounts_last_year: tuple[Decimal | None, ...]
+    cumulative: tuple[Decimal | None, ...]
+    cumulative_last_year: tuple[Decimal, ...]
+    required: tuple[Decimal | None, ...]
+
+
+def _month_sum(
+    regions: Sequence[RegionMonthlyInput], month: int, last_year: bool
+) -> Fraction | None:
+    values = [(r.amounts_last_year if last_year else r.amounts).get(month) for r in regions]
+    present = [Fraction(v) for v in values if v is not None]
+    return sum(present, _ZERO) if present else None
+
+
+def city_months(
+    regions: Iterable[RegionMonthlyInput],
+    city_target: CityTarget,
+    through_month: int,
+    schedule: ProgressSchedule | None = None,
+) -> CityMonths:
+    """The city's monthly and cumulative totals of the year and the year before, and the
+    cumulative amount the schedule requires each month (the target path of a trend chart)."""
+    if through_month:
+        _check_month(through_month)
+    schedule = schedule or ProgressSchedule.even()
+    inputs = tuple(regions)
+    this = [_month_sum(inputs, m, False) for m in _MONTHS]
+    last = [_month_sum(inputs, m, True) for m in _MONTHS]
+    running, cumulative = _ZERO, []
+    for m in _MONTHS:
+        running += this[m - 1] or _ZERO
+        cumulative.append(_dec(running) if m <= through_month else None)
+    running_ly, cumulative_ly = _ZERO, []
+    for m in _MONTHS:
+        running_ly += last[m - 1] or _ZERO
+        cumulative_ly.append(_dec(running_ly))
+    goal = _exact(city_target.target_usd, "target") if city_target.target_usd is not None else _ZERO
+    required = tuple(_dec(goal * schedule.required_share(m)) if goal > 0 else None for m in _MONTHS)
+    return CityMonths(
+        through_month=through_month,
+        amounts=tuple(_opt(v) for v in this),
+        amounts_last_year=tuple(_opt(v) for v in last),
+        cumulative=tuple(cumulative),
+        cumulative_last_year=tuple(cumulative_ly),
+        required=required,
+    )
+
+
+def monthly_history(
+    year: int,
+    through_month: int,
+    regions: Iterable[RegionMonthlyInput],
+    city_target: CityTarget,
+    schedule: ProgressSchedule | None = None,
+) -> tuple[MonthlyNotice, ...]:
+    """The notice of every month 1..``through_month`` from the same inputs: how ranks,
+    completion and the schedule moved through the year (a month's notice ignores the later
+    months' figures, so this is what each month's notice said, on today's figures)."""
+    inputs = tuple(regions)
+    return tuple(
+        build_monthly_notice(year, m, inputs, city_target, schedule)
+        for m in range(1, through_month + 1)
+    )
+
+
+def catch_up_to(ytd: Decimal, target: Decimal | None, completion_above: Decimal) -> Decimal | None:
+    """What a region must add to its year to date to draw level with a completion ratio —
+    the region ranked just above it — and share its rank (equal completions share a rank):
+    max(0, completion_above × target − ytd). None without a (positive) target."""
+    goal = _exact(target, "target") if target is not None else _ZERO
+    if goal <= 0:
+        return None
+    needed = _exact(completion_above, "completion") * goal - _exact(ytd, "ytd")
+    return _dec(max(_ZERO, needed))
+
+
 def _replace_rank(row: RegionProgress, rank: int) -> RegionProgress:
     return replace(row, rank=rank)
 
@@ -653,3 +752,19 @@ def select_interviews(notice: MonthlyNotice) -> InterviewDecision:
         required=notice.required,
         interviewees=cases,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Wording figures (added for the notice's prose and the year-end projection)
+# --------------------------------------------------------------------------------------------
+
+
+def percentage_points(completion: Decimal, required: Decimal, places: int = 2) -> Decimal:
+    """How many percentage points a completion is above (positive) or below (negative) the
+    required progress, as a notice prints it: the difference of the two percentages each
+    rounded half-up to ``places`` decimals, so that the printed numbers add up (completion
+    16.14 %, required 50.00 % → −33.86, whatever the digits beyond the second)."""
+    hundred = Fraction(100)
+    done = _round_half_up(_exact(completion, "completion") * hundred, places)
+    due = _round_half_up(_exact(required, "required") * hundred, places)
+    return done - due
