@@ -6,11 +6,47 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from assessments import calculations as calc
 from assessments.snapshots import InterviewCase, NoticeReport
 from fdi_portal.lib.money import format_ratio, format_wan
+
+
+def percent_places() -> int:
+    """Decimals of a percentage in a notice's words and tables (``NOTICE_PERCENT_PLACES``:
+    1 or 2, default 2), rounded half-up as bureaus print them. Issued snapshots keep ratios
+    to four decimals (xx.xx %), so more than two would only print zeros."""
+    places = getattr(settings, "NOTICE_PERCENT_PLACES", 2)
+    return places if places in (1, 2) else 2
+
+
+def percent(ratio: Decimal | None) -> str:
+    """A ratio as the notice prints it: 0.16135 → 16.14% (two places) or 16.1% (one)."""
+    return format_ratio(ratio, percent_places())
+
+
+def against_schedule(completion: Decimal, required: Decimal) -> str:
+    """「高于序时进度X个百分点」 / 「低于序时进度X个百分点」 / 「与序时进度持平」, X the difference of
+    the two printed percentages (calculations.percentage_points)."""
+    points = calc.percentage_points(completion, required, percent_places())
+    if points > 0:
+        return _("%(points)s percentage points above the required progress") % {"points": points}
+    if points < 0:
+        return _("%(points)s percentage points below the required progress") % {"points": -points}
+    return _("level with the required progress")
+
+
+def year_on_year(growth: Decimal) -> str:
+    """「同比增长x%」 / 「同比下降x%」 / 「与上年同期持平」 at the notice's precision."""
+    shown = calc.round_half_up(calc.exact(growth, "growth") * 100, percent_places())
+    if shown > 0:
+        return _("up %(growth)s year on year") % {"growth": percent(growth)}
+    if shown < 0:
+        return _("down %(growth)s year on year") % {"growth": percent(abs(growth))}
+    return _("level with the same months of last year")
 
 
 def _sentences(parts: list[str]) -> str:
@@ -40,18 +76,15 @@ def notice_summary(report: NoticeReport) -> str:
     }
     if report.city_completion is not None:
         opening += _(", %(completion)s of the annual target") % {
-            "completion": format_ratio(report.city_completion, 2)
+            "completion": percent(report.city_completion)
+        }
+        opening += _(", %(clause)s") % {
+            "clause": against_schedule(report.city_completion, report.required_share)
         }
     if report.city_yoy_growth is not None:
-        growth = report.city_yoy_growth
-        pattern = (
-            _(", up %(growth)s year on year")
-            if growth >= 0
-            else _(", down %(growth)s year on year")
-        )
-        opening += pattern % {"growth": format_ratio(abs(growth), 2)}
+        opening += _(", %(clause)s") % {"clause": year_on_year(report.city_yoy_growth)}
     sentences = [opening + _(".")]
-    required = format_ratio(report.required_share, 2)
+    required = percent(report.required_share)
     if report.behind:
         sentences.append(
             _("%(names)s are behind the required progress of %(required)s.")
@@ -74,12 +107,23 @@ def interview_reason(case: InterviewCase) -> str:
         "Completed %(completion)s of its annual target against the required %(required)s "
         "(%(shortfall)s 10k USD short) and ranks last (%(rank)s of %(count)s)."
     ) % {
-        "completion": format_ratio(case.completion, 2),
-        "required": format_ratio(case.required_share, 2),
+        "completion": percent(case.completion),
+        "required": percent(case.required_share),
         "shortfall": format_wan(case.shortfall_usd),
         "rank": case.rank,
         "count": case.ranked_count,
     }
+
+
+def interview_sentence(report: NoticeReport) -> str:
+    """The notice's sentence naming who is interviewed this quarter under the plan's rule
+    (「……进行约谈」), a whole sentence: 「。」 in Chinese, "." in English. '' when nobody is."""
+    if report.interview_code != calc.INTERVIEW_REQUIRED or not report.interviewees:
+        return ""
+    return _(
+        "Under the plan's rule (对达不到进度要求且进度排名最后一位的县（市、区）进行约谈), "
+        "%(names)s will be interviewed this quarter."
+    ) % {"names": _names([case.name for case in report.interviewees])}
 
 
 def explain_points(item: dict) -> str:

@@ -576,6 +576,7 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
         "revisions": page.revisions,
         "title": page.title,
         "summary": page.summary,
+        "interview_sentence": page.interview_sentence,
         "quarter": page.quarter,
         "own_region": _own_region_name(request),
     }

@@ -117,6 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"fdi_portal_test_{os.getpid()}.sqlite3")
     }
+    # A transaction takes the write lock when it begins, and a second writer waits for it (up
+    # to 20 s) instead of failing at once with "database is locked" when both upgrade a read
+    # lock: two clerks issuing one notice at once get "already issued", not a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 else:
     # One test database per test process, so two suites on one server never drop each other's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
@@ -269,3 +275,7 @@ LOGGING = {
 
 # Uploaded spreadsheets wait here between their preview and the user's confirmation.
 IMPORT_DIR = env.path("IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
+
+# Percentages in a notice's words and tables: 1 or 2 decimals, half-up, as the bureau prints
+# them (「完成年度目标的16.14%」 or 「16.1%」).
+NOTICE_PERCENT_PLACES = env.int("NOTICE_PERCENT_PLACES", default=2)

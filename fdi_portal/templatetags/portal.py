@@ -24,3 +24,12 @@ def wan(amount: Decimal | None, places: int = 2) -> str:
 def percent(ratio: Decimal | None, places: int = 1) -> str:
     """{{ row.completion|percent }} → 45.7%; — for a missing ratio."""
     return format_ratio(ratio if isinstance(ratio, Decimal) else None, int(places))
+
+
+@register.filter
+def notice_percent(ratio: Decimal | None) -> str:
+    """{{ row.completion|notice_percent }}: a notice's percentage at NOTICE_PERCENT_PLACES
+    (1 or 2) decimals, half-up, as its words print it."""
+    from assessments.prose import percent
+
+    return percent(ratio if isinstance(ratio, Decimal) else None)
