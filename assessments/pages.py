@@ -369,33 +369,19 @@ class GoalProgress:
     current: Decimal | None
     met: bool | None
     note: str
-    #: "met", "on_track" (the amount goal, not met yet but at the schedule), "behind" or ""
-    #: (nothing to measure yet).
-    status: str = ""
 
 
-def goal_progress(
-    city: City,
-    year: int,
-    plan: Plan | None,
-    *,
-    month: int | None = None,
-    report: NoticeReport | None = None,
-) -> list[GoalProgress]:
-    """Each goal of ``plan`` with its current value (January to ``month``, by default the
-    last month with figures) against its target. The utilised-FDI amount and growth goals are
-    measured against the city target of ``year`` — the same record the grid and the notice
-    use; the amount goal is on track when the city is at its schedule. Targets written in per
-    cent (unit "%") are read as ratios. Campaign names are read from the goal's text (the names
-    in “…”). ``report``, the notice of that month when the caller has it, saves its queries.
-    Constant number of queries."""
+def goal_progress(city: City, year: int, plan: Plan | None) -> list[GoalProgress]:
+    """Each goal of ``plan`` with its current value (January to the last month with figures)
+    against its target. The utilised-FDI amount and growth goals are measured against the
+    city target of ``year`` — the same record the grid and the notice use. Targets written in
+    per cent (unit "%") are read as ratios. Campaign names are read from the goal's text (the
+    names in “…”). Constant number of queries."""
     if plan is None:
         return []
     goals = list(plan.goals.all())
-    if report is None:
-        month = month or loaders.latest_figure_month(city, year) or 12
-        report = draft_report(city, year, month)
-    month = report.month
+    month = loaders.latest_figure_month(city, year) or 12
+    report = draft_report(city, year, month)
     result = []
     for goal in goals:
         target = goal.target_value
@@ -421,17 +407,7 @@ def goal_progress(
         else:
             note = _("The portal does not compute this goal yet.")
         met = None if current is None or target is None else current >= target
-        if met is None:
-            status = ""
-        elif met:
-            status = "met"
-        elif goal.metric == "utilised_fdi_usd" and report.city_on_track:
-            status = "on_track"
-        else:
-            status = "behind"
-        result.append(
-            GoalProgress(goal.text, goal.metric, kind, target, current, met, note, status)
-        )
+        result.append(GoalProgress(goal.text, goal.metric, kind, target, current, met, note))
     return result
 
 
