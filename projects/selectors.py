@@ -52,14 +52,19 @@ def rule_specs(cities: Iterable[int] | QuerySet[City]) -> dict[int, list[rules.R
     maps to an empty list). ``cities``: ids, or a queryset of cities. One query."""
     specs: dict[int, list[rules.RuleSpec]] = defaultdict(list)
     city_filter = cities if isinstance(cities, QuerySet) else list(cities)
+    seen: set[tuple[int, str]] = set()
     for r in (
         ProjectRule.objects.filter(plan__city__in=city_filter)
-        .order_by("plan__city_id", "order", "pk")
+        # A plan carried forward copies its rules: the latest plan's rule of a code counts.
+        .order_by("plan__city_id", F("plan__year").desc(nulls_last=True), "order", "pk")
         .values_list(
             "plan__city_id", "kind", "consequence_code", "consequence", "thresholds", "needs_leader"
         )
     ):
         city_id, kind, code, consequence, thresholds, needs_leader = r
+        if (city_id, code) in seen:
+            continue
+        seen.add((city_id, code))
         specs[city_id].append(
             rules.RuleSpec(
                 kind=kind,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tasks.documents import DocumentTooLarge, UnreadableDocument, document_text
-from tasks.models import ProgressReport
+from tasks.models import Goal, ProgressReport
 from tasks.services import METRIC_CHOICES, GoalDraft, QuotaDraft
 
 
@@ -152,3 +152,52 @@ QuotaFormSet = forms.formset_factory(QuotaForm, extra=0)
 def kept_drafts(formset: forms.BaseFormSet) -> list:
     """The drafts of the forms whose 「keep」 box is ticked, in order."""
     return [form.draft() for form in formset.forms if form.cleaned_data.get("keep")]
+
+
+#: How a goal's stored unit is typed on the carry-forward form: money in 万 as documents write it.
+_TYPED_UNITS = {"美元": (Decimal(10_000), "万美元"), "元": (Decimal(10_000), "万元")}
+
+
+def typed_unit(unit: str) -> tuple[Decimal, str]:
+    """(factor, unit shown) of a goal's stored unit: 美元 is typed in 万美元."""
+    return _TYPED_UNITS.get(unit, (Decimal(1), unit))
+
+
+class CarryForwardForm(forms.Form):
+    """The year of the new plan and each goal's target, typed in the unit documents use
+    (7000 万美元, 20 %); :meth:`targets` gives them back in the stored units."""
+
+    year = forms.IntegerField(label=_("Year of the new plan"), min_value=2000, max_value=2100)
+    replace_city_target = forms.BooleanField(
+        label=_("Replace the stored city target with the plan's"), required=False
+    )
+
+    def __init__(self, *args, goals: list[Goal], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for goal in goals:
+            factor, unit = typed_unit(goal.unit)
+            initial = None if goal.target_value is None else goal.target_value / factor
+            self.fields[f"goal_{goal.order}"] = forms.DecimalField(
+                label=goal.text,
+                help_text=unit,
+                max_digits=18,
+                decimal_places=4,
+                required=False,
+                # 7000, not 7E+3 nor 7000.0000
+                initial=None if initial is None else format(initial.normalize(), "f"),
+            )
+        _bootstrap(self)
+        self.fields["replace_city_target"].widget.attrs["class"] = "form-check-input"
+
+    def goal_fields(self) -> list[forms.BoundField]:
+        return [self[f"goal_{goal.order}"] for goal in self.goals]
+
+    def targets(self) -> dict[int, Decimal | None]:
+        """Each goal's new target in its stored unit (USD for money), keyed by goal order."""
+        result = {}
+        for goal in self.goals:
+            value = self.cleaned_data.get(f"goal_{goal.order}")
+            factor, _unit = typed_unit(goal.unit)
+            result[goal.order] = None if value is None else value * factor
+        return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fdi_portal.models import City, CityScopedQuerySet, Department
@@ -33,6 +33,27 @@ class Plan(models.Model):
     period = models.CharField(
         _("period"), max_length=60, blank=True, help_text=_("For plans not tied to one year.")
     )
+    first_year = models.PositiveSmallIntegerField(
+        _("first year"),
+        null=True,
+        blank=True,
+        help_text=_("A multi-year plan's first year; empty: the year it was issued."),
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last year"),
+        null=True,
+        blank=True,
+        help_text=_("A multi-year plan's last year; empty: until a later plan replaces it."),
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried forward from"),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
     source_text = models.TextField(_("full source text"), blank=True)
     issuing_units = models.ManyToManyField(
         Department, blank=True, related_name="issued_plans", verbose_name=_("issuing units")
@@ -47,10 +68,54 @@ class Plan(models.Model):
         constraints = [
             # Fixtures and the importer find a plan by its title within the city.
             models.UniqueConstraint(fields=["city", "title"], name="plan_unique_title_in_city"),
+            # An annual plan covers its year; only a multi-year plan states a span.
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(first_year__isnull=True, last_year__isnull=True),
+                name="plan_year_or_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(first_year__lte=F("last_year")),
+                name="plan_span_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def start_year(self) -> int | None:
+        """The first year the plan covers: its year, its stated first year, else the year it
+        was issued (None when the plan says none of them)."""
+        if self.year:
+            return self.year
+        if self.first_year:
+            return self.first_year
+        return self.issued_on.year if self.issued_on else None
+
+    @property
+    def end_year(self) -> int | None:
+        """The last year the plan covers; None for a multi-year plan without an end."""
+        return self.year or self.last_year
+
+    def covers(self, year: int) -> bool:
+        """Whether ``year`` is one of the plan's years (an open-ended plan covers every year
+        from its start; a plan that states no year at all covers any)."""
+        start, end = self.start_year, self.end_year
+        return (start is None or start <= year) and (end is None or year <= end)
+
+    @property
+    def years_label(self) -> str:
+        """The years as the pages print them: 2021年, 2021—2023年, 2023年起."""
+        start, end = self.start_year, self.end_year
+        if start is None:
+            return ""
+        if end == start:
+            return f"{start}年"
+        if end is None:
+            return f"{start}年起"
+        return f"{start}—{end}年"
 
     def natural_key(self) -> tuple[str, str]:
         return (self.city.admin_code, self.title)

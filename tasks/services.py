@@ -144,6 +144,8 @@ Corrections = Mapping[str, Department]
 
 _DATE_LINE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", re.MULTILINE)
 _YEAR_IN_TITLE_RE = re.compile(r"^(\d{4})年")
+# A multi-year plan's span in its title: 2021—2023年, 2021-2023年, 2021至2023年.
+_SPAN_IN_TITLE_RE = re.compile(r"(\d{4})\s*(?:年\s*)?[—–\-－~～至到]\s*(\d{4})\s*年")
 
 # Goal metrics the assessments compute, recognised by words of the goal's subject. The first
 # match wins; a goal none of them matches is kept with the code "custom". The assessments read
@@ -244,6 +246,8 @@ class PlanPreview:
     unresolved_names: list[str] = field(default_factory=list)
     plan: Plan | None = None
     goals: list[GoalDraft] = field(default_factory=list)
+    first_year: int | None = None  # a multi-year plan's span, from its title
+    last_year: int | None = None
     quotas: list[QuotaDraft] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -342,6 +346,10 @@ def preview_plan(
     final_title = normalise_name(title or "") or parsed.title
     year_match = _YEAR_IN_TITLE_RE.match(final_title)
     year = int(year_match.group(1)) if year_match else None
+    span = _SPAN_IN_TITLE_RE.search(final_title)
+    first_year, last_year = (int(span.group(1)), int(span.group(2))) if span else (None, None)
+    if first_year is not None and (year is not None or first_year > last_year):
+        first_year = last_year = None
     issued_on = _issued_on(text)
     # 「年底前」 means the end of the year the plan covers, else of the year it was issued.
     deadline_year = year or (issued_on.year if issued_on else None)
@@ -392,6 +400,8 @@ def preview_plan(
         title=final_title,
         year=year,
         issued_on=issued_on,
+        first_year=first_year,
+        last_year=last_year,
         tasks=rows,
         issuing_units=issuing,
         warnings=warnings,
@@ -514,6 +524,8 @@ def import_plan(
         document_number=parsed.document_number,
         issued_on=preview.issued_on,
         year=preview.year,
+        first_year=preview.first_year,
+        last_year=preview.last_year,
         source_text=text,
     )
     plan.issuing_units.set(preview.issuing_units)
@@ -587,3 +599,225 @@ def submit_report(
         defaults={"status": status, "narrative": narrative, "submitted_by": user},
     )
     return report
+
+
+# ------------------------------------------------------------------------------------------
+# Carrying a plan forward to a new year (bureaus issue a new 工作方案 each year)
+# ------------------------------------------------------------------------------------------
+
+_YEAR_WORD_RE = r"(?<!\d){year}(?=\s*年)"
+
+
+def shift_year_words(text: str, source_year: int | None, year: int) -> str:
+    """``text`` with every 「<source_year>年」 written as 「<year>年」 (2021年新登记 → 2026年新登记);
+    other years (cited documents, 2020年版) are kept."""
+    if source_year is None or source_year == year:
+        return text
+    return re.sub(_YEAR_WORD_RE.format(year=source_year), str(year), text)
+
+
+def carried_title(plan: Plan, year: int) -> str:
+    """The new year's title: the year in the title replaced (2021年…方案 → 2026年…方案), else
+    the year added in brackets."""
+    shifted = shift_year_words(plan.title, plan.start_year, year)
+    if shifted != plan.title:
+        return shifted
+    return f"{plan.title}（{year}年）"
+
+
+def _written(value: Decimal) -> str:
+    """A decimal as documents write it: 7000, 20, 2.5 (no trailing zeros, no exponent)."""
+    return format(value.normalize(), "f")
+
+
+def restate_goal_text(text: str, old: Decimal | None, new: Decimal | None, unit: str) -> str:
+    """``text`` with the old target, as written in it, replaced by the new one in the same
+    written unit (7000万美元 → 8000万美元, 20% → 25%). Unchanged when the old target is not
+    found written in the text, or when either value is missing."""
+    if old is None or new is None or old == new:
+        return text
+    if unit in ("美元", "元"):
+        candidates = [(Decimal(10_000), f"万{unit}"), (Decimal(100_000_000), f"亿{unit}")]
+    else:
+        candidates = [(Decimal(1), unit)]
+    for factor, written_unit in candidates:
+        pattern = re.compile(
+            rf"(?<![\d.]){re.escape(_written(old / factor))}(?=\s*{re.escape(written_unit)})"
+        )
+        if pattern.search(text):
+            return pattern.sub(_written(new / factor), text, count=1)
+    return text
+
+
+@dataclass(frozen=True)
+class CarryForward:
+    """What carrying a plan forward created: the new plan and the city target it set (None
+    when it set none)."""
+
+    plan: Plan
+    city_target: Any = None
+
+
+@transaction.atomic
+def carry_forward_plan(
+    *,
+    plan: Plan,
+    year: int,
+    user: Any,
+    targets: Mapping[int, Decimal | None] | None = None,
+    replace_city_target: bool = False,
+    set_city_target: bool = True,
+    is_demo: bool = False,
+) -> CarryForward:
+    """Copy ``plan`` into an annual plan of ``year`` of the same city: goals (the year in their
+    text and subject moved: 2021年 → 2026年), the task tree with its quotas and deadlines (dates
+    moved by the same number of years), assignments, issuing units, the progress schedule, the
+    scoring scheme (labels kept) and the project rules. Progress reports are not copied: the new
+    year starts without any.
+
+    ``targets`` maps a goal's ``order`` to its new target value, in the goal's stored unit
+    (USD for money); a goal not named keeps its target. When the goal text writes the old target
+    (7000万美元), the new one replaces it. The goals' utilised-FDI amount and growth then set the
+    city target of ``year`` as an import does: a different stored target is replaced only with
+    ``replace_city_target`` (else ``ValidationError``). ``set_city_target=False`` leaves the city
+    target alone (the demo keeps its demo target).
+
+    Raises ValidationError when the city already has an annual plan of ``year`` or a plan of the
+    new title, or the year is out of range.
+    """
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Give a year between 2000 and 2100."))
+    city = plan.city
+    if Plan.objects.filter(city=city, year=year).exists():
+        raise ValidationError(
+            _("%(city)s already has a plan for %(year)s.") % {"city": city.name, "year": year}
+        )
+    title = carried_title(plan, year)
+    if len(title) > Plan._meta.get_field("title").max_length:
+        raise ValidationError(_("The title is too long; give a shorter one."))
+    if Plan.objects.filter(city=city, title=title).exists():
+        raise ValidationError(
+            _("%(city)s already has a plan titled “%(title)s”.")
+            % {"city": city.name, "title": title}
+        )
+    source_year = plan.start_year
+    delta = year - source_year if source_year else 0
+    new = Plan.objects.create(
+        city=city,
+        title=title,
+        year=year,
+        carried_from=plan,
+        is_demo=is_demo,
+    )
+    new.issuing_units.set(plan.issuing_units.all())
+
+    targets = targets or {}
+    goals = []
+    for goal in plan.goals.order_by("order"):
+        value = targets.get(goal.order, goal.target_value)
+        goals.append(
+            Goal(
+                plan=new,
+                order=goal.order,
+                text=restate_goal_text(
+                    shift_year_words(goal.text, source_year, year),
+                    goal.target_value,
+                    value,
+                    goal.unit,
+                ),
+                metric=goal.metric,
+                target_value=value,
+                unit=goal.unit,
+                subject=shift_year_words(goal.subject, source_year, year),
+                qualifier=goal.qualifier,
+            )
+        )
+    Goal.objects.bulk_create(goals)
+
+    copies: dict[int, Task] = {}
+    for task in plan.tasks.order_by("order"):
+        # One by one, in document order: a child needs its parent's new primary key.
+        copies[task.pk] = Task.objects.create(
+            plan=new,
+            parent=copies.get(task.parent_id),
+            order=task.order,
+            label=task.label,
+            title=task.title,
+            text=task.text,
+            requirements=task.requirements,
+            deadline=shift_year_words(task.deadline, source_year, year),
+            deadline_on=_shift_date(task.deadline_on, delta),
+        )
+    Assignment.objects.bulk_create(
+        Assignment(
+            task=copies[a.task_id],
+            role=a.role,
+            department_id=a.department_id,
+            collective=a.collective,
+            written_name=a.written_name,
+            note=a.note,
+            unresolved=a.unresolved,
+            order=a.order,
+        )
+        for a in Assignment.objects.filter(task__plan=plan).order_by("task__order", "order")
+    )
+    _copy_plan_settings(plan, new)
+
+    city_target = None
+    if set_city_target:
+        proposal = city_target_proposal(city=city, year=year, goals=goals)
+        if proposal is not None:
+            city_target = apply_city_target_proposal(
+                proposal,
+                city=city,
+                user=user,
+                replace=replace_city_target,
+                reason=_("Set from the goals of the plan carried forward."),
+            )
+    return CarryForward(plan=new, city_target=city_target)
+
+
+def carry_forward_city_target(
+    *, plan: Plan, year: int, targets: Mapping[int, Decimal | None]
+) -> CityTargetProposal | None:
+    """The city target of ``year`` that carrying ``plan`` forward with ``targets`` would set,
+    beside what is stored (the form asks to confirm a replacement)."""
+    goals = [
+        SimpleNamespace(
+            metric=goal.metric,
+            target_value=targets.get(goal.order, goal.target_value),
+            unit=goal.unit,
+        )
+        for goal in plan.goals.order_by("order")
+    ]
+    return city_target_proposal(city=plan.city, year=year, goals=goals)
+
+
+def _shift_date(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None or not years:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def _copy_plan_settings(plan: Plan, new: Plan) -> None:
+    """The schedule, the scoring scheme and the project rules of ``plan``, copied to ``new``
+    row for row, labels and default flags kept (staff have not edited the copies)."""
+    # Imported here: those apps read plans; the tasks app only copies their settings.
+    from assessments.models import ProgressSchedule, ScoringScheme
+    from projects.models import ProjectRule
+
+    for model in (ProgressSchedule, ScoringScheme):
+        row = model.objects.filter(plan=plan).first()
+        if row is not None:
+            row.pk = None
+            row.plan = new
+            row._state.adding = True
+            row.save()
+    rules = list(ProjectRule.objects.filter(plan=plan).order_by("order", "pk"))
+    for rule in rules:
+        rule.pk = None
+        rule.plan = new
+    ProjectRule.objects.bulk_create(rules)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("import/", views.plan_import, name="plan_import"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/carry-forward/", views.plan_carry_forward, name="plan_carry_forward"),
     path("<int:pk>/table/", views.plan_table, name="plan_table"),
     path("<int:pk>/table.xlsx", views.plan_export, name="plan_export"),
     path("<int:pk>/progress/", views.plan_progress, name="plan_progress"),

@@ -16,9 +16,23 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fdi_portal.access import has_role, role_required, visible_or_404
 from fdi_portal.models import City, Department, Role, membership_of
 from tasks import exports, selectors
-from tasks.forms import GoalFormSet, PlanTextForm, QuotaFormSet, ReportForm, kept_drafts
+from tasks.forms import (
+    CarryForwardForm,
+    GoalFormSet,
+    PlanTextForm,
+    QuotaFormSet,
+    ReportForm,
+    kept_drafts,
+)
 from tasks.models import Plan, ProgressReport, Task
-from tasks.services import import_plan, plan_city_target, preview_plan, submit_report
+from tasks.services import (
+    carry_forward_city_target,
+    carry_forward_plan,
+    import_plan,
+    plan_city_target,
+    preview_plan,
+    submit_report,
+)
 
 #: Roles that see every unit's progress (the matrix).
 PROGRESS_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
@@ -41,7 +55,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The task tree with lead and supporting units, filterable by unit, and the share of
     tasks on track in the latest quarter whose reports are due."""
-    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    plan = visible_or_404(Plan.objects.select_related("city", "carried_from"), request.user, pk=pk)
     nodes = selectors.plan_tree(plan)
     units = selectors.plan_units(nodes)
     unit_key = request.GET.get("unit", "")
@@ -62,6 +76,52 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issuing_units": list(plan.issuing_units.all()),
             "matrix": matrix,
             "can_see_progress": has_role(request.user, *PROGRESS_READERS),
+            "can_carry_forward": _is_city_staff(request.user, plan.city_id),
+        },
+    )
+
+
+@role_required(Role.COMMERCE_STAFF)
+@require_http_methods(["GET", "POST"])
+def plan_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a plan into a new year's plan (goals, tasks, units, schedule, scheme, rules), its
+    goals' targets edited on the way; they set that year's city target as an import does."""
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    membership = membership_of(request.user)
+    if membership is None or membership.city_id != plan.city_id:
+        raise PermissionDenied(_("Only the city's commerce staff carry its plans forward."))
+    goals = list(plan.goals.order_by("order"))
+    today = _today()
+    initial_year = max((plan.end_year or plan.start_year or today.year) + 1, today.year)
+    form = CarryForwardForm(request.POST or None, goals=goals, initial={"year": initial_year})
+    city_target = None
+    if request.method == "POST" and form.is_valid():
+        year, targets = form.cleaned_data["year"], form.targets()
+        try:
+            result = carry_forward_plan(
+                plan=plan,
+                year=year,
+                user=request.user,
+                targets=targets,
+                replace_city_target=form.cleaned_data["replace_city_target"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            city_target = carry_forward_city_target(plan=plan, year=year, targets=targets)
+        else:
+            messages.success(
+                request,
+                _("Plan for %(year)s created from “%(title)s”.")
+                % {"year": year, "title": plan.title},
+            )
+            return redirect("tasks:plan_detail", pk=result.plan.pk)
+    return render(
+        request,
+        "tasks/plan_carry_forward.html",
+        {
+            "plan": plan,
+            "form": form,
+            "city_target": city_target if city_target and city_target.conflicts else None,
         },
     )
 
@@ -249,6 +309,16 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             "quota_forms": quota_forms,
             "roles": ("lead", "support", "shared"),
         },
+    )
+
+
+def _is_city_staff(user, city_id: int) -> bool:
+    """Whether ``user`` is commerce staff of the city (who may write its plans)."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.COMMERCE_STAFF
+        and membership.city_id == city_id
     )
 
 

@@ -37,6 +37,8 @@ RULES: dict[str, Rule] = {
     # Commerce staff import into their own city; a superuser has no city to import into.
     "plan_import": Rule(403, {"clerk": 200, "wuwei_clerk": 200}),
     "plan_detail": READ_PLAN,
+    # Only the city's own commerce staff carry its plans forward; a superuser has no city.
+    "plan_carry_forward": Rule(403, {"clerk": 200, "wuwei_clerk": 404}, kwargs=fcg_plan),
     "plan_table": READ_PLAN,
     "plan_export": READ_PLAN,
     "unit_detail": Rule(200, {"wuwei_clerk": 404, "stranger": 404}, kwargs=fcg_unit),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from assessments.demo import load_demo_figures
 from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts, link_demo_leader
 from projects.demo import load_demo_projects
+from tasks.demo import load_demo_plans
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         figures = load_demo_figures(today)
         projects = load_demo_projects(today)
         link_demo_leader()
+        load_demo_plans(today)
         self.stdout.write(
             _("Demo data ready: %(figures)s monthly figures, %(projects)s projects.")
             % {"figures": figures, "projects": projects}

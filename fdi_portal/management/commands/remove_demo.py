@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.demo import remove_demo_figures
+from tasks.demo import remove_demo_plans
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from projects.models import Investor, Project, PromotionEvent
 
-        deleted = remove_demo_figures()
+        deleted = remove_demo_figures() + remove_demo_plans()
         # Projects first: their investors are protected while a project refers to them.
         for model in (Project, PromotionEvent, Investor):
             deleted += model.objects.filter(is_demo=True).delete()[0]
