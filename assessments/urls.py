@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import document_views, views
 from fdi_portal.import_views import import_urls
 
 app_name = "assessments"
@@ -50,6 +50,22 @@ urlpatterns = [
         "<str:city_code>/reviews/<int:year>/<int:quarter>/",
         views.quarterly_review,
         name="quarterly_review",
+    ),
+    # The pages as official documents (公文), Word or PDF: assessments/document_views.py.
+    path(
+        "<str:city_code>/notices/<int:year>/<int:month>/document.<str:fmt>",
+        document_views.notice_document,
+        name="notice_document",
+    ),
+    path(
+        "<str:city_code>/reviews/<int:year>/<int:quarter>/document.<str:fmt>",
+        document_views.review_document,
+        name="review_document",
+    ),
+    path(
+        "<str:city_code>/assessments/<int:year>/document.<str:fmt>",
+        document_views.assessment_document,
+        name="assessment_document",
     ),
     path(
         "<str:city_code>/interviews/<int:interview_id>/",

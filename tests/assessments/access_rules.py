@@ -165,3 +165,22 @@ RULES.update(
         "plan_goals": Rule(200, {"wuwei_clerk": 404, "stranger": 403}, kwargs=FCG_2021),
     }
 )
+
+
+# --- official documents (公文): Word downloads (PDF is the same view and rule) -------------
+
+
+def _issued_notice_document(request) -> dict:
+    return {**_issued_notice(request), "fmt": "docx"}
+
+
+RULES.update(
+    {
+        "notice_document": Rule(200, READ, kwargs=_issued_notice_document),
+        # Drafts (Q1 2021, the 2021 assessment not issued): staff only.
+        "review_document": Rule(
+            200, DRAFT, kwargs={"city_code": "450600", "year": 2021, "quarter": 1, "fmt": "docx"}
+        ),
+        "assessment_document": Rule(200, DRAFT, kwargs={**FCG_2021, "fmt": "docx"}),
+    }
+)

@@ -1,9 +1,11 @@
-"""``python manage.py monthly_notice --city 450600 --year 2021 --month 6 [--format json|xlsx]
-[--issue [--issued-on 2021-07-05] [--number 6]] [--output FILE]``.
+"""``python manage.py monthly_notice --city 450600 --year 2021 --month 6
+[--format json|xlsx|docx|pdf] [--issue [--issued-on 2021-07-05] [--number 6]] [--output FILE]``.
 
 Prints the monthly notice (月通报): the frozen one once issued, else the figures as they stand.
 JSON: amounts in USD as strings with two decimals, ratios with four (half-up), null where
-undefined. ``--issue`` issues it first (number, issue date, frozen snapshot)."""
+undefined. xlsx: the table; docx: the official document (公文, GB/T 9704 layout); pdf: that
+document converted by LibreOffice. ``--issue`` issues it first (number, issue date, frozen
+snapshot)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from assessments import documents
 from assessments.exports import notice_export_rows
 from assessments.pages import notice_page
 from assessments.services import issue_notice
@@ -30,8 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--city", required=True, help="The city's administrative code.")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--month", type=int, required=True, choices=range(1, 13))
-        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
-        parser.add_argument("--output", help="File for the xlsx (default: notice-CITY-Y-MM.xlsx).")
+        parser.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json")
+        parser.add_argument(
+            "--output",
+            help="File to write (default: notice-CITY-Y-MM.xlsx|docx|pdf).",
+        )
         parser.add_argument("--issue", action="store_true", help="Issue the notice first.")
         parser.add_argument(
             "--issued-on", type=dt.date.fromisoformat, help="Issue date (default: today)."
@@ -61,8 +67,18 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(page.snapshot["notice"], ensure_ascii=False, indent=2))
             return
-        path = Path(options["output"] or f"notice-{city.admin_code}-{year}-{month:02d}.xlsx")
-        path.write_bytes(
-            write_xlsx(notice_export_rows(page.report), title=page.title, sheet_name="通报")
-        )
+        fmt = options["format"]
+        path = Path(options["output"] or f"notice-{city.admin_code}-{year}-{month:02d}.{fmt}")
+        if fmt == "xlsx":
+            content = write_xlsx(
+                notice_export_rows(page.report), title=page.title, sheet_name="通报"
+            )
+        else:
+            content = documents.notice_document(page)
+            if fmt == "pdf":
+                try:
+                    content = documents.to_pdf(content)
+                except documents.ConversionError as error:
+                    raise CommandError(str(error)) from None
+        path.write_bytes(content)
         self.stderr.write(f"Wrote {path}.")

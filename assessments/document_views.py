@@ -1,0 +1,95 @@
+"""Downloads of the supervision pages as official documents (Word or PDF), beside 打印 on
+each page: the same page function the page calls, laid out by ``assessments.documents``.
+Who may download is who may read the page (drafts: staff only)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assessments import documents, pages
+from assessments.views import (
+    GRID_READERS,
+    _check_month,
+    _check_year,
+    _city,
+    _notice_page,
+    _sees_drafts,
+)
+from fdi_portal.access import role_required
+
+FORMATS = ("docx", "pdf")
+
+
+def document_response(docx: bytes, filename: str, fmt: str) -> HttpResponse:
+    """The Word file, or its PDF, as an attachment named ``filename``.``fmt``."""
+    if fmt not in FORMATS:
+        raise Http404(_("No such format."))
+    if fmt == "pdf":
+        try:
+            content, content_type = documents.to_pdf(docx), documents.PDF_TYPE
+        except documents.ConversionError as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    else:
+        content, content_type = docx, documents.DOCX_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
+    return response
+
+
+def _suffix(issued) -> str:
+    return issued.number if issued is not None and getattr(issued, "number", "") else "（草稿）"
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def notice_document(
+    request: HttpRequest, city_code: str, year: int, month: int, fmt: str
+) -> HttpResponse:
+    """The monthly notice as a 公文 (Word or PDF)."""
+    city = _city(request, city_code)
+    _check_year(year)
+    _check_month(month)
+    page = _notice_page(request, city, year, month)
+    return document_response(
+        documents.notice_document(page), f"{page.title}{_suffix(page.notice)}", fmt
+    )
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def review_document(
+    request: HttpRequest, city_code: str, year: int, quarter: int, fmt: str
+) -> HttpResponse:
+    """The quarterly review as a 公文 (Word or PDF)."""
+    city = _city(request, city_code)
+    _check_year(year)
+    if quarter not in (1, 2, 3, 4):
+        raise Http404(_("No such quarter."))
+    try:
+        review = pages.quarterly_review(city, year, quarter, drafts=_sees_drafts(request.user))
+    except pages.NotIssued:
+        raise Http404(_("This notice has not been issued.")) from None
+    name = f"{city.name}{year}年第{quarter}季度约谈情况{_suffix(review.page.notice)}"
+    return document_response(documents.review_document(review), name, fmt)
+
+
+@require_GET
+@role_required(*GRID_READERS)
+def assessment_document(request: HttpRequest, city_code: str, year: int, fmt: str) -> HttpResponse:
+    """The annual assessment as a 公文 (Word or PDF)."""
+    city = _city(request, city_code)
+    _check_year(year)
+    try:
+        page = pages.assessment_page(city, year, drafts=_sees_drafts(request.user))
+    except pages.NotIssued:
+        raise Http404(_("This assessment has not been issued.")) from None
+    suffix = "" if page.assessment is not None else "（草稿）"
+    return document_response(
+        documents.assessment_document(page, city_name=city.name, year=year),
+        f"{city.name}{year}年度考评结果{suffix}",
+        fmt,
+    )
