@@ -5,12 +5,14 @@ the same function, so a page, its export and its command never disagree. Loading
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import calculations as calc
@@ -24,6 +26,7 @@ from assessments.models import (
     RegionTarget,
 )
 from assessments.snapshots import NoticeReport
+from fdi_portal.lib.money import round_percent, round_wan
 from fdi_portal.models import City, Region
 
 if TYPE_CHECKING:
@@ -369,19 +372,33 @@ class GoalProgress:
     current: Decimal | None
     met: bool | None
     note: str
+    #: "met", "on_track" (the amount goal, not met yet but at the schedule), "behind" or ""
+    #: (nothing to measure yet).
+    status: str = ""
 
 
-def goal_progress(city: City, year: int, plan: Plan | None) -> list[GoalProgress]:
-    """Each goal of ``plan`` with its current value (January to the last month with figures)
-    against its target. The utilised-FDI amount and growth goals are measured against the
-    city target of ``year`` — the same record the grid and the notice use. Targets written in
-    per cent (unit "%") are read as ratios. Campaign names are read from the goal's text (the
-    names in “…”). Constant number of queries."""
+def goal_progress(
+    city: City,
+    year: int,
+    plan: Plan | None,
+    *,
+    month: int | None = None,
+    report: NoticeReport | None = None,
+) -> list[GoalProgress]:
+    """Each goal of ``plan`` with its current value (January to ``month``, by default the
+    last month with figures) against its target. The utilised-FDI amount and growth goals are
+    measured against the city target of ``year`` — the same record the grid and the notice
+    use; the amount goal is on track when the city is at its schedule. Targets written in per
+    cent (unit "%") are read as ratios. Campaign names are read from the goal's text (the names
+    in “…”). ``report``, the notice of that month when the caller has it, saves its queries.
+    Constant number of queries."""
     if plan is None:
         return []
     goals = list(plan.goals.all())
-    month = loaders.latest_figure_month(city, year) or 12
-    report = draft_report(city, year, month)
+    if report is None:
+        month = month or loaders.latest_figure_month(city, year) or 12
+        report = draft_report(city, year, month)
+    month = report.month
     result = []
     for goal in goals:
         target = goal.target_value
@@ -407,7 +424,17 @@ def goal_progress(city: City, year: int, plan: Plan | None) -> list[GoalProgress
         else:
             note = _("The portal does not compute this goal yet.")
         met = None if current is None or target is None else current >= target
-        result.append(GoalProgress(goal.text, goal.metric, kind, target, current, met, note))
+        if met is None:
+            status = ""
+        elif met:
+            status = "met"
+        elif goal.metric == "utilised_fdi_usd" and report.city_on_track:
+            status = "on_track"
+        else:
+            status = "behind"
+        result.append(
+            GoalProgress(goal.text, goal.metric, kind, target, current, met, note, status)
+        )
     return result
 
 
@@ -622,3 +649,302 @@ def supervision_panel(city: City) -> SupervisionPanel:
     if last and not (latest and (latest.year, latest.month) >= (year, last)):
         draftable = last
     return SupervisionPanel(city, latest, pending, draftable, year)
+
+
+# ------------------------------------------------------------------------------------------
+# Dashboards: the city (leaders, staff), a region (its officials; staff and leaders open any),
+# the province. Every figure comes from the calculations; these only gather.
+# ------------------------------------------------------------------------------------------
+
+
+def _wan(amount: Decimal | None) -> float | None:
+    """An amount for a chart axis, in 万 (charts need numbers; tables print the Decimal)."""
+    rounded = round_wan(amount)
+    return None if rounded is None else float(rounded)
+
+
+def _pct(ratio: Decimal | None) -> float | None:
+    rounded = round_percent(ratio)
+    return None if rounded is None else float(rounded)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The year and month a dashboard shows (the last month reported unless picked)."""
+
+    year: int
+    month: int | None
+
+
+def dashboard_period(city: City, year: int | None, month: int | None) -> Period:
+    """The picked year and month, else the last reported ones. One query at most."""
+    if year is None:
+        latest = loaders.latest_period(city)
+        if latest is None:
+            return Period(timezone.localdate().year, None)
+        return Period(*latest) if month is None else Period(latest[0], month)
+    if month is None:
+        latest = loaders.latest_period(city, year)
+        month = latest[1] if latest else None
+    return Period(year, month)
+
+
+def month_labels(months) -> list[str]:
+    """Short month names for a chart's axis (1月 / M1)."""
+    return [_("M%(month)s") % {"month": m} for m in months]
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: int
+    amount: Decimal | None
+    amount_last_year: Decimal | None
+    cumulative: Decimal | None
+    cumulative_last_year: Decimal
+    required: Decimal | None
+
+
+@dataclass(frozen=True)
+class CityDashboard:
+    city: City
+    period: Period
+    plan: Plan | None
+    report: NoticeReport | None
+    months: calc.CityMonths | None
+    goals: list[GoalProgress]
+    pipeline: list
+    industries: list
+    origins: list
+    difficulties: list
+
+    month_choices = range(1, 13)
+
+    @property
+    def month_rows(self) -> list[MonthRow]:
+        """The trend charts' figures as a table."""
+        if self.months is None:
+            return []
+        m = self.months
+        return [
+            MonthRow(
+                i + 1,
+                m.amounts[i],
+                m.amounts_last_year[i],
+                m.cumulative[i],
+                m.cumulative_last_year[i],
+                m.required[i],
+            )
+            for i in range(12)
+        ]
+
+    @property
+    def charts(self) -> dict:
+        """The charts' numbers for json_script: 万美元 and per cent, Chinese labels from the
+        page. Each chart's table on the page prints the same figures from the report."""
+        data: dict = {"month_labels": month_labels(loaders.MONTHS)}
+        if self.months is not None:
+            data["trend"] = {
+                "cumulative": [_wan(v) for v in self.months.cumulative],
+                "required": [_wan(v) for v in self.months.required],
+                "last_year": [_wan(v) for v in self.months.cumulative_last_year],
+                "monthly": [_wan(v) for v in self.months.amounts],
+                "monthly_last_year": [_wan(v) for v in self.months.amounts_last_year],
+            }
+        if self.report is not None:
+            ranked = [row for row in self.report.rows if row.completion is not None]
+            data["ranking"] = {
+                "names": [row.name for row in ranked],
+                "values": [_pct(row.completion) for row in ranked],
+                "on_track": [row.on_track for row in ranked],
+                "required": _pct(self.report.required_share),
+            }
+        data["pipeline"] = {
+            "names": [b.label for b in self.pipeline],
+            "counts": [b.count for b in self.pipeline],
+            "fdi": [_wan(b.contracted_fdi_usd) for b in self.pipeline],
+        }
+        for key, rows in (("industries", self.industries), ("origins", self.origins)):
+            data[key] = [{"name": b.label, "value": b.count} for b in rows]
+        return data
+
+
+def city_dashboard(
+    city: City, *, year: int | None = None, month: int | None = None, today: dt.date
+) -> CityDashboard:
+    """Where the city stands in ``month`` of ``year`` (by default the last month reported):
+    the plan's goals, utilised FDI against the target and the schedule, the trend, the ranking,
+    the project pipeline. A fixed number of queries, whatever the data."""
+    from projects import selectors as projects
+
+    period = dashboard_period(city, year, month)
+    inputs = loaders.notice_inputs(city, period.year, 12)
+    report = months = None
+    if period.month:
+        notice = calc.build_monthly_notice(
+            period.year, period.month, inputs.inputs, inputs.city_target, inputs.schedule.schedule
+        )
+        report = snapshots.notice_report(
+            notice,
+            city_code=city.admin_code,
+            city_name=city.name,
+            schedule_label=inputs.schedule.label,
+        )
+        months = calc.city_months(
+            inputs.inputs, inputs.city_target, period.month, inputs.schedule.schedule
+        )
+    goals = goal_progress(city, period.year, inputs.plan, report=report) if report else []
+    return CityDashboard(
+        city=city,
+        period=period,
+        plan=inputs.plan,
+        report=report,
+        months=months,
+        goals=goals,
+        pipeline=projects.pipeline(city),
+        industries=projects.projects_by(city, "industry"),
+        origins=projects.projects_by(city, "origin"),
+        difficulties=projects.open_difficulties_by_age(city, today),
+    )
+
+
+@dataclass(frozen=True)
+class RegionMonth:
+    month: int
+    rank: int | None
+    ranked_count: int
+    completion: Decimal | None
+    required_share: Decimal
+    on_track: bool | None
+
+
+@dataclass(frozen=True)
+class RegionPage:
+    month_choices = range(1, 13)
+
+    city: City
+    region: Region
+    period: Period
+    report: NoticeReport | None
+    row: snapshots.NoticeRow | None
+    above: snapshots.NoticeRow | None
+    to_draw_level_usd: Decimal | None
+    history: list[RegionMonth]
+    pipeline: list
+    difficulties: list
+    events: object | None
+    notices: list
+    interviews: list
+
+    @property
+    def charts(self) -> dict:
+        return {
+            "month_labels": month_labels(h.month for h in self.history),
+            "ranks": [h.rank for h in self.history],
+            "completion": [_pct(h.completion) for h in self.history],
+            "required": [_pct(h.required_share) for h in self.history],
+            "ranked_count": self.report.ranked_count if self.report else 0,
+        }
+
+
+def region_page(
+    city: City, region: Region, *, year: int | None = None, month: int | None = None
+) -> RegionPage:
+    """A county's page: its rank and how it moved month by month, completion against the
+    schedule, shortfall, 剩余每月需完成, what it takes to draw level with the region ranked
+    just above, its projects, events against the quota, open difficulties, the issued notices
+    and its interviews. A fixed number of queries."""
+    from projects import selectors as projects
+
+    today = timezone.localdate()
+    period = dashboard_period(city, year, month)
+    report = row = above = to_draw_level = None
+    history: list[RegionMonth] = []
+    code = loaders.region_code(region)
+    if region.assessed and period.month:
+        inputs = loaders.notice_inputs(city, period.year, 12)
+        notices = calc.monthly_history(
+            period.year,
+            period.month,
+            inputs.inputs,
+            inputs.city_target,
+            inputs.schedule.schedule,
+        )
+        for notice in notices:
+            mine = next(r for r in notice.regions if r.code == code)
+            history.append(
+                RegionMonth(
+                    notice.month,
+                    mine.rank,
+                    notice.ranked_count,
+                    mine.completion,
+                    notice.required,
+                    mine.on_track,
+                )
+            )
+        report = snapshots.notice_report(
+            notices[-1],
+            city_code=city.admin_code,
+            city_name=city.name,
+            schedule_label=inputs.schedule.label,
+        )
+        row = report.row(code)
+        if row is not None and row.rank is not None and row.rank > 1:
+            better = [r for r in report.rows if r.rank is not None and r.rank < row.rank]
+            above = max(better, key=lambda r: r.rank) if better else None
+        if above is not None and above.completion is not None:
+            to_draw_level = calc.catch_up_to(row.ytd_usd, row.target_usd, above.completion)
+    quotas = projects.event_quotas(city, period.year)
+    return RegionPage(
+        city=city,
+        region=region,
+        period=period,
+        report=report,
+        row=row,
+        above=above,
+        to_draw_level_usd=to_draw_level,
+        history=history,
+        pipeline=projects.pipeline(city, region=region),
+        difficulties=projects.open_difficulties_by_age(city, today, region=region),
+        events=next((q for q in quotas if q.is_region and q.organiser == region.name), None),
+        notices=list(
+            Notice.objects.issued()
+            .filter(city=city, kind=Notice.Kind.MONTHLY)
+            .order_by("-year", "-month")[:6]
+        ),
+        interviews=list(Interview.objects.filter(region=region).order_by("-year", "-quarter")[:8]),
+    )
+
+
+@dataclass(frozen=True)
+class ProvinceRow:
+    comparison: CityComparison
+    projects: object
+
+
+@dataclass(frozen=True)
+class ProvinceDashboard:
+    year: int
+    rows: list[ProvinceRow]
+
+    @property
+    def charts(self) -> dict:
+        rows = [row for row in self.rows if row.comparison.progress is not None]
+        return {
+            "names": [row.comparison.city.name for row in rows],
+            "completion": [_pct(row.comparison.progress.completion) for row in rows],
+            "required": [_pct(row.comparison.progress.required) for row in rows],
+            "on_track": [row.comparison.progress.on_track for row in rows],
+            "ytd": [_wan(row.comparison.ytd_usd) for row in rows],
+        }
+
+
+def province_dashboard(cities: Sequence[City], year: int) -> ProvinceDashboard:
+    """The cities side by side: utilised FDI to date against target and schedule, growth,
+    live projects and the landing rate of the year's signed projects. Three queries."""
+    from projects.selectors import projects_by_city
+
+    projects = projects_by_city(cities, year)
+    return ProvinceDashboard(
+        year,
+        [ProvinceRow(row, projects[row.city.pk]) for row in province_comparison(cities, year)],
+    )

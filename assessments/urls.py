@@ -89,4 +89,6 @@ urlpatterns = [
     ),
     path("<str:city_code>/plans/<int:plan_id>/scheme/", views.scheme_edit, name="scheme_edit"),
     path("<str:city_code>/goals/<int:year>/", views.plan_goals, name="plan_goals"),
+    path("<str:city_code>/dashboard/", views.city_dashboard, name="city_dashboard"),
+    path("<str:city_code>/regions/<str:region_code>/", views.region_page, name="region_page"),
 ]

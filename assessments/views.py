@@ -892,3 +892,48 @@ def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
             "can_edit_target": _sees_drafts(request.user),
         },
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Dashboards: a city (for readers of several cities; staff and leaders have it as their home)
+# and a region (a county official's home; staff, leaders and province viewers open any)
+# ------------------------------------------------------------------------------------------
+
+DASHBOARD_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
+
+
+def _picked_period(request: HttpRequest) -> tuple[int | None, int | None]:
+    year, month = request.GET.get("year", ""), request.GET.get("month", "")
+    return (
+        _check_year(int(year)) if year.isdigit() else None,
+        _check_month(int(month)) if month.isdigit() else None,
+    )
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
+    """A city's dashboard: goals, utilised FDI against target and schedule, trend, ranking,
+    pipeline (``?year=&month=`` pick the period)."""
+    city = _city(request, city_code)
+    year, month = _picked_period(request)
+    dashboard = pages.city_dashboard(city, year=year, month=month, today=timezone.localdate())
+    return render(request, "assessments/city_dashboard.html", {"dashboard": dashboard})
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS, Role.REGION_OFFICIAL)
+def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpResponse:
+    """A region's page; a county official sees their own region's only (404 otherwise)."""
+    city = _city(request, city_code)
+    regions = Region.objects.in_city(city)
+    membership = membership_of(request.user)
+    if membership is not None and membership.role == Role.REGION_OFFICIAL:
+        regions = regions.filter(pk=membership.region_id)
+    if region_code.startswith("id") and region_code[2:].isdigit():
+        region = visible_or_404(regions, request.user, pk=int(region_code[2:]))
+    else:
+        region = visible_or_404(regions, request.user, admin_code=region_code)
+    year, month = _picked_period(request)
+    page = pages.region_page(city, region, year=year, month=month)
+    return render(request, "assessments/region_page.html", {"page": page})

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
@@ -40,52 +39,51 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     else:
         template = HOME_TEMPLATES[membership.role]
-        context.update(_home_panels(membership))
+        context.update(_home_panels(request, membership))
     return render(request, template, context)
 
 
 def _comparison(request: HttpRequest, cities: list[City]) -> dict:
     """The city-by-city comparison of readers of several cities (``?year=`` picks the year)."""
-    from assessments.pages import province_comparison
+    from assessments.pages import province_dashboard
 
-    year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else None
-    year = year or timezone.localdate().year
-    return {"year": year, "rows": province_comparison(cities, year)}
-
-
-def _completion_chart(ranking) -> dict | None:
-    """The chart's data: completion per region in percent, and the required progress."""
-    if ranking is None:
-        return None
-    rows = [row for row in ranking.rows if row.completion is not None]
+    year = _picked(request)[0] or timezone.localdate().year
+    dashboard = province_dashboard(cities, year)
     return {
-        "names": [row.name for row in rows],
-        "values": [float(round(row.completion * 100, 1)) for row in rows],
-        "on_track": [row.on_track for row in rows],
-        "required": float(round(ranking.required_share * 100, 1)),
-        "label": gettext("Completion"),
-        "required_label": gettext("Required"),
+        "year": year,
+        "rows": [row.comparison for row in dashboard.rows],
+        "dashboard": dashboard,
     }
 
 
-def _home_panels(membership: Membership) -> dict:
-    """What each role's home page shows of its city: the current ranking (all but province
-    viewers), the supervision to-do and project alerts (staff, leaders), a unit's plans.
-    A fixed number of queries per panel."""
-    from assessments.pages import current_ranking, supervision_panel
+def _picked(request: HttpRequest) -> tuple[int | None, int | None]:
+    """The dashboard's ``?year=`` and ``?month=``, when they are sensible."""
+    year, month = request.GET.get("year", ""), request.GET.get("month", "")
+    year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    month_value = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    return year_value, month_value
+
+
+def _home_panels(request: HttpRequest, membership: Membership) -> dict:
+    """What each role's home page shows of its city: the city dashboard (staff, leaders), the
+    region's page (county and park officials), a unit's plans (department officers). A fixed
+    number of queries per panel."""
+    from assessments.pages import city_dashboard, region_page, supervision_panel
     from projects.selectors import staff_alerts
     from tasks.models import Plan
 
     city = membership.city
     if city is None:
         return {}
-    ranking = current_ranking(city)
-    panels: dict = {"ranking": ranking, "chart": _completion_chart(ranking)}
+    today = timezone.localdate()
+    year, month = _picked(request)
+    panels: dict = {}
     if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
+        dashboard = city_dashboard(city, year=year, month=month, today=today)
+        panels.update(dashboard=dashboard, ranking=dashboard.report)
         panels["supervision"] = supervision_panel(city)
         panels["can_draft"] = membership.role == Role.COMMERCE_STAFF
-        panels["project_alerts"] = staff_alerts(city, timezone.localdate())
+        panels["project_alerts"] = staff_alerts(city, today)
     if membership.role == Role.LEADER:
         from projects.models import Project
 
@@ -93,7 +91,8 @@ def _home_panels(membership: Membership) -> dict:
             Project.objects.filter(city=city, leader=membership.user_id).select_related("region")
         )
     if membership.role == Role.REGION_OFFICIAL:
-        panels["own_region"] = membership.region.name
+        page = region_page(city, membership.region, year=year, month=month)
+        panels.update(region_page=page, ranking=page.report, own_region=membership.region.name)
     if membership.role == Role.DEPARTMENT_OFFICER:
         panels["plans"] = list(Plan.objects.in_city(city))
     return panels
