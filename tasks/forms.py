@@ -30,8 +30,13 @@ class ReportForm(forms.ModelForm):
             "narrative": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, years: list[int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if years is not None:
+            # Only the plan's years begun so far are offered (the service checks the quarter).
+            self.fields["year"] = forms.TypedChoiceField(
+                label=self.fields["year"].label, choices=[(y, y) for y in years], coerce=int
+            )
         _bootstrap(self)
 
     def clean_year(self) -> int:

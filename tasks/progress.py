@@ -109,3 +109,60 @@ def share_on_track(cells: Iterable[Cell]) -> tuple[int, int]:
     """(tasks on track, tasks counted), ignoring quarters before the plan was issued."""
     counted = [c for c in cells if c.status != NOT_DUE]
     return sum(c.on_track for c in counted), len(counted)
+
+
+def quarter_start(year: int, quarter: int) -> dt.date:
+    return dt.date(year, quarter * 3 - 2, 1)
+
+
+def first_quarter(start_year: int | None, issued_on: dt.date | None) -> tuple[int, int] | None:
+    """The first quarter a plan is reported in: the quarter it was issued in when that falls in
+    its first year (Wuwei, issued 13 October 2023: 2023 Q4), else Q1 of its first year."""
+    if start_year is None:
+        return None
+    if issued_on is not None and issued_on.year == start_year:
+        return start_year, (issued_on.month - 1) // 3 + 1
+    return start_year, 1
+
+
+def reportable_years(
+    start_year: int | None, end_year: int | None, issued_on: dt.date | None, today: dt.date
+) -> list[int]:
+    """The years of a plan that have begun by ``today``, latest first (the report form's
+    choices); a plan that states no year at all: this year."""
+    if start_year is None:
+        return [today.year]
+    last = today.year if end_year is None else min(end_year, today.year)
+    return list(range(last, start_year - 1, -1))
+
+
+def period_problem(
+    *,
+    start_year: int | None,
+    end_year: int | None,
+    issued_on: dt.date | None,
+    year: int,
+    quarter: int,
+    today: dt.date,
+) -> str | None:
+    """Why a report for ``year`` Q``quarter`` cannot be filed against a plan covering
+    ``start_year``–``end_year`` (None: open), or None when it can: the quarter must be one of the
+    plan's, not before the quarter the plan was issued in, and already begun."""
+    if (start_year is not None and year < start_year) or (end_year is not None and year > end_year):
+        if end_year == start_year:
+            years = f"{start_year}"
+        elif end_year is None:
+            years = f"{start_year}—"
+        else:
+            years = f"{start_year}—{end_year}"
+        return _("The plan covers %(years)s: report on a quarter of those years.") % {
+            "years": years
+        }
+    first = first_quarter(start_year, issued_on)
+    if first is not None and (year, quarter) < first:
+        return _(
+            "The plan was issued on %(date)s: its first quarter to report on is %(year)s Q%(q)s."
+        ) % {"date": issued_on.isoformat(), "year": first[0], "q": first[1]}
+    if quarter_start(year, quarter) > today:
+        return _("%(year)s Q%(q)s has not begun yet.") % {"year": year, "q": quarter}
+    return None

@@ -224,3 +224,54 @@ def progress_matrix(
         progress.share_on_track(row.cells[reference - 1] for row in rows) if reference else (0, 0)
     )
     return ProgressMatrix(year, quarters, rows, reference, on_track, counted)
+
+
+@dataclass(frozen=True)
+class CellReports:
+    """One cell of the progress matrix opened: the task, its status in the quarter, the
+    reports filed (with narrative, who and when) and the units that have not reported."""
+
+    node: TaskNode
+    year: int
+    quarter: int
+    cell: progress.Cell
+    reports: list[ProgressReport]
+    missing: list[UnitRef]
+    due_on: dt.date
+
+
+def cell_reports(
+    plan: Plan, task: Task, *, year: int, quarter: int, today: dt.date
+) -> CellReports | None:
+    """What the units reported on ``task`` in ``year`` Q``quarter`` (three queries); None when
+    no department reports on the task."""
+    node = next((n for n in plan_tree(plan) if n.task.pk == task.pk), None)
+    if node is None or not node.departments:
+        return None
+    reports = list(
+        ProgressReport.objects.filter(task=task, year=year, quarter=quarter)
+        .select_related("department", "submitted_by")
+        .order_by("department__name")
+    )
+    by_department = {report.department_id: report for report in reports}
+    departments = list({u.department_id: u for u in node.units if u.department_id}.values())
+    # Reports in the order the plan names the units, as the matrix tooltip lists them.
+    order = {u.department_id: i for i, u in enumerate(departments)}
+    reports.sort(key=lambda r: order.get(r.department_id, len(order)))
+    cell = progress.cell(
+        units=node.departments,
+        reports={r.department.name: r.status for r in reports},
+        year=year,
+        quarter=quarter,
+        today=today,
+        issued_on=plan.issued_on,
+    )
+    return CellReports(
+        node=node,
+        year=year,
+        quarter=quarter,
+        cell=cell,
+        reports=reports,
+        missing=[u for u in departments if u.department_id not in by_department],
+        due_on=progress.due_date(year, quarter),
+    )

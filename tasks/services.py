@@ -28,6 +28,7 @@ from assessments.services import (
 )
 from fdi_portal.lib.names import normalise_name
 from fdi_portal.models import City, Department
+from tasks import progress
 from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
 from tasks.plan_text import (
     ParsedGoal,
@@ -584,13 +585,27 @@ def submit_report(
     status: str,
     narrative: str,
     user: Any,
+    today: dt.date,
 ) -> ProgressReport:
     """File (or replace) ``department``'s report on ``task`` for a quarter.
 
-    Raises ValidationError unless the department leads, supports or shares the task.
+    Raises ValidationError unless the department leads, supports or shares the task, and unless
+    the quarter is one of the plan's years, not before the plan was issued, and begun by
+    ``today`` (no 2027 Q3 against the 2021 plan).
     """
     if not task.assignments.filter(department=department).exists():
         raise ValidationError(_("Your unit has no part in this task."))
+    plan = task.plan
+    problem = progress.period_problem(
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        issued_on=plan.issued_on,
+        year=year,
+        quarter=quarter,
+        today=today,
+    )
+    if problem:
+        raise ValidationError(problem)
     report, _created = ProgressReport.objects.update_or_create(
         task=task,
         department=department,

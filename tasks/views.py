@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fdi_portal.access import has_role, role_required, visible_or_404
 from fdi_portal.models import City, Department, Role, membership_of
-from tasks import exports, selectors
+from tasks import exports, progress, selectors
 from tasks.forms import (
     CarryForwardForm,
     GoalFormSet,
@@ -193,18 +193,32 @@ def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     if department is None or not task.assignments.filter(department=department).exists():
         raise PermissionDenied(_("Your unit has no part in this task."))
     today = _today()
-    initial = {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
-    form = ReportForm(request.POST or None, initial=initial)
+    plan = task.plan
+    years = progress.reportable_years(plan.start_year, plan.end_year, plan.issued_on, today)
+    # The latest quarter begun: this quarter in the plan's current year, else its last Q4.
+    initial = {
+        "year": years[0] if years else today.year,
+        "quarter": (today.month - 1) // 3 + 1 if years and years[0] == today.year else 4,
+    }
+    form = ReportForm(request.POST or None, initial=initial, years=years)
     if request.method == "POST" and form.is_valid():
         try:
-            submit_report(task=task, department=department, user=request.user, **form.cleaned_data)
+            submit_report(
+                task=task,
+                department=department,
+                user=request.user,
+                today=today,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Report saved."))
             return redirect("tasks:unit_detail", pk=task.plan_id, department_pk=department.pk)
     return render(
-        request, "tasks/report_form.html", {"task": task, "department": department, "form": form}
+        request,
+        "tasks/report_form.html",
+        {"task": task, "department": department, "form": form, "years": years},
     )
 
 
@@ -225,8 +239,35 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/plan_progress.html",
-        {"plan": plan, "matrix": matrix, "years": (year - 1, year + 1), "today": today},
+        {
+            "plan": plan,
+            "matrix": matrix,
+            # Only the plan's own years: the 2021 plan has no 2020 or 2022 quarters.
+            "years": [y for y in (year - 1, year + 1) if plan.covers(y)],
+            "today": today,
+        },
     )
+
+
+@role_required(*PROGRESS_READERS)
+@require_GET
+def progress_cell(
+    request: HttpRequest, pk: int, task_pk: int, year: int, quarter: int
+) -> HttpResponse:
+    """One cell of the matrix: each unit's report on the task in the quarter (status,
+    narrative, who and when) and the units that have not reported."""
+    plan = visible_or_404(Plan.objects.select_related("city"), request.user, pk=pk)
+    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
+        raise Http404(_("No such quarter."))
+    task = Task.objects.filter(plan=plan, pk=task_pk).first()
+    detail = (
+        selectors.cell_reports(plan, task, year=year, quarter=quarter, today=_today())
+        if task
+        else None
+    )
+    if detail is None:
+        raise Http404(_("No unit reports on this task."))
+    return render(request, "tasks/progress_cell.html", {"plan": plan, "detail": detail})
 
 
 @role_required(Role.COMMERCE_STAFF)

@@ -29,6 +29,11 @@ def invest_task(request) -> dict:
     return {"task_pk": task.pk}
 
 
+def invest_cell(request) -> dict:
+    """二（四）一是 in 2021 Q1 on the progress matrix."""
+    return {**fcg_plan(request), **invest_task(request), "year": 2021, "quarter": 1}
+
+
 # Every role of the city reads its plans, a province viewer every plan of the province.
 READ_PLAN = Rule(200, {"wuwei_clerk": 404, "stranger": 404}, kwargs=fcg_plan)
 
@@ -53,6 +58,18 @@ RULES: dict[str, Rule] = {
             "wuwei_clerk": 404,
         },
         kwargs=fcg_plan,
+    ),
+    # A cell of the matrix: the same readers as the matrix.
+    "progress_cell": Rule(
+        403,
+        {
+            "clerk": 200,
+            "leader": 200,
+            "province_viewer": 200,
+            "superuser": 200,
+            "wuwei_clerk": 404,
+        },
+        kwargs=invest_cell,
     ),
     # Only an officer of a unit that owns the task reports on it.
     "report_create": Rule(403, {"investment_officer": 200}, kwargs=invest_task),
