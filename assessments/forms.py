@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments import scoring
 from assessments.schemes import INPUTS, METHOD_LABELS, METHODS
 from fdi_portal.lib.money import base_to_wan, wan_to_base
+from fdi_portal.locking import LockedFormMixin
 
 
 class AmountForm(forms.Form):
@@ -228,14 +229,20 @@ def _check_table(
     return filled
 
 
-class SchemeForm(forms.Form):
+#: The stored scheme's fields a stale save is checked on.
+SCHEME_LOCK_FIELDS = ("label", "indicators", "vetoes")
+
+
+class SchemeForm(LockedFormMixin, forms.Form):
     """The scheme's label and its vetoes (一票否决: a region whose figure is below the
-    threshold scores 0); the indicators are edited in ``IndicatorFormSet``."""
+    threshold scores 0); the indicators are edited in ``IndicatorFormSet``. It carries the
+    stored scheme's state (``stored``; fdi_portal.locking) so a stale save is refused."""
 
     label = forms.CharField(label=_("Label"), required=False, max_length=100)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, stored: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.add_lock(stored, list(SCHEME_LOCK_FIELDS))
         for n, (input_name, below_name) in enumerate(VETO_FIELDS, start=1):
             self.fields[input_name] = forms.ChoiceField(
                 label=_("Veto %(n)s: figure") % {"n": n},

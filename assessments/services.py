@@ -12,14 +12,15 @@ progress schedules and scoring schemes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from assessments.schemes import SchemeError, parse_scheme
 from fdi_portal import spreadsheets
 from fdi_portal.imports import BATCH_SIZE, AmountChange, Preview, RegionLookup
 from fdi_portal.lib.money import CENT, MAX_WAN, wan_to_base
+from fdi_portal.locking import check_unchanged
 from fdi_portal.models import City, Region
 from fdi_portal.spreadsheets import (
     CellError,
@@ -461,6 +463,36 @@ def next_sequence(city: City, year: int) -> int:
     return (last or 0) + 1
 
 
+T = TypeVar("T")
+
+
+def one_at_a_time(issue: Callable[..., T]) -> Callable[..., T]:
+    """Turn what the database says when two people issue the same thing at the same moment
+    (the loser's insert of the same period, SQLite's "database is locked" after its wait, a
+    PostgreSQL deadlock or serialization failure) into a ValidationError the page shows;
+    the loser's transaction has been rolled back, so nothing of theirs is written."""
+
+    @functools.wraps(issue)
+    def wrapper(**kwargs: Any) -> T:
+        try:
+            return issue(**kwargs)
+        except (IntegrityError, OperationalError) as error:
+            text = str(error).lower()
+            if isinstance(error, OperationalError) and not any(
+                word in text for word in ("locked", "deadlock", "serializ", "lock timeout")
+            ):
+                raise
+            raise ValidationError(
+                _(
+                    "Someone else was issuing this at the same moment; nothing of yours was "
+                    "saved. Reload the page to see what was issued."
+                )
+            ) from error
+
+    return wrapper
+
+
+@one_at_a_time
 @transaction.atomic
 def issue_notice(
     *,
@@ -591,11 +623,24 @@ def save_progress_schedule(
 
 @transaction.atomic
 def save_scoring_scheme(
-    *, plan: Any, indicators: list[dict], label: str, vetoes: list[dict] | None = None
+    *,
+    plan: Any,
+    indicators: list[dict],
+    label: str,
+    vetoes: list[dict] | None = None,
+    seen_token: str | None = None,
 ) -> ScoringScheme:
     """Store a plan's scoring scheme; refused (``ValidationError`` naming the indicator and
     field) unless the whole scheme parses (``schemes.parse_scheme``: inputs, methods, weights,
-    parameters, vetoes). ``vetoes=None`` keeps the vetoes already stored."""
+    parameters, vetoes). ``vetoes=None`` keeps the vetoes already stored. With
+    ``seen_token`` (the editor's), refused with ``locking.StaleEdit`` when the stored scheme
+    changed since the editor was opened."""
+    if seen_token is not None:
+        stored = ScoringScheme.objects.filter(plan=plan).first()
+        if stored is not None:
+            check_unchanged(
+                instance=stored, fields=["label", "indicators", "vetoes"], seen_token=seen_token
+            )
     if vetoes is None:
         stored = ScoringScheme.objects.filter(plan=plan).values_list("vetoes", flat=True).first()
         vetoes = stored or []
@@ -615,6 +660,7 @@ def save_scoring_scheme(
     return scheme
 
 
+@one_at_a_time
 @transaction.atomic
 def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) -> AnnualAssessment:
     """Freeze the annual assessment of ``city`` for ``year``: the scheme used and every

@@ -60,6 +60,7 @@ from fdi_portal.import_views import (
     wan_or_dash,
 )
 from fdi_portal.lib.money import base_to_wan, round_wan, wan_to_base
+from fdi_portal.locking import StaleEdit
 from fdi_portal.models import City, Region, Role, membership_of
 from fdi_portal.spreadsheets import write_xlsx
 
@@ -827,7 +828,7 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
     year = plan.year or timezone.localdate().year
     trial = None
     if request.method == "POST":
-        form = SchemeForm(request.POST)
+        form = SchemeForm(request.POST, stored=stored)
         formset = IndicatorFormSet(request.POST, initial=rows, prefix="indicators")
         # Both are validated so that every error shows at once.
         if all([form.is_valid(), formset.is_valid()]):
@@ -840,7 +841,9 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
                 if request.POST.get("action") == "try":
                     trial = pages.score(city, year, scheme)
                 else:
-                    save_scoring_scheme(plan=plan, **scheme)
+                    save_scoring_scheme(plan=plan, seen_token=form.seen_token, **scheme)
+            except StaleEdit as stale:
+                form.refused(stale)
             except (ValidationError, SchemeError) as error:
                 form.add_error(None, str(error) if isinstance(error, SchemeError) else error)
             else:
@@ -853,7 +856,8 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
         form = SchemeForm(
             initial=SchemeForm.initial_for(
                 stored.label if stored else "", stored.vetoes if stored else []
-            )
+            ),
+            stored=stored,
         )
         formset = IndicatorFormSet(initial=rows, prefix="indicators")
     return render(

@@ -117,6 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"fdi_portal_test_{os.getpid()}.sqlite3")
     }
+    # A transaction takes the write lock when it begins, and a second writer waits for it (up
+    # to 20 s) instead of failing at once with "database is locked" when both upgrade a read
+    # lock: two clerks issuing one notice at once get "already issued", not a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 else:
     # One test database per test process, so two suites on one server never drop each other's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

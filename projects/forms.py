@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from fdi_portal.lib.money import base_to_wan, wan_to_base
+from fdi_portal.locking import LockedFormMixin
 from fdi_portal.models import City, Department, Region, Role, membership_of
 from projects.models import (
     Campaign,
@@ -50,7 +51,7 @@ def style(form: forms.BaseForm, size: str = "") -> None:
             widget.attrs["class"] = "form-control" + suffix.replace("select", "control")
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(LockedFormMixin, forms.ModelForm):
     """A project's description. On creation it also takes the stage and its dates; later the
     stage changes through :class:`StageForm` so that every change is logged."""
 
@@ -125,6 +126,12 @@ class ProjectForm(forms.ModelForm):
             for wan_field, model_field, _label in MONEY_FIELDS:
                 value = getattr(self.instance, model_field)
                 self.initial[wan_field] = None if value is None else base_to_wan(value).normalize()
+            # Optimistic locking (fdi_portal.locking): what the form edits, in model fields.
+            self.add_lock(
+                self.instance,
+                [name for name in self._meta.fields if name in self.fields]
+                + [model_field for _wan, model_field, _label in MONEY_FIELDS],
+            )
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -254,7 +261,7 @@ class ProgressEntryForm(forms.ModelForm):
         style(self)
 
 
-class DifficultyForm(forms.ModelForm):
+class DifficultyForm(LockedFormMixin, forms.ModelForm):
     """A difficulty, and later its resolution: a resolved one needs its date and what was done."""
 
     class Meta:
@@ -272,6 +279,8 @@ class DifficultyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.project = project
         self.fields["department"].queryset = Department.objects.in_city(project.city_id)
+        if self.instance.pk:
+            self.add_lock(self.instance, list(self._meta.fields))
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -290,7 +299,7 @@ class DifficultyForm(forms.ModelForm):
         return data
 
 
-class ComplaintForm(forms.ModelForm):
+class ComplaintForm(LockedFormMixin, forms.ModelForm):
     """A complaint, and later its answer: answered once the answer and its date are given."""
 
     class Meta:
@@ -308,6 +317,8 @@ class ComplaintForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.project = project
         self.fields["handler"].queryset = Department.objects.in_city(project.city_id)
+        if self.instance.pk:
+            self.add_lock(self.instance, [*self._meta.fields, "status"])
         style(self)
 
     def clean(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from fdi_portal.import_views import (
 )
 from fdi_portal.imports import Preview
 from fdi_portal.lib.money import base_to_wan, wan_to_base
+from fdi_portal.locking import StaleEdit, save_unless_changed
 from fdi_portal.models import City, Department, Region, Role, membership_of
 from fdi_portal.pagination import paginate
 from fdi_portal.spreadsheets import write_xlsx
@@ -283,9 +284,18 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_or_404(Project.objects.writable_by(request.user), request.user, pk=pk)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Project saved."))
-        return redirect("projects:project_detail", pk=project.pk)
+        try:
+            save_unless_changed(
+                instance=form.save(commit=False),
+                fields=form.lock_fields,
+                seen_token=form.seen_token,
+                also_save=["city"],
+            )
+        except StaleEdit as stale:
+            form.refused(stale)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
@@ -412,9 +422,19 @@ def _list_form(
         row.project = project
         if kind == "progress" and row.recorded_by_id is None:
             row.recorded_by = request.user
-        row.save()
-        messages.success(request, _("Saved."))
-        return redirect("projects:project_detail", pk=project.pk)
+        try:
+            if instance is None:
+                row.save()
+            else:
+                # An edit is refused if someone saved the row since the form was shown.
+                save_unless_changed(
+                    instance=row, fields=form.lock_fields, seen_token=form.seen_token
+                )
+        except StaleEdit as stale:
+            form.refused(stale)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
         "projects/list_form.html",

@@ -178,6 +178,8 @@ def test_a_difficulty_is_resolved_with_its_date_and_resolution(client, clerk, sh
         "category": "land",
         "text": "用地指标不足",
         "status": "resolved",
+        # The edit form's lock (fdi_portal.locking): the row as the page showed it.
+        "row_state": client.get(url).context["form"]["row_state"].value(),
     }
     incomplete = client.post(url, data)
     assert set(incomplete.context["form"].errors) == {"resolved_on", "resolution"}
@@ -204,7 +206,10 @@ def test_a_complaint_is_answered_once_answer_and_date_are_given(client, clerk, s
     complaint = Complaint.objects.get(project=shangsi_project)
     assert complaint.status == "received"
     url = reverse("projects:complaint_edit", args=[complaint.pk])
-    client.post(url, {**data, "answered_on": "2021-03-10", "answer": "已加快办理"})
+    seen = client.get(url).context["form"]["row_state"].value()  # fdi_portal.locking
+    client.post(
+        url, {**data, "answered_on": "2021-03-10", "answer": "已加快办理", "row_state": seen}
+    )
     complaint.refresh_from_db()
     assert (complaint.status, complaint.answered_on) == ("answered", D(2021, 3, 10))
 
