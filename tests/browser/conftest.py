@@ -33,6 +33,8 @@ def browser():
     ):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    # The console's messages (errors, CSP violations) for the tests to read.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.implicitly_wait(5)
     yield driver
