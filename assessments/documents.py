@@ -51,7 +51,12 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
-    from assessments.pages import AssessmentPage, NoticePage, QuarterlyReview
+    from assessments.pages import (
+        AssessmentPage,
+        CampaignNoticePage,
+        NoticePage,
+        QuarterlyReview,
+    )
 
 RED = RGBColor(0xFF, 0x00, 0x00)
 FANGSONG = "仿宋_GB2312"
@@ -470,6 +475,35 @@ def campaign_table(campaigns: Sequence) -> tuple[list[str], list[list[str]]]:
         for row in campaigns
     ]
     return header, rows
+
+
+def campaign_notice_document(page: CampaignNoticePage) -> bytes:
+    """The quarterly campaign notice as Word: one sentence per campaign, then the table by
+    campaign and region (落地率、到位率) — the issued rows or the draft's."""
+    with translation.override("zh-hans"):
+        notice = page.notice
+        head = Letterhead(
+            issuer=_issuer(page.city_name),
+            number=notice.number if notice else "",
+            title=page.title,
+            issued_on=notice.issued_on if notice else None,
+        )
+        document = _new_document()
+        _head(document, head)
+        if page.rows:
+            _paragraph(document, page.summary, indent=True)
+            _table_note(document, "单位：个、万美元")
+            _table(document, *campaign_table(page.rows), first_mm=(30, 20))
+            _table_note(
+                document,
+                f"注：统计{page.year}年1-{page.month}月各专项行动签约的项目（含已取消的）；"
+                "落地率＝落地项目÷签约项目，到位率＝到位外资÷合同外资。",
+            )
+        else:
+            _paragraph(document, "本年度暂无专项行动签约项目。", indent=True)
+        _signature(document, head)
+        _imprint(document, head)
+        return to_bytes(document)
 
 
 def assessment_document(page: AssessmentPage, *, city_name: str, year: int) -> bytes:

@@ -3,9 +3,9 @@ rounded as the printed notice shows them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from assessments.snapshots import NoticeReport
+from assessments.snapshots import CampaignRow, NoticeReport
 from fdi_portal.lib.money import round_percent, round_wan
 
 
@@ -53,3 +53,29 @@ def notice_export_rows(report: NoticeReport) -> Iterator[list[object]]:
         round_percent(report.city_yoy_growth),
         round_wan(report.city_catch_up_monthly_usd),
     ]
+
+
+def campaign_export_rows(rows: Sequence[CampaignRow]) -> Iterator[list[object]]:
+    """The quarterly campaign notice as a table: a total row per campaign (地区 合计), then its
+    regions; amounts in 万美元, rates in per cent, rounded as printed."""
+    yield [
+        "专项行动",
+        "地区",
+        "签约项目（个）",
+        "落地项目（个）",
+        "落地率（%）",
+        "合同外资（万美元）",
+        "到位外资（万美元）",
+        "到位率（%）",
+    ]
+    for row in rows:
+        yield [
+            row.campaign,
+            row.region or "合计",
+            row.signed,
+            row.landed,
+            round_percent(row.landing_rate),
+            round_wan(row.contracted_fdi_usd),
+            round_wan(row.arrived_fdi_usd),
+            round_percent(row.arrival_rate),
+        ]

@@ -174,7 +174,10 @@ class NoticeQuerySet(CityScopedQuerySet):
     def covering(self, city: City, year: int, month: int) -> NoticeQuerySet:
         """Issued notices whose figures include ``month`` of ``year`` (a June notice covers
         January to June): a correction of that month changes what they reported."""
-        return self.issued().filter(city=city, year=year, month__gte=month)
+        # Monthly notices only: a quarterly campaign notice reports projects, not figures.
+        return self.issued().filter(
+            city=city, kind=Notice.Kind.MONTHLY, year=year, month__gte=month
+        )
 
 
 class Notice(Issuable):

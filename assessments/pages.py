@@ -948,3 +948,72 @@ def province_dashboard(cities: Sequence[City], year: int) -> ProvinceDashboard:
         year,
         [ProvinceRow(row, projects[row.city.pk]) for row in province_comparison(cities, year)],
     )
+
+
+# ------------------------------------------------------------------------------------------
+# The quarterly campaign notice (落地率、到位率 by campaign and region)
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignNoticePage:
+    """The quarter's campaign notice: issued (frozen rows, revisions since) or the draft."""
+
+    notice: Notice | None  # None: a draft
+    city_name: str
+    year: int
+    quarter: int
+    rows: tuple[snapshots.CampaignRow, ...]
+    revisions: list[snapshots.CampaignRevision]
+
+    @property
+    def month(self) -> int:
+        return self.quarter * 3
+
+    @property
+    def title(self) -> str:
+        return prose.campaign_notice_title(self.city_name, self.year, self.quarter)
+
+    @property
+    def summary(self) -> str:
+        return prose.campaign_notice_summary(self.year, self.month, self.rows)
+
+
+def campaign_draft_snapshot(city: City, year: int, quarter: int) -> dict:
+    """What issuing the campaign notice of ``quarter`` now would freeze: the projects signed
+    in each campaign from January to the quarter's end (loaders.campaign_figures)."""
+    return snapshots.campaign_snapshot(
+        city_code=city.admin_code,
+        city_name=city.name,
+        year=year,
+        quarter=quarter,
+        rows=snapshots.campaign_rows(loaders.campaign_figures(city, year, quarter * 3)),
+    )
+
+
+def campaign_notice_page(
+    city: City, year: int, quarter: int, *, drafts: bool
+) -> CampaignNoticePage:
+    """The issued campaign notice of ``quarter`` with the revisions made since, or — when
+    ``drafts`` — the draft. ``NotIssued`` otherwise. Five queries."""
+    issued = (
+        Notice.objects.issued()
+        .filter(city=city, kind=Notice.Kind.QUARTERLY, year=year, month=quarter * 3)
+        .select_related("issued_by")
+        .first()
+    )
+    if issued is None and not drafts:
+        raise NotIssued
+    live = campaign_draft_snapshot(city, year, quarter)
+    if issued is None:
+        return CampaignNoticePage(
+            None, city.name, year, quarter, snapshots.campaign_rows_from_snapshot(live), []
+        )
+    return CampaignNoticePage(
+        issued,
+        issued.snapshot.get("city_name", city.name),
+        year,
+        quarter,
+        snapshots.campaign_rows_from_snapshot(issued.snapshot),
+        snapshots.campaign_revisions(issued.snapshot, live),
+    )

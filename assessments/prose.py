@@ -4,6 +4,7 @@ but the wording."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments import calculations as calc
-from assessments.snapshots import InterviewCase, NoticeReport
+from assessments.snapshots import CampaignRow, InterviewCase, NoticeReport
 from fdi_portal.lib.money import format_ratio, format_wan
 
 
@@ -170,3 +171,37 @@ def veto_reason(veto: dict) -> str:
         "value": "—" if value is None else shown(Decimal(value)),
         "below": shown(below),
     }
+
+
+def campaign_notice_title(city_name: str, year: int, quarter: int) -> str:
+    """「防城港市2021年第2季度招商专项行动项目落地和资金到位情况通报」"""
+    return f"{city_name}{year}年第{quarter}季度招商专项行动项目落地和资金到位情况通报"
+
+
+def campaign_notice_summary(year: int, month: int, rows: Sequence[CampaignRow]) -> str:
+    """One sentence per campaign, from its total row: projects signed from January to the
+    quarter's end, how many landed (落地率) and the FDI arrived against the contracted
+    (到位率)."""
+    sentences = []
+    for row in rows:
+        if row.region:
+            continue
+        sentences.append(
+            _(
+                "From January to %(month)s/%(year)s, %(signed)s projects were signed in "
+                "%(campaign)s and %(landed)s landed (landing rate %(landing)s); %(arrived)s "
+                "of %(contracted)s 10k USD contracted FDI arrived (arrival rate %(arrival)s)."
+            )
+            % {
+                "month": month,
+                "year": year,
+                "campaign": row.campaign,
+                "signed": row.signed,
+                "landed": row.landed,
+                "landing": percent(row.landing_rate),
+                "arrived": format_wan(row.arrived_fdi_usd),
+                "contracted": format_wan(row.contracted_fdi_usd),
+                "arrival": percent(row.arrival_rate),
+            }
+        )
+    return _sentences(sentences)

@@ -272,7 +272,7 @@ def latest_notified_months(
     """(city, year) → the last month an issued notice has reported, in one query."""
     rows = (
         Notice.objects.issued()
-        .filter(city_id__in=set(city_ids), year__in=set(years))
+        .filter(city_id__in=set(city_ids), year__in=set(years), kind=Notice.Kind.MONTHLY)
         .values("city_id", "year")
         .annotate(last=Max("month"))
     )
@@ -812,3 +812,69 @@ def _target_words(amount_usd: Decimal | None, growth: Decimal | None) -> str:
     if growth is not None:
         parts.append(_("growth %(growth)s") % {"growth": format_ratio(growth, 2)})
     return _(", ").join(parts) or "—"
+
+
+# ------------------------------------------------------------------------------------------
+# The quarterly campaign notice: issued and frozen like the monthly notice, numbered apart
+# ------------------------------------------------------------------------------------------
+
+
+def next_campaign_sequence(city: City, year: int) -> int:
+    """One more than the highest campaign-notice number issued in ``year`` (1 for the
+    first): the quarterly notices are numbered apart from the monthly ones."""
+    last = Notice.objects.filter(
+        city=city, kind=Notice.Kind.QUARTERLY, year=year, sequence__isnull=False
+    ).aggregate(last=Max("sequence"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def issue_campaign_notice(
+    *,
+    city: City,
+    year: int,
+    quarter: int,
+    issued_on: dt.date,
+    user: Any,
+    sequence: int | None = None,
+) -> Notice:
+    """Freeze the quarter's campaign notice (落地率、到位率 by campaign and region) of
+    ``city``: number 〔year〕第sequence期 among the year's campaign notices (default: the next),
+    the issue date and the snapshot of every row. Refused (``ValidationError``) when already
+    issued, when the number is taken, or when the city has no campaign."""
+    from assessments.pages import campaign_draft_snapshot  # pages imports this module's kin
+
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("The quarter must be between 1 and 4."))
+    notice, _created = Notice.objects.select_for_update().get_or_create(
+        city=city, kind=Notice.Kind.QUARTERLY, year=year, month=quarter * 3
+    )
+    if notice.is_issued:
+        raise ValidationError(
+            _("The notice %(number)s is already issued; issued notices never change.")
+            % {"number": notice.number}
+        )
+    snapshot = campaign_draft_snapshot(city, year, quarter)
+    if not snapshot["campaigns"]:
+        raise ValidationError(_("The city has no campaign: there is nothing to report."))
+    sequence = sequence or next_campaign_sequence(city, year)
+    if sequence < 1:
+        raise ValidationError(_("The issue number must be 1 or more."))
+    if (
+        Notice.objects.filter(city=city, kind=Notice.Kind.QUARTERLY, year=year, sequence=sequence)
+        .exclude(pk=notice.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("The number %(number)s is already used by another notice.")
+            % {"number": notice_number(year, sequence)}
+        )
+    notice.status = Notice.Status.ISSUED
+    notice.sequence = sequence
+    notice.number = notice_number(year, sequence)
+    notice.issued_on = issued_on
+    notice.issued_at = timezone.now()
+    notice.issued_by = user if getattr(user, "is_authenticated", False) else None
+    notice.snapshot = snapshot
+    notice.save()
+    return notice

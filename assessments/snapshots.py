@@ -464,3 +464,131 @@ def assessment_json(data: dict) -> dict:
             for r in data["regions"]
         ],
     }
+
+
+# ------------------------------------------------------------------------------------------
+# The quarterly campaign notice (落地率、到位率 by campaign and region)
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One campaign's total (``region`` "") or one region of it, as issued or as it stands:
+    counts, USD amounts, and the two rates (ratios, None when there is nothing to divide by)."""
+
+    campaign: str
+    region: str
+    signed: int
+    landed: int
+    landing_rate: Decimal | None
+    contracted_fdi_usd: Decimal
+    arrived_fdi_usd: Decimal
+    arrival_rate: Decimal | None
+
+
+def campaign_rows(figures: list) -> tuple[CampaignRow, ...]:
+    """``projects.selectors.CampaignFigures`` (rates by ``calculations.share``) as rows."""
+    return tuple(
+        CampaignRow(
+            campaign=f.campaign,
+            region=f.region,
+            signed=f.signed,
+            landed=f.landed,
+            landing_rate=f.landing_rate,
+            contracted_fdi_usd=f.contracted_fdi_usd,
+            arrived_fdi_usd=f.arrived_fdi_usd,
+            arrival_rate=f.arrival_rate,
+        )
+        for f in figures
+    )
+
+
+def campaign_snapshot(
+    *, city_code: str, city_name: str, year: int, quarter: int, rows: tuple[CampaignRow, ...]
+) -> dict:
+    """What an issued quarterly campaign notice freezes (``"kind": "campaigns"``, version 1):
+    each row's counts, USD with two decimals and rates with four (half-up)."""
+    return {
+        "version": 1,
+        "kind": "campaigns",
+        "city": city_code,
+        "city_name": city_name,
+        "year": year,
+        "quarter": quarter,
+        "campaigns": [
+            {
+                "campaign": r.campaign,
+                "region": r.region,
+                "signed": r.signed,
+                "landed": r.landed,
+                "landing_rate": _ratio(r.landing_rate),
+                "contracted_fdi_usd": _usd(r.contracted_fdi_usd),
+                "arrived_fdi_usd": _usd(r.arrived_fdi_usd),
+                "arrival_rate": _ratio(r.arrival_rate),
+            }
+            for r in rows
+        ],
+    }
+
+
+def campaign_rows_from_snapshot(snapshot: dict) -> tuple[CampaignRow, ...]:
+    """An issued campaign notice's rows read back exactly as issued."""
+    return tuple(
+        CampaignRow(
+            campaign=r["campaign"],
+            region=r["region"],
+            signed=r["signed"],
+            landed=r["landed"],
+            landing_rate=_dec(r["landing_rate"]),
+            contracted_fdi_usd=Decimal(r["contracted_fdi_usd"]),
+            arrived_fdi_usd=Decimal(r["arrived_fdi_usd"]),
+            arrival_rate=_dec(r["arrival_rate"]),
+        )
+        for r in snapshot["campaigns"]
+    )
+
+
+@dataclass(frozen=True)
+class CampaignRevision:
+    """A figure of an issued campaign notice that differs now: as issued → now."""
+
+    campaign: str
+    region: str  # "" for the campaign's total
+    field: str  # signed, landed, contracted_fdi_usd, arrived_fdi_usd
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def delta(self) -> Decimal:
+        return (self.new or Decimal(0)) - (self.old or Decimal(0))
+
+    @property
+    def is_amount(self) -> bool:
+        return self.field.endswith("_usd")
+
+
+def campaign_revisions(frozen: dict, live: dict) -> list[CampaignRevision]:
+    """Counts and amounts of an issued campaign notice that the stored projects and arrivals
+    (``live``, the snapshot issuing now would freeze) no longer give, row by row, matched by
+    campaign and region; a row gone shows as now 0 (None), a new row as issued None."""
+    fields = ("signed", "landed", "contracted_fdi_usd", "arrived_fdi_usd")
+
+    def keyed(snapshot: dict) -> dict[tuple[str, str], dict]:
+        return {(r["campaign"], r["region"]): r for r in snapshot["campaigns"]}
+
+    old_rows, new_rows = keyed(frozen), keyed(live)
+    revisions = []
+    for key in [*old_rows, *(k for k in new_rows if k not in old_rows)]:
+        old, new = old_rows.get(key, {}), new_rows.get(key, {})
+        for name in fields:
+            if old.get(name) != new.get(name):
+                revisions.append(
+                    CampaignRevision(
+                        key[0],
+                        key[1],
+                        name,
+                        None if old.get(name) is None else Decimal(old[name]),
+                        None if new.get(name) is None else Decimal(new[name]),
+                    )
+                )
+    return revisions

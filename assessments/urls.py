@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import document_views, views
+from assessments import campaign_views, document_views, views
 from fdi_portal.import_views import import_urls
 
 app_name = "assessments"
@@ -66,6 +66,27 @@ urlpatterns = [
         "<str:city_code>/assessments/<int:year>/document.<str:fmt>",
         document_views.assessment_document,
         name="assessment_document",
+    ),
+    # The quarterly campaign notice (落地率、到位率): assessments/campaign_views.py.
+    path(
+        "<str:city_code>/campaigns/<int:year>/<int:quarter>/",
+        campaign_views.campaign_notice,
+        name="campaign_notice",
+    ),
+    path(
+        "<str:city_code>/campaigns/<int:year>/<int:quarter>/issue/",
+        campaign_views.campaign_notice_issue,
+        name="campaign_notice_issue",
+    ),
+    path(
+        "<str:city_code>/campaigns/<int:year>/<int:quarter>/xlsx/",
+        campaign_views.campaign_notice_export,
+        name="campaign_notice_export",
+    ),
+    path(
+        "<str:city_code>/campaigns/<int:year>/<int:quarter>/document.<str:fmt>",
+        campaign_views.campaign_notice_document,
+        name="campaign_notice_document",
     ),
     path(
         "<str:city_code>/interviews/<int:interview_id>/",

@@ -206,3 +206,18 @@ RULES.update(
         "assessment_document": Rule(200, DRAFT, kwargs={**FCG_2021, "fmt": "docx"}),
     }
 )
+
+
+# --- the quarterly campaign notice (Q1 2021 not issued: a draft, staff only) -----------------
+
+_Q1 = {"city_code": "450600", "year": 2021, "quarter": 1}
+
+RULES.update(
+    {
+        "campaign_notice": Rule(200, DRAFT, kwargs=_Q1),
+        # Issuing without a form: refused with a message, back to the notice.
+        "campaign_notice_issue": Rule(302, STAFF_ONLY, kwargs=_Q1, method="post"),
+        "campaign_notice_export": Rule(200, DRAFT, kwargs=_Q1),
+        "campaign_notice_document": Rule(200, DRAFT, kwargs={**_Q1, "fmt": "docx"}),
+    }
+)
