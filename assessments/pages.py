@@ -716,6 +716,8 @@ class CityDashboard:
     industries: list
     origins: list
     difficulties: list
+    #: (year, quarter, [(status label, count)]) of the plan's progress reports; None without a plan.
+    task_status: tuple | None = None
 
     month_choices = range(1, 13)
 
@@ -804,7 +806,22 @@ def city_dashboard(
         industries=projects.projects_by(city, "industry"),
         origins=projects.projects_by(city, "origin"),
         difficulties=projects.open_difficulties_by_age(city, today),
+        task_status=_task_status(inputs.plan, period, today),
     )
+
+
+def _task_status(plan: Plan | None, period: Period, today: dt.date) -> tuple | None:
+    """The plan's progress reports of the quarter the dashboard shows (the current quarter in
+    the current year)."""
+    from tasks.selectors import report_status_counts
+
+    if plan is None:
+        return None
+    if period.year == today.year:
+        quarter = (today.month - 1) // 3 + 1
+    else:
+        quarter = ((period.month or 12) - 1) // 3 + 1
+    return period.year, quarter, report_status_counts(plan, period.year, quarter)
 
 
 @dataclass(frozen=True)

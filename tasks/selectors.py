@@ -275,3 +275,18 @@ def cell_reports(
         missing=[u for u in departments if u.department_id not in by_department],
         due_on=progress.due_date(year, quarter),
     )
+
+
+def report_status_counts(plan: Plan, year: int, quarter: int) -> list[tuple[str, int]]:
+    """How the units' progress reports of one quarter read, status by status in the order
+    of the choices (0 where none); for dashboards. One aggregate query."""
+    from django.db.models import Count
+
+    found = dict(
+        ProgressReport.objects.filter(task__plan=plan, year=year, quarter=quarter)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    return [(str(label), found.get(code, 0)) for code, label in ProgressReport.Status.choices]
