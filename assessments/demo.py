@@ -52,7 +52,7 @@ def load_demo_figures(today: date) -> int:
                 if region is None:
                     continue
                 # Rounded to 0.01万美元, as targets are set.
-                target = wan_to_base(Decimal(target_wan) * growth).quantize(Decimal("100"))
+                target = wan_to_base(Decimal(target_wan) * growth).quantize(Decimal("1E2"))
                 city_total += target
                 if (region.pk, year) not in real_targets:
                     targets.append(
@@ -64,7 +64,7 @@ def load_demo_figures(today: date) -> int:
                         continue
                     share = Decimal(str(round(rng.uniform(0.4, 1.6) * pace, 3)))
                     # Rounded to 0.01万美元, as bureaus report.
-                    amount = (target / 12 * share).quantize(Decimal("100"))
+                    amount = (target / 12 * share).quantize(Decimal("1E2"))
                     figures.append(
                         MonthlyFigure(
                             region=region, year=year, month=month, amount_usd=amount, is_demo=True
