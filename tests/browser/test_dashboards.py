@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -75,6 +76,17 @@ def test_each_roles_dashboard_reads_well_at_every_size(browser, live_server, dem
 
     log_in(browser, live_server, "fcg_staff", language)
     problems += look(browser, f"staff-home-{language}")
+    today = timezone.localdate()
+    main_pages = {
+        "grid": reverse("assessments:figure_grid", args=["450600", today.year]),
+        "notices": reverse("assessments:notice_list", args=["450600"]),
+        "projects": reverse("projects:project_list"),
+        "difficulties": reverse("projects:difficulty_list"),
+        "plans": reverse("tasks:plan_list"),
+    }
+    for name, url in main_pages.items():
+        browser.get(live_server.url + url)
+        problems += look(browser, f"staff-{name}-{language}")
 
     log_in(browser, live_server, "fcg_shangsi", language)
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=catch-up]").text
