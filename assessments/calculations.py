@@ -45,6 +45,7 @@ __all__ = [
     "InterviewDecision",
     "MonthlyNotice",
     "ProgressSchedule",
+    "YearEndProjection",
     "RegionMonthlyInput",
     "RegionProgress",
     "build_monthly_notice",
@@ -61,6 +62,9 @@ __all__ = [
     "quantize_ratio",
     "quantize_usd",
     "round_half_up",
+    "percentage_points",
+    "project_at_pace",
+    "project_seasonal",
     "select_interviews",
     "to_decimal",
 ]
@@ -768,3 +772,97 @@ def percentage_points(completion: Decimal, required: Decimal, places: int = 2) -
     done = _round_half_up(_exact(completion, "completion") * hundred, places)
     due = _round_half_up(_exact(required, "required") * hundred, places)
     return done - due
+
+
+@dataclass(frozen=True)
+class YearEndProjection:
+    """Where a region (or the city) would end the year, an estimate (预计) by one method.
+
+    ``method``: ``"pace"`` (ytd ÷ M × 12: the months so far at the same average) or
+    ``"seasonal"`` (ytd ÷ the share last year's same months had of last year's whole year).
+    ``projected`` None when the method has nothing to go on (seasonal: last year's year or
+    its months 1..M total 0). ``completion`` = projected ÷ target, ``gap`` = target −
+    projected (negative: above target), ``will_meet`` = projected ≥ target — all None
+    without a (positive) target. ``missing_months``: months 1..M of this year without a
+    figure (counted as 0, as the notice counts them); ``missing_months_last_year``: months
+    of last year without a figure (counted as 0 in its pattern)."""
+
+    method: str
+    month: int
+    ytd: Decimal
+    projected: Decimal | None
+    target: Decimal | None
+    completion: Decimal | None
+    gap: Decimal | None
+    will_meet: bool | None
+    last_year_share: Decimal | None = None
+    missing_months: tuple[int, ...] = ()
+    missing_months_last_year: tuple[int, ...] = ()
+
+
+def _projection(
+    method: str,
+    month: int,
+    ytd: Fraction,
+    projected: Fraction | None,
+    target: Decimal | None,
+    **extra: object,
+) -> YearEndProjection:
+    goal = None if target is None else _exact(target, "target")
+    has_goal = goal is not None and goal > 0
+    return YearEndProjection(
+        method=method,
+        month=month,
+        ytd=_dec(ytd),
+        projected=_opt(projected),
+        target=target,
+        completion=_dec(projected / goal) if projected is not None and has_goal else None,
+        gap=_dec(goal - projected) if projected is not None and has_goal else None,
+        will_meet=(projected >= goal) if projected is not None and has_goal else None,
+        **extra,
+    )
+
+
+def _ytd_of(amounts: Mapping[int, Decimal], month: int, what: str) -> tuple[Fraction, tuple]:
+    checked = _monthly_amounts(amounts, what)
+    ytd = sum((_exact(checked[m], what) for m in range(1, month + 1) if m in checked), _ZERO)
+    missing = tuple(m for m in range(1, month + 1) if m not in checked)
+    return ytd, missing
+
+
+def project_at_pace(
+    amounts: Mapping[int, Decimal], month: int, target: Decimal | None
+) -> YearEndProjection:
+    """The year's end at the pace so far: ytd ÷ ``month`` × 12. ``amounts``: this year's
+    month → amount (months after ``month`` ignored, a missing month counts 0).
+    Example: 600 by June → 600 ÷ 6 × 12 = 1200; target 1000 → 120 %, 200 above."""
+    month = _check_month(month)
+    ytd, missing = _ytd_of(amounts, month, "amounts")
+    return _projection("pace", month, ytd, ytd / month * 12, target, missing_months=missing)
+
+
+def project_seasonal(
+    amounts: Mapping[int, Decimal],
+    month: int,
+    amounts_last_year: Mapping[int, Decimal],
+    target: Decimal | None,
+) -> YearEndProjection:
+    """The year's end at last year's seasonal pattern: ytd ÷ s, s = last year's months
+    1..``month`` ÷ last year's 12 months. None (``projected``) when last year's year or its
+    months 1..M total 0 or less: there is no pattern to follow.
+    Example: 600 by June; last year 300 by June of 1000 → s = 0.3 → 600 ÷ 0.3 = 2000."""
+    month = _check_month(month)
+    ytd, missing = _ytd_of(amounts, month, "amounts")
+    so_far_ly, _missing = _ytd_of(amounts_last_year, month, "amounts_last_year")
+    whole_ly, missing_ly = _ytd_of(amounts_last_year, 12, "amounts_last_year")
+    share_ly = so_far_ly / whole_ly if whole_ly > 0 and so_far_ly > 0 else None
+    return _projection(
+        "seasonal",
+        month,
+        ytd,
+        None if share_ly is None else ytd / share_ly,
+        target,
+        last_year_share=_opt(share_ly),
+        missing_months=missing,
+        missing_months_last_year=missing_ly,
+    )

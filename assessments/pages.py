@@ -44,11 +44,14 @@ class NotIssued(Exception):
 
 def draft_report(city: City, year: int, month: int) -> NoticeReport:
     """The notice of ``month`` as the stored figures give it now. Five queries."""
-    inputs = loaders.notice_inputs(city, year, month)
+    return _report(loaders.notice_inputs(city, year, month))
+
+
+def _report(inputs: loaders.NoticeInputs) -> NoticeReport:
     return snapshots.notice_report(
         inputs.compute(),
-        city_code=city.admin_code,
-        city_name=city.name,
+        city_code=inputs.city.admin_code,
+        city_name=inputs.city.name,
         schedule_label=inputs.schedule.label,
     )
 
@@ -63,6 +66,9 @@ class NoticePage:
     notice: Notice | None  # None: a draft
     report: NoticeReport
     revisions: list[snapshots.Revision]
+    #: The year-end estimate (预计) on the figures as they stand: shown beside the notice,
+    #: never frozen into it.
+    outlook: YearEndOutlook | None = None
 
     @property
     def snapshot(self) -> dict:
@@ -99,13 +105,16 @@ def notice_page(city: City, year: int, month: int, *, drafts: bool) -> NoticePag
     )
     if issued is None and not drafts:
         raise NotIssued
-    live = draft_report(city, year, month)
+    inputs = loaders.notice_inputs(city, year, month)
+    live = _report(inputs)
+    outlook = outlook_from(inputs)
     if issued is None:
-        return NoticePage(None, live, [])
+        return NoticePage(None, live, [], outlook)
     return NoticePage(
         issued,
         snapshots.report_from_snapshot(issued.snapshot),
         snapshots.notice_revisions(issued.snapshot, snapshots.notice_snapshot(live)),
+        outlook,
     )
 
 
@@ -1034,3 +1043,83 @@ def campaign_notice_page(
         snapshots.campaign_rows_from_snapshot(issued.snapshot),
         snapshots.campaign_revisions(issued.snapshot, live),
     )
+
+
+# ------------------------------------------------------------------------------------------
+# The year-end projection (预计): an estimate beside the notice, never frozen into it
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectionLine:
+    """One region's (or the city's, ``code`` "") year-end estimate by both methods."""
+
+    code: str
+    name: str
+    pace: calc.YearEndProjection
+    seasonal: calc.YearEndProjection
+
+
+@dataclass(frozen=True)
+class YearEndOutlook:
+    """Where each assessed region and the city would end ``year``, estimated after
+    ``month`` on the figures and targets as they stand now (not as a notice froze them)."""
+
+    year: int
+    month: int
+    regions: tuple[ProjectionLine, ...]
+    city: ProjectionLine
+
+    @property
+    def lines(self) -> tuple[ProjectionLine, ...]:
+        """The regions, then the city."""
+        return (*self.regions, self.city)
+
+    def region(self, code: str) -> ProjectionLine | None:
+        """The line of the region reported under ``code`` (loaders.region_code)."""
+        return next((line for line in self.regions if line.code == code), None)
+
+
+def year_end_outlook(city: City, year: int, month: int) -> YearEndOutlook:
+    """The year-end projection of every assessed region of ``city`` and of the city after
+    ``month``: at the pace so far (calculations.project_at_pace) and at last year's seasonal
+    pattern (calculations.project_seasonal), against the region targets and the city target,
+    on the figures as they stand. Six queries, whatever the number of regions. For the
+    region page; the notice page gets it with its notice (``NoticePage.outlook``)."""
+    return outlook_from(loaders.notice_inputs(city, year, month))
+
+
+def outlook_from(inputs: loaders.NoticeInputs) -> YearEndOutlook:
+    """The year-end projection from a notice's inputs (which hold this year's and last
+    year's months up to the notice month, and the targets) and last year's later months:
+    one query."""
+    year, month = inputs.year, inputs.month
+    later = loaders.monthly_amounts(inputs.regions, (year - 1,), through_month=12)
+    lines = []
+    city_months: dict[int, Decimal] = {}
+    city_last_year: dict[int, Decimal] = {}
+    for region, data in zip(inputs.regions, inputs.inputs, strict=True):
+        last_year = {**later.get((region.pk, year - 1), {}), **data.amounts_last_year}
+        # Months after the notice month are not known at the notice's date.
+        so_far = {m: v for m, v in data.amounts.items() if m <= month}
+        lines.append(
+            ProjectionLine(
+                data.code,
+                data.name,
+                calc.project_at_pace(so_far, month, data.target_usd),
+                calc.project_seasonal(so_far, month, last_year, data.target_usd),
+            )
+        )
+        # The city's months are the sum of its assessed regions', as the notice's 全市 row
+        # sums them; a month is missing for the city only when no region has it.
+        for months, total in ((so_far, city_months), (last_year, city_last_year)):
+            for m, v in months.items():
+                total[m] = total.get(m, Decimal(0)) + v
+    target = inputs.city_target.target_usd
+    city_line = ProjectionLine(
+        "",
+        inputs.city.name,
+        calc.project_at_pace(city_months, month, target),
+        calc.project_seasonal(city_months, month, city_last_year, target),
+    )
+    return YearEndOutlook(year, month, tuple(lines), city_line)

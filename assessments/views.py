@@ -578,6 +578,7 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
         "title": page.title,
         "summary": page.summary,
         "interview_sentence": page.interview_sentence,
+        "outlook": page.outlook,
         "quarter": page.quarter,
         "own_region": _own_region_name(request),
     }
