@@ -41,10 +41,11 @@ from assessments.models import (
 from assessments.pages import draft_snapshot, score
 from assessments.schemes import SchemeError, parse_scheme
 from fdi_portal import spreadsheets
+from fdi_portal.audit import record_event, snapshot_sha256
 from fdi_portal.imports import BATCH_SIZE, AmountChange, Preview, RegionLookup
 from fdi_portal.lib.money import CENT, MAX_WAN, wan_to_base
 from fdi_portal.locking import check_unchanged
-from fdi_portal.models import City, Region
+from fdi_portal.models import AuditEvent, City, Region
 from fdi_portal.spreadsheets import (
     CellError,
     Column,
@@ -549,6 +550,13 @@ def issue_notice(
     notice.save()
     if "interviews" in snapshot:
         _create_interviews(notice, snapshot)
+    record_event(
+        kind=AuditEvent.Kind.ISSUE,
+        user=user,
+        city=city,
+        action=f"{notice.get_kind_display()} {notice.number} ({year}-{notice.month:02d})",
+        sha256=snapshot_sha256(snapshot),
+    )
     return notice
 
 
@@ -680,6 +688,13 @@ def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) ->
     assessment.issued_by = user if getattr(user, "is_authenticated", False) else None
     assessment.snapshot = data
     assessment.save()
+    record_event(
+        kind=AuditEvent.Kind.ISSUE,
+        user=user,
+        city=city,
+        action=f"{AnnualAssessment._meta.verbose_name} {year}",
+        sha256=snapshot_sha256(data),
+    )
     return assessment
 
 
@@ -828,6 +843,7 @@ def next_campaign_sequence(city: City, year: int) -> int:
     return (last or 0) + 1
 
 
+@one_at_a_time
 @transaction.atomic
 def issue_campaign_notice(
     *,
@@ -877,4 +893,11 @@ def issue_campaign_notice(
     notice.issued_by = user if getattr(user, "is_authenticated", False) else None
     notice.snapshot = snapshot
     notice.save()
+    record_event(
+        kind=AuditEvent.Kind.ISSUE,
+        user=user,
+        city=city,
+        action=f"{notice.get_kind_display()} {notice.number} ({year}-{notice.month:02d})",
+        sha256=snapshot_sha256(snapshot),
+    )
     return notice

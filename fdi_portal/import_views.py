@@ -32,10 +32,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fdi_portal.access import has_role, visible_or_404
+from fdi_portal.audit import record_event, sha256_of
 from fdi_portal.forms import UploadForm
 from fdi_portal.imports import Preview, keep_upload, upload_path
 from fdi_portal.lib.money import format_wan
-from fdi_portal.models import City, Role
+from fdi_portal.models import AuditEvent, City, Role
 from fdi_portal.spreadsheets import write_xlsx
 
 TEMPLATE = "fdi_portal/import.html"
@@ -199,6 +200,9 @@ def import_upload(
         upload, user=request.user, city=city, max_bytes=settings.UPLOAD_MAX_BYTES
     )
     token = keep_upload(upload) if preview.ok and preview.pending else ""
+    if token:
+        # The audit log names the file as the user uploaded it (fdi_portal.audit).
+        request.session[f"upload:{token}"] = upload.name
     return _page(request, imports, import_kind, city, form, preview, token)
 
 
@@ -232,6 +236,14 @@ def import_confirm(
         for message in error.messages:
             messages.error(request, message)
         return shown_again()
+    record_event(
+        kind=AuditEvent.Kind.IMPORT,
+        user=request.user,
+        city=city,
+        action=import_kind.title % {"city": city.name if city else ""},
+        file_name=request.session.pop(f"upload:{stored.stem}", stored.name),
+        sha256=sha256_of(stored.read_bytes()),
+    )
     stored.unlink(missing_ok=True)
     messages.success(
         request,

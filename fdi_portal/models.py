@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fdi_portal.lib.names import normalise_name, written_forms
 
@@ -274,6 +275,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("department"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -322,3 +324,49 @@ class Membership(models.Model):
             errors["department"] = _("The department must belong to the membership's city.")
         if errors:
             raise ValidationError(errors)
+
+
+class AuditEvent(models.Model):
+    """A write or a disclosure that is not a row's history: an import confirmed, a file
+    exported, a notice or assessment issued. ``sha256`` is the digest of the file (an import's
+    upload, an export's bytes) or of the issued snapshot, so a file found later can be matched
+    to the event. Written by :func:`fdi_portal.audit.record_event` only; never changed."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+        ISSUE = "issue", _("Issue")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    city = models.ForeignKey(
+        City,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    action = models.CharField(_("what"), max_length=200)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The audit page filters a city's events by kind, newest first.
+            models.Index(fields=["city", "kind", "-at"], name="audit_city_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.action}"

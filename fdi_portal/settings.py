@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "fdi_portal.middleware.SessionLifetimeMiddleware",
     # Records who made each change in the history of targets and figures.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs every download (exports, notices, templates) with its file name and SHA-256.
+    "fdi_portal.audit.AuditExportsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Control characters out of every submitted value (after the CSRF check has parsed them).
     "fdi_portal.middleware.CleanTextInputMiddleware",

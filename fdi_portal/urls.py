@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from fdi_portal import views
+from fdi_portal import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/<str:city_code>/", views.city_organisation, name="city_organisation"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
     path("plans/", include("tasks.urls")),
     path("projects/", include("projects.urls")),
     path("figures/", include("assessments.urls")),

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fdi_portal import spreadsheets
 from fdi_portal.imports import (
@@ -241,12 +242,21 @@ def apply_arrivals_import(preview: Preview) -> dict[str, int]:
             arrival.amount_usd = change.new_usd
             changed.append(arrival)
     try:
-        Arrival.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        bulk_create_with_history(
+            new, Arrival, batch_size=BATCH_SIZE, default_change_reason=str(_("Spreadsheet import"))
+        )
     except IntegrityError as error:  # someone entered one of these months meanwhile
         raise ValidationError(
             _("The stored arrivals changed after the preview: upload the file again.")
         ) from error
-    Arrival.objects.bulk_update(changed, ["amount_usd"], batch_size=BATCH_SIZE)
+    # Each changed arrival keeps its old amount in its history (55 → 66万 leaves the 55).
+    bulk_update_with_history(
+        changed,
+        Arrival,
+        ["amount_usd"],
+        batch_size=BATCH_SIZE,
+        default_change_reason=str(_("Spreadsheet import")),
+    )
     return preview.counts
 
 

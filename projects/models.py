@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fdi_portal.models import City, CityScopedQuerySet, Department, Region, Role, membership_of
 from tasks.models import Plan
@@ -266,6 +267,7 @@ class Project(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -352,6 +354,7 @@ class Arrival(models.Model):
     month = models.PositiveSmallIntegerField(_("month"))
     amount_usd = models.DecimalField(_("amount (USD)"), max_digits=16, decimal_places=2)
 
+    history = HistoricalRecords()
     objects = ProjectChildQuerySet.as_manager()
 
     class Meta:
@@ -431,6 +434,7 @@ class Difficulty(models.Model):
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
 
+    history = HistoricalRecords()
     objects = ProjectChildQuerySet.as_manager()
 
     class Meta:
@@ -483,6 +487,7 @@ class Complaint(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
 
+    history = HistoricalRecords()
     objects = ProjectChildQuerySet.as_manager()
 
     class Meta:
@@ -544,6 +549,7 @@ class PromotionEvent(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    history = HistoricalRecords()
     objects = PromotionEventQuerySet.as_manager()
 
     class Meta:
@@ -613,6 +619,7 @@ class ProjectRule(models.Model):
     needs_leader = models.BooleanField(_("needs a city leader"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
     objects = ProjectRuleManager()
 
     class Meta:

@@ -106,7 +106,9 @@ def set_arrival(*, project: Project, year: int, month: int, amount_usd: Decimal 
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("A month is a number from 1 to 12.")})
     if amount_usd is None:
-        Arrival.objects.filter(project=project, year=year, month=month).delete()
+        # One by one, so that the removed amount stays in the arrival's history.
+        for arrival in Arrival.objects.filter(project=project, year=year, month=month):
+            arrival.delete()
         return
     if amount_usd < 0:
         raise ValidationError({"amount_wan": _("An amount cannot be negative.")})

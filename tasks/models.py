@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fdi_portal.models import City, CityScopedQuerySet, Department
 
@@ -59,6 +60,7 @@ class Plan(models.Model):
         Department, blank=True, related_name="issued_plans", verbose_name=_("issuing units")
     )
 
+    history = HistoricalRecords()
     objects = PlanManager()
 
     class Meta:
@@ -215,6 +217,7 @@ class Task(models.Model):
         ),
     )
 
+    history = HistoricalRecords()
     objects = TaskManager()
 
     class Meta:
@@ -290,6 +293,7 @@ class Assignment(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
     objects = AssignmentManager()
 
     class Meta:

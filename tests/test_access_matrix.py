@@ -27,6 +27,8 @@ CORE_RULES: dict[str, Rule] = {
         # A province viewer reads several cities and chooses one; a superuser reads all of them.
         {"province_viewer": 302, "stranger": 200, "superuser": 200},
     ),
+    # Commerce staff read their city's audit log, administrators every city's.
+    "audit_log": Rule(403, {"clerk": 200, "wuwei_clerk": 200, "superuser": 200}),
     "city_organisation": Rule(
         200,
         {"wuwei_clerk": 404, "stranger": 404},
