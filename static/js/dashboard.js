@@ -14,39 +14,33 @@
     return JSON.parse(element.dataset.labels || "{}");
   }
 
-  function monthAxis() {
-    return { type: "category", data: data.month_labels };
+  // A chart of amounts (万美元) over the twelve months.
+  function monthChart(series) {
+    return {
+      tooltip: { trigger: "axis", valueFormatter: wan },
+      legend: { top: 0 },
+      grid: { left: 56, right: 12, top: 32, bottom: 28 },
+      xAxis: { type: "category", data: data.month_labels },
+      yAxis: { type: "value" },
+      series: series,
+    };
   }
 
   const builders = {
     trend(l) {
       const t = data.trend;
-      return {
-        tooltip: { trigger: "axis", valueFormatter: wan },
-        legend: { top: 0 },
-        grid: { left: 56, right: 12, top: 32, bottom: 28 },
-        xAxis: monthAxis(),
-        yAxis: { type: "value" },
-        series: [
-          { type: "line", name: l.cumulative, data: t.cumulative, itemStyle: { color: blue }, connectNulls: false },
-          { type: "line", name: l.required, data: t.required, lineStyle: { type: "dashed" }, itemStyle: { color: orange }, symbol: "none" },
-          { type: "line", name: l.last_year, data: t.last_year, itemStyle: { color: grey }, symbol: "none" },
-        ],
-      };
+      return monthChart([
+        { type: "line", name: l.cumulative, data: t.cumulative, itemStyle: { color: blue } },
+        { type: "line", name: l.required, data: t.required, lineStyle: { type: "dashed" }, itemStyle: { color: orange }, symbol: "none" },
+        { type: "line", name: l.last_year, data: t.last_year, itemStyle: { color: grey }, symbol: "none" },
+      ]);
     },
     monthly(l) {
       const t = data.trend;
-      return {
-        tooltip: { trigger: "axis", valueFormatter: wan },
-        legend: { top: 0 },
-        grid: { left: 56, right: 12, top: 32, bottom: 28 },
-        xAxis: monthAxis(),
-        yAxis: { type: "value" },
-        series: [
-          { type: "bar", name: l.monthly, data: t.monthly, itemStyle: { color: blue } },
-          { type: "bar", name: l.monthly_last_year, data: t.monthly_last_year, itemStyle: { color: grey } },
-        ],
-      };
+      return monthChart([
+        { type: "bar", name: l.monthly, data: t.monthly, itemStyle: { color: blue } },
+        { type: "bar", name: l.monthly_last_year, data: t.monthly_last_year, itemStyle: { color: grey } },
+      ]);
     },
     ranking(l) {
       const r = data.ranking;
