@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tasks.documents import DocumentTooLarge, UnreadableDocument, document_text
-from tasks.models import Goal, ProgressReport
+from tasks.models import Goal, Plan, ProgressReport
 from tasks.services import METRIC_CHOICES, GoalDraft, QuotaDraft
 
 
@@ -59,10 +59,28 @@ class PlanTextForm(forms.Form):
     text = forms.CharField(
         label=_("Or paste the text"), widget=forms.Textarea(attrs={"rows": 10}), required=False
     )
+    revision_of = forms.TypedChoiceField(
+        label=_("A revised text of"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "A text with the title of a stored plan revises it; choose a plan here when the "
+            "revised title differs."
+        ),
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, plans: list[Plan] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.plans = {plan.pk: plan for plan in plans or []}
+        self.fields["revision_of"].choices = [
+            ("", _("— a new plan, or the plan of that title —"))
+        ] + [(plan.pk, plan.title) for plan in plans or []]
         _bootstrap(self)
+
+    def revised_plan(self) -> Plan | None:
+        """The plan chosen as the one this text revises, if any."""
+        return self.plans.get(self.cleaned_data.get("revision_of"))
 
     def clean(self) -> dict:
         data = super().clean()

@@ -85,6 +85,14 @@ def unit_ref(assignment: Assignment) -> UnitRef:
     return UnitRef(f"c{assignment.collective}", assignment.collective, None, assignment.unresolved)
 
 
+def label_number(path: tuple[str, ...]) -> str:
+    """A task's number from its label path, as the table prints it: 二、（四）二是."""
+    return "".join(
+        label + "、" if label.isalpha() and label[-1] in "一二三四五六七八九十" else label
+        for label in path
+    )
+
+
 def plan_tree(plan: Plan) -> list[TaskNode]:
     """Every task of ``plan`` in document order with its units by role (two queries)."""
     tasks = list(Task.objects.filter(plan=plan).order_by("order"))
@@ -108,12 +116,7 @@ def plan_tree(plan: Plan) -> list[TaskNode]:
             TaskNode(
                 task=task,
                 depth=len(path),
-                number="".join(
-                    label + "、"
-                    if label.isalpha() and label[-1] in "一二三四五六七八九十"
-                    else label
-                    for label in path
-                ),
+                number=label_number(path),
                 lead=tuple(units["lead"]),
                 support=tuple(units["support"]),
                 shared=tuple(units["shared"]),

@@ -4,6 +4,7 @@ quarterly progress, and the web import of a plan document."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,9 @@ from tasks.services import (
     import_plan,
     plan_city_target,
     preview_plan,
+    preview_revision,
+    revise_plan,
+    revised_plan,
     submit_report,
 )
 
@@ -282,8 +286,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only a city's commerce staff import plans."))
     city = City.objects.get(pk=membership.city_id)
     departments = list(Department.objects.in_city(city))
-    form = PlanTextForm(request.POST or None, request.FILES or None)
-    preview = None
+    plans = list(Plan.objects.filter(city=city).only("pk", "title").order_by("-year", "title"))
+    form = PlanTextForm(request.POST or None, request.FILES or None, plans=plans)
+    preview = revision = None
     corrections: dict[str, Department] = {}
     goal_forms = quota_forms = None
     if request.method == "POST" and form.is_valid():
@@ -300,13 +305,20 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         if corrected:
             goal_forms = GoalFormSet(request.POST, prefix="goal")
             quota_forms = QuotaFormSet(request.POST, prefix="quota")
+        preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+        # A text with a stored plan's title (or chosen as its revision) revises that plan.
+        revised = revised_plan(city=city, title=preview.title, revision_of=form.revised_plan())
         if "confirm" in request.POST:
             if corrected and not (goal_forms.is_valid() and quota_forms.is_valid()):
                 form.add_error(None, _("Correct the goals and quotas marked below."))
             else:
+                store = (
+                    partial(revise_plan, plan=revised)
+                    if revised
+                    else partial(import_plan, city=city)
+                )
                 try:
-                    result = import_plan(
-                        city=city,
+                    result = store(
                         text=text,
                         title=title,
                         corrections=corrections,
@@ -318,9 +330,14 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    messages.success(request, _("Plan imported."))
-                    return redirect("tasks:plan_detail", pk=result.plan.pk)
-        preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+                    messages.success(
+                        request, _("Plan revised.") if revised else _("Plan imported.")
+                    )
+                    return redirect(
+                        "tasks:plan_detail", pk=revised.pk if revised else result.plan.pk
+                    )
+        if revised is not None:
+            revision = preview_revision(plan=revised, preview=preview)
         if not corrected:
             goal_forms = GoalFormSet(
                 initial=[goal.__dict__ for goal in preview.goals], prefix="goal"
@@ -337,6 +354,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "city": city,
             "preview": preview,
+            "revision": revision,
             "city_target": plan_city_target(city, preview) if preview else None,
             "departments": departments,
             "corrections": {name: d.pk for name, d in corrections.items()},

@@ -62,3 +62,24 @@ def test_a_clerk_carries_the_plan_forward_and_a_leader_opens_a_cell(
     assert "中国国际贸易促进委员会防城港市委员会" in missing.text
     assert no_sideways_scroll(browser)
     shot(browser, "plan-progress-cell-1366")
+
+
+def test_a_clerk_sees_the_diff_of_a_revised_plan_before_confirming(
+    browser, live_server, clerk, fangchenggang
+):
+    from tests.tasks.test_revisions import revised_text
+
+    browser.set_window_size(1366, 768)
+    log_in(browser, live_server, "clerk")
+    browser.get(live_server.url + reverse("tasks:plan_import"))
+    area = browser.find_element(By.NAME, "text")
+    browser.execute_script("arguments[0].value = arguments[1]", area, revised_text())
+    button = browser.find_element(By.CSS_SELECTOR, "button[name=preview]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    browser.execute_script("arguments[0].click()", button)
+    card = browser.find_element(By.CSS_SELECTOR, "[data-testid=revision]")
+    assert "建立外资企业圆桌会议制度" in card.text
+    assert "创新外资招商方式" in card.text
+    browser.execute_script("arguments[0].scrollIntoView()", card)
+    assert no_sideways_scroll(browser)
+    shot(browser, "plan-revision-diff-1366")

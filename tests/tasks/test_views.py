@@ -383,20 +383,26 @@ def test_a_word_document_is_read_paragraph_by_paragraph(client, clerk):
     assert titles == [t.title for t in from_text.context["preview"].parsed.tasks]
 
 
-def test_an_uploaded_seed_text_of_an_existing_plan_is_refused_on_confirm(client, clerk, settings):
+def test_an_uploaded_seed_text_of_an_existing_plan_revises_it_and_keeps_its_tasks(
+    client, clerk, settings, fcg_plan
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(clerk)
     text = (settings.BASE_DIR / "fixtures" / "plans" / "fangchenggang_2021.txt").read_bytes()
-    before = Task.objects.count()
+    tasks = sorted(Task.objects.values_list("pk", flat=True))
+    preview = client.post(
+        reverse("tasks:plan_import"), {"file": SimpleUploadedFile("plan.txt", text), "preview": "1"}
+    )
+    assert preview.context["revision"].plan == fcg_plan
+    assert not preview.context["revision"].has_changes
     response = client.post(
         reverse("tasks:plan_import"),
         {"file": SimpleUploadedFile("plan.txt", text), "confirm": "1"},
     )
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    assert FCG_TITLE in response.context["form"].non_field_errors()[0]
-    assert Task.objects.count() == before
+    assert response.status_code == 302
+    assert Plan.objects.filter(title=FCG_TITLE).count() == 1
+    assert sorted(Task.objects.values_list("pk", flat=True)) == tasks
 
 
 def test_a_department_officer_may_not_import(client, investment_officer):
