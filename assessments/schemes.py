@@ -421,3 +421,82 @@ def scheme_to_dict(scheme: scoring.ScoringScheme) -> dict[str, Any]:
         "indicators": indicators,
         "vetoes": [{"input": v.input, "below": _plain(v.below)} for v in scheme.vetoes],
     }
+
+
+# ------------------------------------------------------------------------------------------
+# The default settings of a new plan
+# ------------------------------------------------------------------------------------------
+
+#: The label every plan's own default settings carry until staff change them.
+DEFAULT_LABEL = "默认方案，可调整"
+#: The label of a new plan's default progress schedule (months elapsed ÷ 12).
+DEFAULT_SCHEDULE_LABEL = f"{DEFAULT_LABEL}（序时进度：月数/12）"
+
+
+def default_scheme(*, events_quota: int | None) -> dict[str, Any]:
+    """The default annual scoring scheme (年考评) of a new plan, in the stored shape
+    (``{"label", "indicators", "vetoes"}``), the seed plans' default: target completion 30,
+    progress against the schedule 20, growth 20, the interviews 15 points, and 15 for FDI-themed
+    promotion events when the plan sets the regions a quota of ``events_quota`` events a year
+    (不少于N次) — without one, growth takes those points (35), as in the Wuwei seed. No veto."""
+    return {"label": DEFAULT_LABEL, "indicators": _default_indicators(events_quota), "vetoes": []}
+
+
+def _default_indicators(events_quota: int | None) -> list[dict[str, Any]]:
+    """The indicators of :func:`default_scheme`."""
+    indicators: list[dict[str, Any]] = [
+        {
+            "code": "completion_ratio",
+            "name": "年度目标完成率",
+            "weight": "30",
+            "input": "completion",
+            "method": "ratio_to_target",
+            "params": {"target": "1", "cap": "1.2"},
+        },
+        {
+            "code": "completion_stepped",
+            "name": "序时进度完成情况",
+            "weight": "20",
+            "input": "completion",
+            "method": "stepped",
+            "params": {
+                "target": "1",
+                "step_above": "0.1",
+                "points_per_step_above": "1",
+                "step_below": "0.1",
+                "points_per_step_below": "2",
+                "min_points": "0",
+                "max_points": "25",
+            },
+        },
+        {
+            "code": "growth",
+            "name": "同比增长",
+            "weight": "20" if events_quota else "35",
+            "input": "yoy_growth",
+            "method": "efficacy_coefficient",
+            "params": {"higher_is_better": True},
+        },
+    ]
+    if events_quota:
+        indicators.append(
+            {
+                "code": "promotion_events",
+                "name": f"外资专题招商活动（每年不少于{events_quota}次）",
+                "weight": "15",
+                "input": "promotion_events",
+                "method": "quota",
+                "params": {"quota": str(events_quota)},
+            }
+        )
+    indicators.append(
+        {
+            "code": "interviews",
+            "name": "季约谈扣分",
+            "weight": "15",
+            "input": "interviews",
+            "method": "deduction",
+            "params": {"per_occurrence": "5", "floor": "0", "start_at_weight": True},
+        }
+    )
+    return indicators

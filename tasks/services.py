@@ -41,74 +41,9 @@ from tasks.plan_text import (
     parse_plan,
 )
 
-#: The label every plan's own default settings carry until staff change them.
-DEFAULT_LABEL = "默认方案，可调整"
 #: The regions' quota of FDI-themed promotion events the default scheme scores, as the events
 #: page reads it (``projects.selectors.REGIONS_COLLECTIVE``).
 _REGIONS_QUOTA_APPLIES_TO = "各县市区"
-
-
-def default_indicators(events_quota: int | None) -> list[dict[str, Any]]:
-    """The default annual scoring scheme (年考评) of a new plan, the seed plans' default: target
-    completion 30, progress against the schedule 20, growth 20, the interviews 15 points, and
-    15 for FDI-themed promotion events when the plan sets the regions a quota (不少于N次) —
-    without one, growth takes those points (35), as in the Wuwei seed."""
-    indicators: list[dict[str, Any]] = [
-        {
-            "code": "completion_ratio",
-            "name": "年度目标完成率",
-            "weight": "30",
-            "input": "completion",
-            "method": "ratio_to_target",
-            "params": {"target": "1", "cap": "1.2"},
-        },
-        {
-            "code": "completion_stepped",
-            "name": "序时进度完成情况",
-            "weight": "20",
-            "input": "completion",
-            "method": "stepped",
-            "params": {
-                "target": "1",
-                "step_above": "0.1",
-                "points_per_step_above": "1",
-                "step_below": "0.1",
-                "points_per_step_below": "2",
-                "min_points": "0",
-                "max_points": "25",
-            },
-        },
-        {
-            "code": "growth",
-            "name": "同比增长",
-            "weight": "20" if events_quota else "35",
-            "input": "yoy_growth",
-            "method": "efficacy_coefficient",
-            "params": {"higher_is_better": True},
-        },
-    ]
-    if events_quota:
-        indicators.append(
-            {
-                "code": "promotion_events",
-                "name": f"外资专题招商活动（每年不少于{events_quota}次）",
-                "weight": "15",
-                "input": "promotion_events",
-                "method": "quota",
-                "params": {"quota": str(events_quota)},
-            }
-        )
-    indicators.append(
-        {
-            "code": "interviews",
-            "name": "季约谈扣分",
-            "weight": "15",
-            "input": "interviews",
-            "method": "deduction",
-            "params": {"per_occurrence": "5", "floor": "0", "start_at_weight": True},
-        }
-    )
-    return indicators
 
 
 def _create_default_settings(plan: Plan, quotas: Sequence[QuotaDraft]) -> None:
@@ -116,6 +51,7 @@ def _create_default_settings(plan: Plan, quotas: Sequence[QuotaDraft]) -> None:
     「默认方案，可调整」, so its notices and annual assessment can run before staff edit them."""
     # Imported here: the assessments app reads plans, the import only creates their settings.
     from assessments.models import ProgressSchedule, ScoringScheme
+    from assessments.schemes import DEFAULT_SCHEDULE_LABEL, default_scheme
 
     events_quota = max(
         (
@@ -130,13 +66,15 @@ def _create_default_settings(plan: Plan, quotas: Sequence[QuotaDraft]) -> None:
     ProgressSchedule.objects.create(
         plan=plan,
         method=ProgressSchedule.Method.MONTHS,
-        label=f"{DEFAULT_LABEL}（序时进度：月数/12）",
+        label=DEFAULT_SCHEDULE_LABEL,
         is_default=True,
     )
+    scheme = default_scheme(events_quota=events_quota)
     ScoringScheme.objects.create(
         plan=plan,
-        label=DEFAULT_LABEL,
-        indicators=default_indicators(events_quota),
+        label=scheme["label"],
+        indicators=scheme["indicators"],
+        vetoes=scheme["vetoes"],
         is_default=True,
     )
 

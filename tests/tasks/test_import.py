@@ -104,32 +104,6 @@ def stored_table(plan: Plan):
     return rows
 
 
-# Fields and keys added after the seed fixtures were dumped (issue 14): the checked-in JSON
-# does not hold them yet, so the comparisons leave them out until the fixtures are re-dumped.
-NEWER_FIELDS = {
-    "qualifier",
-    "note",
-    "deadline_on",
-    "first_year",
-    "last_year",
-    "carried_from",
-    "is_demo",
-}
-
-
-def as_checked_in(objects: list[dict]) -> list[dict]:
-    """Fixture objects without :data:`NEWER_FIELDS` and without quotas' 「comparator」 key."""
-    result = []
-    for obj in objects:
-        fields = {k: v for k, v in obj["fields"].items() if k not in NEWER_FIELDS}
-        if "requirements" in fields:
-            fields["requirements"] = [
-                {k: v for k, v in r.items() if k != "comparator"} for r in fields["requirements"]
-            ]
-        result.append({**obj, "fields": fields})
-    return result
-
-
 def reimport(city, path, title):
     """Import a seed text again, the fixture's own plan renamed out of the way."""
     Plan.objects.filter(city=city, title=title).update(title=f"{title}（已载入）")
@@ -152,7 +126,9 @@ def test_reimporting_a_seed_text_gives_exactly_its_checked_in_fixture(
     city = City.objects.get(admin_code=city_code)
     plan = reimport(city, path, title)
     checked_in = (settings.BASE_DIR / "fixtures" / "plans" / fixture).read_text(encoding="utf-8")
-    assert as_checked_in(json.loads(plan_fixture_json(plan))) == json.loads(checked_in)
+    # Every field, goals' qualifiers, units' notes, deadlines and quotas' comparators included,
+    # byte for byte: the fixture is what dump_plan prints for the imported text.
+    assert plan_fixture_json(plan) == checked_in
 
 
 def test_the_seed_fixture_holds_fangchenggangs_hand_written_table(fangchenggang):
@@ -326,9 +302,7 @@ def test_dump_plan_prints_the_checked_in_fixture(seed, settings):
     out = StringIO()
     call_command("dump_plan", "620600", WW_TITLE, stdout=out)
     checked_in = settings.BASE_DIR / "fixtures" / "plans" / "wuwei_2023.json"
-    assert as_checked_in(json.loads(out.getvalue())) == json.loads(
-        checked_in.read_text(encoding="utf-8")
-    )
+    assert out.getvalue() == checked_in.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- default settings
@@ -372,3 +346,22 @@ def test_a_dry_run_creates_no_schedule_or_scheme(fangchenggang):
     before = (ProgressSchedule.objects.count(), ScoringScheme.objects.count())
     import_plan(city=fangchenggang, text=UNKNOWN, dry_run=True)
     assert (ProgressSchedule.objects.count(), ScoringScheme.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("events_quota", "targets", "growth_weight"),
+    [(4, "fangchenggang_2021.json", "20"), (None, "wuwei_2023.json", "35")],
+)
+def test_the_default_scheme_of_a_new_plan_is_the_seeds_own(
+    settings, events_quota, targets, growth_weight
+):
+    from assessments.schemes import default_scheme
+
+    scheme = default_scheme(events_quota=events_quota)
+    seed = checked_in_scheme(settings, targets)
+    assert (scheme["label"], scheme["vetoes"]) == ("默认方案，可调整", [])
+    assert scheme["indicators"] == seed["indicators"]
+    growth = next(i for i in scheme["indicators"] if i["code"] == "growth")
+    assert growth["weight"] == growth_weight
+    # 30 + 20 + 20 + 15 + 15 with the events quota, 30 + 20 + 35 + 15 without: 100 either way
+    assert sum(int(i["weight"]) for i in scheme["indicators"]) == 100
