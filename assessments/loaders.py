@@ -37,8 +37,14 @@ def region_code(region: Region) -> str:
 
 def _in_force(plans, year: int):
     """``plans`` that govern ``year``, the governing one first: the annual plan of that year,
-    else the latest multi-year plan issued by then."""
-    return plans.filter(Q(year=year) | Q(year__isnull=True, issued_on__year__lte=year)).order_by(
+    else the latest multi-year plan that covers it (from its first year, else the year it was
+    issued, to its last year if it states one)."""
+    multi_year = (
+        Q(year__isnull=True)
+        & (Q(first_year__lte=year) | Q(first_year__isnull=True, issued_on__year__lte=year))
+        & (Q(last_year__isnull=True) | Q(last_year__gte=year))
+    )
+    return plans.filter(Q(year=year) | multi_year).order_by(
         "city_id", F("year").desc(nulls_last=True), F("issued_on").desc(nulls_last=True)
     )
 

@@ -254,3 +254,22 @@ def test_a_three_year_plan_imports_with_its_span(fangchenggang):
     text = "2021—2023年利用外资三年行动方案\n\n一、主要任务\n（一）开展招商。（市商务局牵头）\n"
     plan = import_plan(city=fangchenggang, text=text).plan
     assert (plan.year, plan.first_year, plan.last_year) == (None, 2021, 2023)
+
+
+@pytest.mark.django_db
+def test_the_supervision_follows_the_plan_that_covers_the_year(ww_plan):
+    from assessments.loaders import plan_for
+
+    two_years = Plan.objects.create(
+        city=ww_plan.city,
+        title="2024—2025年利用外资行动方案",
+        first_year=2024,
+        last_year=2025,
+        issued_on=dt.date(2023, 12, 20),
+    )
+    # the seed plan (issued 13 October 2023, open-ended) governs 2023 and, after 2025, again
+    assert plan_for(ww_plan.city, 2023) == ww_plan
+    assert plan_for(ww_plan.city, 2025) == two_years
+    assert plan_for(ww_plan.city, 2026) == ww_plan
+    annual = carry_forward_plan(plan=ww_plan, year=2026, user=None).plan
+    assert plan_for(ww_plan.city, 2026) == annual
