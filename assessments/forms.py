@@ -15,8 +15,13 @@ from fdi_portal.locking import LockedFormMixin
 
 
 class AmountForm(forms.Form):
-    """One amount in 万美元 (empty: no figure) and, where a notice forces it, a reason."""
+    """One amount in 万美元 (empty: no figure) and, where a notice forces it, a reason.
 
+    ``opened`` carries the stored value the form was opened with (USD, or "none"), so that a
+    save made after someone else's is refused instead of overwriting it unseen; ``confirm``
+    confirms a value the plausibility checks asked about."""
+
+    NONE = "none"
     amount_wan = forms.DecimalField(
         label=_("Amount (10k USD)"),
         required=False,
@@ -26,15 +31,66 @@ class AmountForm(forms.Form):
         localize=False,
     )
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=200)
+    opened = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    confirm = forms.BooleanField(label=_("I have checked this value"), required=False)
 
     def amount_usd(self) -> Decimal | None:
         amount = self.cleaned_data["amount_wan"]
         return None if amount is None else wan_to_base(amount)
 
+    def clean_opened(self) -> str:
+        opened = self.cleaned_data["opened"].strip()
+        if opened != self.NONE:
+            try:
+                Decimal(opened)
+            except ArithmeticError:
+                raise forms.ValidationError(
+                    _("The form is out of date: reload the grid.")
+                ) from None
+        return opened
+
+    def opened_usd(self) -> Decimal | None:
+        opened = self.cleaned_data["opened"]
+        return None if opened == self.NONE else Decimal(opened)
+
+    @classmethod
+    def opened_value(cls, amount_usd: Decimal | None) -> str:
+        return cls.NONE if amount_usd is None else str(amount_usd)
+
     @classmethod
     def for_amount(cls, amount_usd: Decimal | None) -> AmountForm:
         initial = None if amount_usd is None else base_to_wan(amount_usd).normalize()
-        return cls(initial={"amount_wan": initial})
+        return cls(initial={"amount_wan": initial, "opened": cls.opened_value(amount_usd)})
+
+    def reopened(self, current_usd: Decimal | None) -> None:
+        """After a refused stale save: the form now carries the current value, so that a
+        second save, made knowingly, goes through; what the user typed is kept."""
+        self.data = self.data.copy()
+        self.data["opened"] = self.opened_value(current_usd)
+
+
+class SubmissionForm(forms.Form):
+    """A county official's figure of a month (万美元), a note, and the confirmation of a value
+    the plausibility checks asked about."""
+
+    amount_wan = forms.DecimalField(
+        label=_("Amount (10k USD)"),
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=4,
+        localize=False,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+    confirm = forms.BooleanField(label=_("I have checked this value"), required=False)
+
+    def amount_usd(self) -> Decimal:
+        return wan_to_base(self.cleaned_data["amount_wan"])
+
+
+class ReviewForm(forms.Form):
+    """Verifying (reason optional) or returning (reason required) a county's submission."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
 
 class CityTargetForm(forms.Form):

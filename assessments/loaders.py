@@ -179,6 +179,21 @@ def monthly_amounts(
     return amounts
 
 
+def region_histories(
+    region_ids: Iterable[int], years: Iterable[int]
+) -> dict[int, dict[tuple[int, int], Decimal]]:
+    """Region id → {(year, month): USD} of the official figures of ``years``: what the
+    plausibility checks compare a new value with. One query."""
+    histories: dict[int, dict[tuple[int, int], Decimal]] = {}
+    for region_id, year, month, amount in (
+        MonthlyFigure.objects.filter(region_id__in=set(region_ids), year__in=set(years))
+        .order_by()
+        .values_list("region_id", "year", "month", "amount_usd")
+    ):
+        histories.setdefault(region_id, {})[(year, month)] = amount
+    return histories
+
+
 def notice_inputs(
     city: City, year: int, month: int, *, regions: Sequence[Region] | None = None
 ) -> NoticeInputs:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from fdi_portal.models import City, CityScopedQuerySet, Region
@@ -101,7 +102,9 @@ class MonthlyFigureQuerySet(CityScopedQuerySet):
 
 
 class MonthlyFigure(models.Model):
-    """当月实际使用外资 of a region (including investment companies), in USD.
+    """当月实际使用外资 of a region (including investment companies), in USD: the official,
+    verified figure (staff entries and imports, and county submissions once verified — see
+    ``FigureSubmission``). Every notice, ranking and score reads this table.
 
     A month without a row has no figure yet (which is not the same as a figure of 0).
     """
@@ -134,6 +137,138 @@ class MonthlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}-{self.month:02d}"
+
+
+class FigureSubmissionQuerySet(CityScopedQuerySet):
+    city_field = "region__city"
+
+    def awaiting(self) -> FigureSubmissionQuerySet:
+        """Submissions waiting for commerce staff (已报送)."""
+        return self.filter(status=FigureSubmission.Status.SUBMITTED)
+
+
+class FigureSubmission(models.Model):
+    """A county's monthly figure as its official submitted it (已报送), until commerce staff
+    verify it (审核通过: its amount becomes the ``MonthlyFigure``) or return it with a reason
+    (退回: the official sees why and submits again, as a new row).
+
+    Submissions live beside the official figures, not in them: ``MonthlyFigure`` holds only
+    verified figures, so every notice, ranking, score and export that reads it counts verified
+    figures without a filter anyone could forget, and an official figure and a pending
+    correction of it coexist. Each row is one submission and keeps both of its steps (who
+    submitted when, with which note; who decided when, and why): the history of the cycle.
+    """
+
+    class Status(models.TextChoices):
+        # The words of the 招商信息报送系统 bureaus know: 已报送 → 审核通过 / 退回.
+        SUBMITTED = "submitted", pgettext_lazy("figure submission", "Submitted")
+        VERIFIED = "verified", pgettext_lazy("figure submission", "Verified")
+        RETURNED = "returned", pgettext_lazy("figure submission", "Returned")
+        SUPERSEDED = "superseded", _("Replaced by a later submission")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    amount_usd = models.DecimalField(_("utilised FDI (USD)"), **AMOUNT)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    warnings = models.TextField(
+        _("warnings confirmed"),
+        blank=True,
+        help_text=_("The plausibility warnings the official confirmed when submitting."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = FigureSubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("figure submission")
+        verbose_name_plural = _("figure submissions")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            # One submission awaits review per cell: a new one replaces the waiting one.
+            models.UniqueConstraint(
+                fields=["region", "year", "month"],
+                condition=Q(status="submitted"),
+                name="submission_one_waiting_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="submission_month_1_to_12"
+            ),
+            models.CheckConstraint(condition=Q(amount_usd__gte=0), name="submission_not_negative"),
+            # The official must see why a figure came back.
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_reason=""),
+                name="submission_returned_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}-{self.month:02d} {self.get_status_display()}"
+
+
+class PeriodLockQuerySet(CityScopedQuerySet):
+    pass
+
+
+class PeriodLock(models.Model):
+    """A month of a city whose figures are closed: once its notice is issued staff lock it,
+    and every change of that month's figures (grid, import, submission, verification, command)
+    is refused until someone unlocks it with a reason. Unlocking deletes the row; its history
+    keeps who locked and unlocked when, and the unlock's reason."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="period_locks", verbose_name=_("city")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
+    )
+    locked_at = models.DateTimeField(_("locked at"))
+    history = HistoricalRecords()
+
+    objects = PeriodLockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period lock")
+        verbose_name_plural = _("period locks")
+        ordering = ["city", "year", "month"]
+        constraints = [
+            # Locking twice at once: one wins, the other finds it locked.
+            models.UniqueConstraint(fields=["city", "year", "month"], name="lock_unique_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="lock_month_1_to_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.year}-{self.month:02d}"
 
 
 class Issuable(models.Model):

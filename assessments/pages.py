@@ -20,9 +20,11 @@ from assessments import loaders, prose, schemes, scoring, snapshots
 from assessments.models import (
     AnnualAssessment,
     CityTarget,
+    FigureSubmission,
     Interview,
     MonthlyFigure,
     Notice,
+    PeriodLock,
     RegionTarget,
 )
 from assessments.snapshots import NoticeReport
@@ -455,9 +457,11 @@ def goal_progress(
 @dataclass(frozen=True)
 class GridCell:
     month: int
-    amount_usd: Decimal | None
+    amount_usd: Decimal | None  # the official (verified) figure
     last_year_usd: Decimal | None
     is_demo: bool = False
+    #: The latest county submission: None, or the one waiting (已报送) or returned (退回).
+    submission: FigureSubmission | None = None
 
 
 @dataclass(frozen=True)
@@ -495,6 +499,8 @@ class FigureGrid:
     region_targets_usd: Decimal
     city_target: CityTarget | None
     has_demo: bool
+    #: Months of ``year`` whose figures are locked (PeriodLock).
+    locked_months: frozenset[int] = frozenset()
 
     @property
     def completion(self) -> Decimal | None:
@@ -516,8 +522,8 @@ def _sum_or_none(values) -> Decimal | None:
 
 
 def figure_grid(city: City, year: int, *, regions: Sequence[Region] | None = None) -> FigureGrid:
-    """The grid of ``city``'s assessed regions (or of ``regions``, e.g. an official's own).
-    Four queries."""
+    """The grid of ``city``'s assessed regions (or of ``regions``, e.g. an official's own):
+    official figures, each cell's open submission, the locked months. Six queries."""
     if regions is None:
         regions = list(Region.objects.in_city(city).assessed())
     figures: dict[tuple[int, int, int], MonthlyFigure] = {
@@ -531,6 +537,16 @@ def figure_grid(city: City, year: int, *, regions: Sequence[Region] | None = Non
     )
     city_target = CityTarget.objects.filter(city=city, year=year).first()
     through = max((m for (_r, y, m) in figures if y == year), default=0)
+    # The latest submission of each cell, if it waits or was returned (a verified one is the
+    # official figure; a replaced one is history).
+    submissions: dict[tuple[int, int], FigureSubmission] = {}
+    for submission in FigureSubmission.objects.filter(region__in=regions, year=year).order_by(
+        "submitted_at", "pk"
+    ):
+        submissions[(submission.region_id, submission.month)] = submission
+    locked = frozenset(
+        PeriodLock.objects.filter(city=city, year=year).values_list("month", flat=True)
+    )
 
     rows = []
     for region in regions:
@@ -544,6 +560,7 @@ def figure_grid(city: City, year: int, *, regions: Sequence[Region] | None = Non
                     figure.amount_usd if figure else None,
                     last.amount_usd if last else None,
                     figure.is_demo if figure else False,
+                    _open_submission(submissions.get((region.pk, month))),
                 )
             )
         rows.append(
@@ -575,7 +592,13 @@ def figure_grid(city: City, year: int, *, regions: Sequence[Region] | None = Non
         city_target=city_target,
         has_demo=any(f.is_demo for f in figures.values())
         or bool(city_target and city_target.is_demo),
+        locked_months=locked,
     )
+
+
+def _open_submission(submission: FigureSubmission | None) -> FigureSubmission | None:
+    open_states = (FigureSubmission.Status.SUBMITTED, FigureSubmission.Status.RETURNED)
+    return submission if submission is not None and submission.status in open_states else None
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Every write of the assessments app, each one transaction; ``ValidationError`` says what the
 user must fix.
 
-Targets and monthly figures: cell edits from the grid and spreadsheet imports. Every write keeps its history (who, when, old → new, reason). A reason is required once an
-issued notice covers the changed month (or, for a target, any month of its year): what was
-published is being corrected, and the correction must say why.
+Targets and monthly figures: cell edits from the grid, spreadsheet imports, county
+submissions and their verification, period locks. Every write keeps its history (who, when,
+old → new, reason). A reason is required once an issued notice covers the changed month (or,
+for a target, any month of its year): what was published is being corrected, and the
+correction must say why. A locked month (``PeriodLock``) refuses every change of its figures.
+A value that looks implausible (``plausibility``) must be confirmed.
 
 Supervision (at the end): issuing notices and annual assessments, recording interviews, editing
 progress schedules and scoring schemes.
@@ -14,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal, TypeVar
@@ -24,16 +27,20 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import calculations as calc
-from assessments.loaders import latest_figure_month, region_code
+from assessments import plausibility
+from assessments.loaders import latest_figure_month, region_code, region_histories
 from assessments.models import (
     AnnualAssessment,
     CityTarget,
+    FigureSubmission,
     Interview,
     MonthlyFigure,
     Notice,
+    PeriodLock,
     ProgressSchedule,
     RegionTarget,
     ScoringScheme,
@@ -42,8 +49,8 @@ from assessments.pages import draft_snapshot, score
 from assessments.schemes import SchemeError, parse_scheme
 from fdi_portal import spreadsheets
 from fdi_portal.audit import record_event, snapshot_sha256
-from fdi_portal.imports import BATCH_SIZE, AmountChange, Preview, RegionLookup
-from fdi_portal.lib.money import CENT, MAX_WAN, wan_to_base
+from fdi_portal.imports import BATCH_SIZE, AmountChange, Preview, RegionLookup, RegionMessages
+from fdi_portal.lib.money import CENT, MAX_WAN, format_wan, wan_to_base
 from fdi_portal.locking import check_unchanged
 from fdi_portal.models import AuditEvent, City, Region
 from fdi_portal.spreadsheets import (
@@ -86,6 +93,8 @@ class CellChange(AmountChange):
     month: int | None
     old_usd: Decimal | None
     new_usd: Decimal
+    #: What looks implausible about the new value (figures only), in words.
+    warnings: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -144,6 +153,27 @@ def preview_figures_import(
     return _preview("figures", result, city)
 
 
+def preview_submissions_import(
+    source: Any, *, city: City | None, user: Any, max_bytes: int | None
+) -> ImportPreview:
+    """A county official's figures file: like :func:`preview_figures_import`, compared with
+    the official figures, but only the official's own region is accepted; confirming submits
+    the changed cells for verification (:func:`submit_import`), so no reason is asked."""
+    result = read_figures(source, max_bytes=max_bytes)
+    lookup = RegionLookup(
+        Region.objects.writable_by(user),
+        city=city,
+        assessed_only=True,
+        messages=RegionMessages(
+            outside=gettext_lazy(
+                "「%(name)s」 is not your region: you can submit only your own region's figures"
+            )
+        ),
+    )
+    preview = _preview("figures", result, city, lookup=lookup)
+    return replace(preview, reason_required=False)
+
+
 def preview_targets_import(
     source: Any, *, city: City | None, max_bytes: int | None
 ) -> ImportPreview:
@@ -153,13 +183,17 @@ def preview_targets_import(
 
 
 def _preview(
-    kind: Literal["figures", "targets"], result: SheetResult, city: City | None
+    kind: Literal["figures", "targets"],
+    result: SheetResult,
+    city: City | None,
+    *,
+    lookup: RegionLookup | None = None,
 ) -> ImportPreview:
     errors = list(result.errors)
     if result.header_row is None:
         return Preview.failed(kind, result.sheet, errors)
     errors += spreadsheets.check_totals(result)
-    lookup = RegionLookup(city=city, assessed_only=True)
+    lookup = lookup or RegionLookup(city=city, assessed_only=True)
     wide = kind == "figures" and "month" not in result.columns
     cells: list[tuple[int, Region, int, int | None, Decimal]] = []
     for row in result.rows:
@@ -191,9 +225,44 @@ def _preview(
     if errors:
         return Preview.failed(kind, result.sheet, errors)
     changes = _compare(kind, cells)
+    if kind == "figures":
+        errors += [
+            result.cell_error(change.row, change.month if wide else "month", message)
+            for change, message in _locked_changes(changes)
+        ]
+        if errors:
+            return Preview.failed(kind, result.sheet, errors)
     return Preview(
-        kind, result.sheet, tuple(changes), (), reason_required=_reason_required(changes)
+        kind,
+        result.sheet,
+        tuple(changes),
+        (),
+        reason_required=_reason_required(changes),
+        warnings=tuple(
+            _("Row %(row)s, %(region)s %(year)s-%(month)02d: %(warning)s")
+            % {
+                "row": c.row,
+                "region": c.region.name,
+                "year": c.year,
+                "month": c.month,
+                "warning": warning,
+            }
+            for c in changes
+            if c.status != "unchanged"
+            for warning in c.warnings
+        ),
     )
+
+
+def _locked_changes(changes: Iterable[CellChange]) -> list[tuple[CellChange, str]]:
+    """Each change of a figure in a locked month, with the message saying so (one query)."""
+    pending = [c for c in changes if c.status != "unchanged" and c.month is not None]
+    locked = locked_months({c.region.city_id for c in pending}, {c.year for c in pending})
+    return [
+        (c, _locked_message(c.year, c.month))
+        for c in pending
+        if (c.region.city_id, c.year, c.month) in locked
+    ]
 
 
 def _duplicates(
@@ -252,13 +321,159 @@ def _compare(
     """Pair every cell with the stored value, in one query."""
     region_ids = {region.pk for _row, region, *_rest in cells}
     years = {year for _row, _region, year, *_rest in cells}
+    if kind == "figures":
+        # Last year's figures too, in the same query: the plausibility checks read them.
+        years |= {year - 1 for year in years}
     stored = {key: _amount(obj) for key, obj in _stored(kind, region_ids, years).items()}
-    return [
-        CellChange(
-            row, region, year, month, stored.get((region.pk, year, month)), wan_to_base(amount)
+    histories: dict[int, dict[tuple[int, int], Decimal]] = {}
+    for (region_id, year, month), amount in stored.items():
+        if month is not None:
+            histories.setdefault(region_id, {})[(year, month)] = amount
+    today = timezone.localdate()
+    changes = []
+    for row, region, year, month, amount in cells:
+        old, new = stored.get((region.pk, year, month)), wan_to_base(amount)
+        warnings: tuple[str, ...] = ()
+        if kind == "figures" and old != new:
+            concerns = plausibility.check_figure(
+                new, year=year, month=month, history=histories.get(region.pk, {}), today=today
+            )
+            warnings = tuple(describe_concern(c) for c in concerns)
+        changes.append(CellChange(row, region, year, month, old, new, warnings))
+    return changes
+
+
+def describe_concern(concern: plausibility.Concern) -> str:
+    """A plausibility concern in words, for the warning the user confirms."""
+    if concern.code == "future":
+        return _("this month has not begun yet")
+    ratio = f"{concern.ratio:.1f}" if concern.ratio is not None else ""
+    reference = format_wan(concern.reference_usd)
+    if concern.code == "median":
+        return _("%(ratio)s× the median of the region's last 12 figures (%(reference)s 万美元)") % {
+            "ratio": ratio,
+            "reference": reference,
+        }
+    if concern.code == "last_year":
+        return _("%(ratio)s× the same month last year (%(reference)s 万美元)") % {
+            "ratio": ratio,
+            "reference": reference,
+        }
+    return _("the arrivals would reach %(ratio)s× the contracted FDI (%(reference)s 万美元)") % {
+        "ratio": ratio,
+        "reference": reference,
+    }
+
+
+def figure_concerns(
+    *, region: Region, year: int, month: int, amount_usd: Decimal
+) -> tuple[str, ...]:
+    """What looks implausible about ``amount_usd`` as ``region``'s figure of the month, in
+    words (one query: the region's figures of this year and last year)."""
+    history = region_histories([region.pk], [year, year - 1]).get(region.pk, {})
+    concerns = plausibility.check_figure(
+        amount_usd, year=year, month=month, history=history, today=timezone.localdate()
+    )
+    return tuple(describe_concern(c) for c in concerns)
+
+
+class Implausible(ValidationError):
+    """A value that looks wrong and was not confirmed: ``warnings`` say why; nothing written."""
+
+    def __init__(self, warnings: tuple[str, ...]) -> None:
+        self.warnings = warnings
+        super().__init__(
+            _("Please check this value: %(warnings)s. Tick the box to confirm it is right.")
+            % {"warnings": _("; ").join(warnings)}
         )
-        for row, region, year, month, amount in cells
-    ]
+
+
+def _check_plausible(
+    *, region: Region, year: int, month: int, amount_usd: Decimal | None, confirmed: bool
+) -> tuple[str, ...]:
+    """The concerns about a new figure; ``Implausible`` when there are some and the user has
+    not confirmed them."""
+    if amount_usd is None:
+        return ()
+    warnings = figure_concerns(region=region, year=year, month=month, amount_usd=amount_usd)
+    if warnings and not confirmed:
+        raise Implausible(warnings)
+    return warnings
+
+
+# --------------------------------------------------------------------------- period locks
+
+
+def locked_months(city_ids: Iterable[int], years: Iterable[int]) -> set[tuple[int, int, int]]:
+    """(city, year, month) of every locked month of ``city_ids`` in ``years`` (one query)."""
+    city_ids, years = set(city_ids), set(years)
+    if not city_ids or not years:
+        return set()
+    return set(
+        PeriodLock.objects.filter(city_id__in=city_ids, year__in=years)
+        .order_by()
+        .values_list("city_id", "year", "month")
+    )
+
+
+def _locked_message(year: int, month: int) -> str:
+    return _(
+        "%(year)s-%(month)02d is locked: its figures cannot change. Staff can unlock the month "
+        "on the grid, with a reason."
+    ) % {"year": year, "month": month}
+
+
+def is_locked(city: City, year: int, month: int | None) -> bool:
+    """Is ``month`` of ``year`` locked for ``city``? (None, a target's month: never.)"""
+    if month is None:
+        return False
+    return PeriodLock.objects.filter(city=city, year=year, month=month).exists()
+
+
+def check_unlocked(city: City, year: int, month: int) -> None:
+    """``ValidationError`` when ``month`` of ``year`` is locked for ``city``."""
+    if is_locked(city, year, month):
+        raise ValidationError(_locked_message(year, month))
+
+
+@transaction.atomic
+def lock_month(*, city: City, year: int, month: int, user: Any) -> PeriodLock:
+    """Lock ``month`` of ``year``: from now on its figures refuse every change. Locking a
+    locked month is refused with a message (also when two staff lock at once)."""
+    if month not in range(1, 13):
+        raise ValidationError(_("The month must be between 1 and 12."))
+    if PeriodLock.objects.filter(city=city, year=year, month=month).exists():
+        raise ValidationError(
+            _("%(year)s-%(month)02d is already locked.") % {"year": year, "month": month}
+        )
+    lock = PeriodLock(
+        city=city, year=year, month=month, locked_by=_history_user(user), locked_at=timezone.now()
+    )
+    lock._history_user = _history_user(user)
+    lock._change_reason = _("Locked")
+    try:
+        with transaction.atomic():
+            lock.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("%(year)s-%(month)02d is already locked.") % {"year": year, "month": month}
+        ) from None
+    return lock
+
+
+@transaction.atomic
+def unlock_month(*, city: City, year: int, month: int, user: Any, reason: str) -> None:
+    """Unlock ``month`` of ``year``; the reason is required and kept in the lock's history."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for unlocking the month."))
+    lock = PeriodLock.objects.select_for_update().filter(city=city, year=year, month=month).first()
+    if lock is None:
+        raise ValidationError(
+            _("%(year)s-%(month)02d is not locked.") % {"year": year, "month": month}
+        )
+    lock._history_user = _history_user(user)
+    lock._change_reason = reason.strip()
+    lock.delete()
 
 
 def _reason_required(changes: Iterable[CellChange]) -> bool:
@@ -301,6 +516,11 @@ def apply_import(preview: ImportPreview, *, user: Any, reason: str = "") -> dict
         raise ValidationError(
             _("A notice covering these months has been issued: give a reason for the change.")
         )
+    if preview.kind == "figures":
+        # Checked again here: the month may have been locked since the preview.
+        locked = _locked_changes(pending)
+        if locked:
+            raise ValidationError([message for _change, message in locked[:1]])
     reason = reason.strip() or _("Spreadsheet import")
     history_user = _history_user(user)
     stored = _stored(
@@ -330,9 +550,13 @@ def apply_import(preview: ImportPreview, *, user: Any, reason: str = "") -> dict
     for change in pending:
         if change.status == "changed":
             obj = stored[(change.region.pk, change.year, change.month)]
+            changed.append(obj)
+    _keep_demo_values(model, [obj for obj in changed if obj.is_demo])
+    for change in pending:
+        if change.status == "changed":
+            obj = stored[(change.region.pk, change.year, change.month)]
             setattr(obj, field, change.new_usd)
             obj.is_demo = False
-            changed.append(obj)
     if new:
         try:
             bulk_create_with_history(
@@ -358,6 +582,17 @@ def apply_import(preview: ImportPreview, *, user: Any, reason: str = "") -> dict
     return preview.counts
 
 
+def _keep_demo_values(model: type[models.Model], objs: list[models.Model]) -> None:
+    """Record the demo value of rows about to become real: demo data is loaded without
+    history, and the history page pairs each change with the record before it, so that
+    replacing the demo 63.90 with 120.00 reads 「63.90 → 120.00」, not 「— → 120.00」. The
+    record is marked demo (``is_demo``) and the history page shows it only as the old value."""
+    if objs:
+        model.history.bulk_history_create(
+            objs, batch_size=BATCH_SIZE, default_change_reason=_("Demo data")
+        )
+
+
 def _month(change: CellChange) -> dict[str, int]:
     return {} if change.month is None else {"month": change.month}
 
@@ -366,15 +601,49 @@ def _history_user(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
+#: ``opened_usd`` of a write that is not an edit of what a form showed (no stale check).
+NOT_CHECKED: Any = object()
+
+
+class StaleEdit(ValidationError):
+    """Someone changed the value after the form was opened: ``current_usd`` is theirs (None:
+    no value now). Nothing was written."""
+
+    def __init__(self, current_usd: Decimal | None) -> None:
+        self.current_usd = current_usd
+        super().__init__(
+            _(
+                "Someone else changed this value after you opened it: it is now %(current)s "
+                "万美元. Nothing was saved; check it and save again if yours should replace it."
+            )
+            % {"current": format_wan(current_usd, 4) or "—"}
+        )
+
+
+def _check_not_stale(stored_usd: Decimal | None, opened_usd: Any) -> None:
+    if opened_usd is not NOT_CHECKED and opened_usd != stored_usd:
+        raise StaleEdit(stored_usd)
+
+
 @transaction.atomic
 def set_monthly_figure(
-    *, region: Region, year: int, month: int, amount_usd: Decimal | None, user: Any, reason: str
+    *,
+    region: Region,
+    year: int,
+    month: int,
+    amount_usd: Decimal | None,
+    user: Any,
+    reason: str,
+    opened_usd: Any = NOT_CHECKED,
+    confirmed: bool = False,
 ) -> MonthlyFigure | None:
-    """Set (or, with None, remove) one region's figure for a month, from the grid.
+    """Set (or, with None, remove) one region's official figure for a month, from the grid.
 
     ``amount_usd`` is in USD with at most 2 decimals (convert 万美元 with ``wan_to_base``).
-    A reason is required once an issued notice covers the month. Setting the stored value
-    again writes nothing (and no history).
+    ``opened_usd``: the value the form was opened with; a different stored value means
+    someone saved meanwhile (``StaleEdit``, nothing written). Refused in a locked month;
+    a reason is required once an issued notice covers the month; an implausible value needs
+    ``confirmed`` (``Implausible``). Setting the stored value again writes nothing.
     """
     _check_amount(amount_usd)
     if not 1 <= month <= 12:
@@ -385,33 +654,72 @@ def set_monthly_figure(
         .first()
     )
     old = figure.amount_usd if figure else None
+    _check_not_stale(old, opened_usd)
     if old == amount_usd:
         return figure
+    check_unlocked(region.city, year, month)
     _require_reason(region.city, year, month, reason)
+    _check_plausible(
+        region=region, year=year, month=month, amount_usd=amount_usd, confirmed=confirmed
+    )
+    return _write_figure(
+        figure,
+        region=region,
+        year=year,
+        month=month,
+        amount_usd=amount_usd,
+        user=user,
+        reason=reason.strip(),
+    )
+
+
+def _write_figure(
+    figure: MonthlyFigure | None,
+    *,
+    region: Region,
+    year: int,
+    month: int,
+    amount_usd: Decimal | None,
+    user: Any,
+    reason: str,
+) -> MonthlyFigure | None:
+    """Write the official figure (checks done), with its history."""
+    if figure is not None and figure.is_demo:
+        _keep_demo_values(MonthlyFigure, [figure])
     if amount_usd is None:
         figure._history_user = _history_user(user)
-        figure._change_reason = reason.strip() or _("Removed in the grid")
+        figure._change_reason = reason or _("Removed in the grid")
         figure.delete()
         return None
     figure = figure or MonthlyFigure(region=region, year=year, month=month)
     figure._history_user = _history_user(user)
     figure.amount_usd = amount_usd
     figure.is_demo = False
-    figure._change_reason = reason.strip() or _("Entered in the grid")
+    figure._change_reason = reason or _("Entered in the grid")
     figure.save()
     return figure
 
 
 @transaction.atomic
 def set_region_target(
-    *, region: Region, year: int, target_usd: Decimal | None, user: Any, reason: str
+    *,
+    region: Region,
+    year: int,
+    target_usd: Decimal | None,
+    user: Any,
+    reason: str,
+    opened_usd: Any = NOT_CHECKED,
 ) -> RegionTarget | None:
-    """Set (or, with None, remove) a region's target for a year, from the grid (USD)."""
+    """Set (or, with None, remove) a region's target for a year, from the grid (USD).
+    ``opened_usd`` as for :func:`set_monthly_figure`."""
     _check_amount(target_usd)
     target = RegionTarget.objects.select_for_update().filter(region=region, year=year).first()
+    _check_not_stale(target.target_usd if target else None, opened_usd)
     if (target.target_usd if target else None) == target_usd:
         return target
     _require_reason(region.city, year, None, reason)
+    if target is not None and target.is_demo:
+        _keep_demo_values(RegionTarget, [target])
     if target_usd is None:
         target._history_user = _history_user(user)
         target._change_reason = reason.strip() or _("Removed in the grid")
@@ -424,6 +732,166 @@ def set_region_target(
     target._change_reason = reason.strip() or _("Entered in the grid")
     target.save()
     return target
+
+
+# --------------------------------------------------------------------------- submissions
+
+
+@transaction.atomic
+def submit_figure(
+    *,
+    region: Region,
+    year: int,
+    month: int,
+    amount_usd: Decimal,
+    note: str,
+    user: Any,
+    confirmed: bool = False,
+) -> FigureSubmission:
+    """A county official submits their region's figure of a month (已报送). It waits for
+    staff; a submission already waiting for the same month is replaced (kept in the history
+    as replaced). Refused in a locked month, for an amount equal to the official figure, and
+    (``Implausible``) for an implausible value not ``confirmed``."""
+    _check_amount(amount_usd)
+    if amount_usd is None:
+        raise ValidationError(_("Enter the month's amount."))
+    if not 1 <= month <= 12:
+        raise ValidationError(_("A month is a number from 1 to 12."))
+    check_unlocked(region.city, year, month)
+    official = (
+        MonthlyFigure.objects.filter(region=region, year=year, month=month)
+        .values_list("amount_usd", flat=True)
+        .first()
+    )
+    if official == amount_usd:
+        raise ValidationError(_("This is already the official figure: nothing to submit."))
+    warnings = _check_plausible(
+        region=region, year=year, month=month, amount_usd=amount_usd, confirmed=confirmed
+    )
+    FigureSubmission.objects.select_for_update().filter(
+        region=region, year=year, month=month, status=FigureSubmission.Status.SUBMITTED
+    ).update(status=FigureSubmission.Status.SUPERSEDED)
+    return FigureSubmission.objects.create(
+        region=region,
+        year=year,
+        month=month,
+        amount_usd=amount_usd,
+        note=note.strip(),
+        warnings=_("; ").join(warnings),
+        submitted_by=user,
+        submitted_at=timezone.now(),
+    )
+
+
+def _waiting(submission: FigureSubmission) -> FigureSubmission:
+    """The submission, locked, if it still waits for review; else ``ValidationError``."""
+    current = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
+    if current.status != FigureSubmission.Status.SUBMITTED:
+        raise ValidationError(
+            _("This submission was already dealt with (%(status)s).")
+            % {"status": current.get_status_display()}
+        )
+    return current
+
+
+@transaction.atomic
+def verify_submission(
+    *, submission: FigureSubmission, user: Any, reason: str = ""
+) -> MonthlyFigure | None:
+    """审核通过: the submitted amount becomes the official figure (its history names the
+    verifying clerk and the submission's note). Refused in a locked month, and once a notice
+    covers the month unless the note or ``reason`` says why."""
+    submission = _waiting(submission)
+    region = submission.region
+    check_unlocked(region.city, submission.year, submission.month)
+    why = reason.strip() or submission.note
+    _require_reason(region.city, submission.year, submission.month, why)
+    figure = (
+        MonthlyFigure.objects.select_for_update()
+        .filter(region=region, year=submission.year, month=submission.month)
+        .first()
+    )
+    written = figure
+    if figure is None or figure.amount_usd != submission.amount_usd:
+        written = _write_figure(
+            figure,
+            region=region,
+            year=submission.year,
+            month=submission.month,
+            amount_usd=submission.amount_usd,
+            user=user,
+            reason=_("Verified submission of %(who)s: %(why)s")
+            % {"who": _user_name(submission.submitted_by), "why": why or "—"},
+        )
+    submission.status = FigureSubmission.Status.VERIFIED
+    submission.reviewed_by = _history_user(user)
+    submission.reviewed_at = timezone.now()
+    submission.review_reason = reason.strip()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    return written
+
+
+@transaction.atomic
+def return_submission(*, submission: FigureSubmission, user: Any, reason: str) -> None:
+    """退回: the submission goes back to the official with ``reason`` (required); the official
+    figure is not touched."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the figure is returned: the county will read it."))
+    submission = _waiting(submission)
+    submission.status = FigureSubmission.Status.RETURNED
+    submission.reviewed_by = _history_user(user)
+    submission.reviewed_at = timezone.now()
+    submission.review_reason = reason.strip()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+
+
+@transaction.atomic
+def submit_import(preview: ImportPreview, *, user: Any, note: str = "") -> dict[str, int]:
+    """Submit every new and changed cell of a county official's previewed file
+    (:func:`preview_submissions_import`) for verification, each replacing a submission that
+    waits for the same month; a cell whose waiting submission already holds the value is
+    left alone, so importing the same file twice submits nothing the second time. Refused
+    when the preview has errors or a month is locked meanwhile. Returns the counts."""
+    if not preview.ok:
+        raise ValidationError(list(preview.errors))
+    pending = preview.pending
+    locked = _locked_changes(pending)
+    if locked:
+        raise ValidationError([message for _change, message in locked[:1]])
+    note = note.strip() or _("Spreadsheet import")
+    by_cell = {(c.region.pk, c.year, c.month): c for c in pending}
+    # An official's file holds one region: a handful of cells, two statements each at most.
+    waiting = {
+        (s.region_id, s.year, s.month): s
+        for s in FigureSubmission.objects.select_for_update()
+        .awaiting()
+        .filter(region_id__in={key[0] for key in by_cell}, year__in={key[1] for key in by_cell})
+    }
+    now = timezone.now()
+    for key, change in by_cell.items():
+        current = waiting.get(key)
+        if current is not None and current.amount_usd == change.new_usd:
+            continue
+        if current is not None:
+            current.status = FigureSubmission.Status.SUPERSEDED
+            current.save(update_fields=["status"])
+        FigureSubmission.objects.create(
+            region=change.region,
+            year=change.year,
+            month=change.month,
+            amount_usd=change.new_usd,
+            note=note,
+            warnings=_("; ").join(change.warnings),
+            submitted_by=user,
+            submitted_at=now,
+        )
+    return preview.counts
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return _("command line")
+    return user.get_full_name() or user.username
 
 
 def _check_amount(amount_usd: Decimal | None) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,14 +29,18 @@ from assessments.forms import (
     InterviewForm,
     IssueAssessmentForm,
     IssueNoticeForm,
+    ReviewForm,
     ScheduleForm,
     SchemeForm,
+    SubmissionForm,
 )
 from assessments.loaders import MONTHS, latest_period, plan_for, schedule_for
 from assessments.models import (
+    FigureSubmission,
     Interview,
     MonthlyFigure,
     Notice,
+    PeriodLock,
     ProgressSchedule,
     RegionTarget,
     ScoringScheme,
@@ -57,11 +62,11 @@ from fdi_portal.import_views import (
     ImportSet,
     PreviewColumn,
     TemplateLayout,
-    wan_or_dash,
 )
-from fdi_portal.lib.money import base_to_wan, round_wan, wan_to_base
+from fdi_portal.lib.money import base_to_wan, format_wan, round_wan, wan_to_base
 from fdi_portal.locking import StaleEdit
 from fdi_portal.models import City, Region, Role, membership_of
+from fdi_portal.pagination import paginate
 from fdi_portal.spreadsheets import write_xlsx
 
 STAFF = (Role.COMMERCE_STAFF,)
@@ -95,20 +100,21 @@ def figures_home(request: HttpRequest) -> HttpResponse:
 
 def _grid_context(request: HttpRequest, city: City, year: int) -> dict:
     membership = membership_of(request.user)
-    own_region = (
-        [membership.region] if membership and membership.role == Role.REGION_OFFICIAL else None
-    )
+    official = membership is not None and membership.role == Role.REGION_OFFICIAL
+    own_region = [membership.region] if official else None
     grid = pages.figure_grid(city, year, regions=own_region)
     editable = request.user.is_superuser or (
         membership is not None and membership.role == Role.COMMERCE_STAFF
     )
     # The editors' URLs end in /<region>/<month>/ and /<region>/: reversed once here, not in
-    # every one of the grid's cells.
-    cell_url = reverse("assessments:figure_cell", args=[city.admin_code, year, 0, 1])
+    # every one of the grid's cells. A county official's cells open the submission form.
+    cell_view = "assessments:figure_submit" if official else "assessments:figure_cell"
+    cell_url = reverse(cell_view, args=[city.admin_code, year, 0, 1])
     target_url = reverse("assessments:target_cell", args=[city.admin_code, year, 0])
     return {
         "grid": grid,
         "editable": editable,
+        "submits": official,
         "months": MONTHS,
         "year": year,
         "city": city,
@@ -132,6 +138,11 @@ def figure_grid_page(request: HttpRequest, city_code: str, year: int) -> HttpRes
         }
     )
     context["plan_goals_url"] = reverse("assessments:plan_goals", args=[city.admin_code, year])
+    if context["editable"]:
+        context["locks"] = list(
+            PeriodLock.objects.filter(city=city, year=year).select_related("locked_by")
+        )
+        context["waiting_count"] = FigureSubmission.objects.awaiting().in_city(city).count()
     return render(request, "assessments/grid.html", context)
 
 
@@ -150,9 +161,11 @@ def _form_again(request: HttpRequest, template: str, context: dict, target_id: s
 def _amount_cell(request: HttpRequest, context: dict, stored, save) -> HttpResponse:
     """The in-place editor of one amount of the grid (a figure or a target).
 
-    GET shows the form with the ``stored`` amount; a valid POST calls ``save(amount_usd,
-    reason)`` and answers with the whole grid, so totals follow; an invalid one shows the form
-    again in place of the cell."""
+    GET shows the form with the ``stored`` amount (and carries it: ``opened``); a valid POST
+    calls ``save(amount_usd, reason, opened_usd, confirmed)`` and answers with the whole grid,
+    so totals follow; an invalid, stale or unconfirmed one shows the form again in place of
+    the cell — a stale one with the other person's value, an implausible one with the
+    warning and the box to tick."""
     template = "assessments/_cell_form.html"
     if request.method == "GET":
         context["form"] = AmountForm.for_amount(stored)
@@ -160,7 +173,20 @@ def _amount_cell(request: HttpRequest, context: dict, stored, save) -> HttpRespo
     form = context["form"] = AmountForm(request.POST)
     if form.is_valid():
         try:
-            save(form.amount_usd(), form.cleaned_data["reason"])
+            save(
+                form.amount_usd(),
+                form.cleaned_data["reason"],
+                form.opened_usd(),
+                form.cleaned_data["confirm"],
+            )
+        except services.StaleEdit as stale:
+            form.add_error(None, stale)
+            form.reopened(stale.current_usd)
+            context["stale_usd"] = stale.current_usd
+            context["stale"] = True
+        except services.Implausible as implausible:
+            form.add_error(None, implausible)
+            context["warnings"] = implausible.warnings
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -168,31 +194,40 @@ def _amount_cell(request: HttpRequest, context: dict, stored, save) -> HttpRespo
     return _form_again(request, template, context, context["cell_id"])
 
 
+def _cell_context(city: City, year: int, region: Region, month: int, view: str) -> dict:
+    return {
+        "city": city,
+        "year": year,
+        "region": region,
+        "month": month,
+        "locked": services.is_locked(city, year, month),
+        "action": reverse(view, args=[city.admin_code, year, region.pk, month]),
+        "cell_id": f"cell-{region.pk}-{month}",
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def figure_cell(
     request: HttpRequest, city_code: str, year: int, region_id: int, month: int
 ) -> HttpResponse:
-    """One region's figure of a month, edited in place."""
+    """One region's official figure of a month, edited in place (verified at once)."""
     city = _city(request, city_code)
     region = _region(request, city, region_id)
     if month not in MONTHS:
         raise Http404(_("No such month."))
     _check_year(year)
     figure = MonthlyFigure.objects.filter(region=region, year=year, month=month).first()
-    context = {
-        "city": city,
-        "year": year,
-        "region": region,
-        "month": month,
-        "reason_required": services.notice_covers(city, year, month),
-        "action": reverse(
-            "assessments:figure_cell", args=[city.admin_code, year, region.pk, month]
-        ),
-        "cell_id": f"cell-{region.pk}-{month}",
-    }
+    context = _cell_context(city, year, region, month, "assessments:figure_cell")
+    context["reason_required"] = services.notice_covers(city, year, month)
+    context["waiting"] = (
+        FigureSubmission.objects.awaiting()
+        .filter(region=region, year=year, month=month)
+        .select_related("submitted_by")
+        .first()
+    )
 
-    def save(amount_usd: Decimal | None, reason: str) -> None:
+    def save(amount_usd: Decimal | None, reason: str, opened: Decimal | None, ok: bool) -> None:
         services.set_monthly_figure(
             region=region,
             year=year,
@@ -200,6 +235,8 @@ def figure_cell(
             amount_usd=amount_usd,
             user=request.user,
             reason=reason,
+            opened_usd=opened,
+            confirmed=ok,
         )
 
     return _amount_cell(request, context, figure.amount_usd if figure else None, save)
@@ -222,12 +259,232 @@ def target_cell(request: HttpRequest, city_code: str, year: int, region_id: int)
         "cell_id": f"target-{region.pk}",
     }
 
-    def save(amount_usd: Decimal | None, reason: str) -> None:
+    def save(amount_usd: Decimal | None, reason: str, opened: Decimal | None, ok: bool) -> None:
         services.set_region_target(
-            region=region, year=year, target_usd=amount_usd, user=request.user, reason=reason
+            region=region,
+            year=year,
+            target_usd=amount_usd,
+            user=request.user,
+            reason=reason,
+            opened_usd=opened,
         )
 
     return _amount_cell(request, context, target.target_usd if target else None, save)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.REGION_OFFICIAL)
+def figure_submit(
+    request: HttpRequest, city_code: str, year: int, region_id: int, month: int
+) -> HttpResponse:
+    """A county official submits their own region's figure of a month, in place in the grid
+    (已报送 until staff verify it). Another region is a 404."""
+    city = _city(request, city_code)
+    region = visible_or_404(
+        Region.objects.in_city(city).assessed().writable_by(request.user),
+        request.user,
+        pk=region_id,
+    )
+    if month not in MONTHS:
+        raise Http404(_("No such month."))
+    _check_year(year)
+    context = _cell_context(city, year, region, month, "assessments:figure_submit")
+    context["official_usd"] = (
+        MonthlyFigure.objects.filter(region=region, year=year, month=month)
+        .values_list("amount_usd", flat=True)
+        .first()
+    )
+    context["latest"] = (
+        FigureSubmission.objects.filter(region=region, year=year, month=month)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    template = "assessments/_submission_form.html"
+    if request.method == "GET":
+        context["form"] = SubmissionForm()
+        return render(request, template, context)
+    form = context["form"] = SubmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_figure(
+                region=region,
+                year=year,
+                month=month,
+                amount_usd=form.amount_usd(),
+                note=form.cleaned_data["note"],
+                user=request.user,
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except services.Implausible as implausible:
+            form.add_error(None, implausible)
+            context["warnings"] = implausible.warnings
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _grid_partial(request, city, year)
+    return _form_again(request, template, context, context["cell_id"])
+
+
+@require_GET
+@role_required(*STAFF, Role.REGION_OFFICIAL)
+def submission_queue(request: HttpRequest, city_code: str) -> HttpResponse:
+    """Staff: the submissions waiting for them, oldest first, to verify or return. A county
+    official: their region's submissions, newest first, with the reasons of returned ones."""
+    city = _city(request, city_code)
+    membership = membership_of(request.user)
+    submissions = FigureSubmission.objects.filter(region__city=city).select_related(
+        "region", "submitted_by", "reviewed_by"
+    )
+    staff = _sees_drafts(request.user)
+    if staff:
+        submissions = submissions.awaiting().order_by("submitted_at", "pk")
+    else:
+        submissions = submissions.filter(region=membership.region).order_by("-submitted_at", "-pk")
+    pagination = paginate(request, submissions)
+    rows = list(pagination.page.object_list)
+    official = _official_amounts(rows)
+    return render(
+        request,
+        "assessments/submission_queue.html",
+        {
+            "city": city,
+            "staff": staff,
+            "pagination": pagination,
+            "rows": [
+                (
+                    s,
+                    official.get((s.region_id, s.year, s.month)),
+                    _submission_difference(s, official),
+                )
+                for s in rows
+            ],
+            "form": ReviewForm(),
+        },
+    )
+
+
+def _official_amounts(
+    submissions: list[FigureSubmission],
+) -> dict[tuple[int, int, int], Decimal]:
+    """The official figure of each submission's cell, in one query (a page's cells)."""
+    if not submissions:
+        return {}
+    cells = Q()
+    for s in submissions:
+        cells |= Q(region_id=s.region_id, year=s.year, month=s.month)
+    return {
+        (region_id, year, month): amount
+        for region_id, year, month, amount in MonthlyFigure.objects.filter(cells)
+        .order_by()
+        .values_list("region_id", "year", "month", "amount_usd")
+    }
+
+
+def _submission_difference(
+    submission: FigureSubmission, official: dict[tuple[int, int, int], Decimal]
+) -> Decimal | None:
+    stored = official.get((submission.region_id, submission.year, submission.month))
+    return None if stored is None else submission.amount_usd - stored
+
+
+def _submission(request: HttpRequest, city_code: str, submission_id: int) -> FigureSubmission:
+    city = _city(request, city_code)
+    return visible_or_404(
+        FigureSubmission.objects.filter(region__city=city).select_related(
+            "region__city", "submitted_by"
+        ),
+        request.user,
+        pk=submission_id,
+    )
+
+
+def _review(request: HttpRequest, city_code: str, submission_id: int, decide) -> HttpResponse:
+    submission = _submission(request, city_code, submission_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            message = decide(submission, form.cleaned_data["reason"])
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, message)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors.as_text())
+    return redirect("assessments:submission_queue", city_code=city_code)
+
+
+@require_POST
+@role_required(*STAFF)
+def submission_verify(request: HttpRequest, city_code: str, submission_id: int) -> HttpResponse:
+    """审核通过: the submitted amount becomes the official figure."""
+
+    def decide(submission: FigureSubmission, reason: str) -> str:
+        services.verify_submission(submission=submission, user=request.user, reason=reason)
+        return _("%(region)s %(year)s-%(month)02d verified: it is now the official figure.") % {
+            "region": submission.region.name,
+            "year": submission.year,
+            "month": submission.month,
+        }
+
+    return _review(request, city_code, submission_id, decide)
+
+
+@require_POST
+@role_required(*STAFF)
+def submission_return(request: HttpRequest, city_code: str, submission_id: int) -> HttpResponse:
+    """退回: the submission goes back to the county with the reason."""
+
+    def decide(submission: FigureSubmission, reason: str) -> str:
+        services.return_submission(submission=submission, user=request.user, reason=reason)
+        return _("%(region)s %(year)s-%(month)02d returned to the county.") % {
+            "region": submission.region.name,
+            "year": submission.year,
+            "month": submission.month,
+        }
+
+    return _review(request, city_code, submission_id, decide)
+
+
+@require_POST
+@role_required(*STAFF)
+def month_lock(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
+    """Lock a month: its figures refuse every change until unlocked with a reason."""
+    city = _city(request, city_code)
+    _check_year(year)
+    try:
+        services.lock_month(city=city, year=year, month=_check_month(month), user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request, _("%(year)s-%(month)02d is locked.") % {"year": year, "month": month}
+        )
+    return redirect("assessments:figure_grid", city_code=city.admin_code, year=year)
+
+
+@require_POST
+@role_required(*STAFF)
+def month_unlock(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
+    """Unlock a month, with a reason (kept in the history)."""
+    city = _city(request, city_code)
+    _check_year(year)
+    form = ReviewForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.unlock_month(
+            city=city, year=year, month=_check_month(month), user=request.user, reason=reason
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request, _("%(year)s-%(month)02d is unlocked.") % {"year": year, "month": month}
+        )
+    return redirect("assessments:figure_grid", city_code=city.admin_code, year=year)
 
 
 @require_POST
@@ -269,28 +526,40 @@ class HistoryEntry:
     old_usd: Decimal | None
     new_usd: Decimal | None
     reason: str
+    #: The old value was demo data (replaced by a real one).
+    old_is_demo: bool = False
 
 
 @require_GET
 @role_required(*STAFF, Role.LEADER)
 def figure_history(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    """Every change of the year's figures and targets: who, when, old → new, why.
+    """Every change of the year's figures and targets — who, when, old → new, why — and every
+    step of the monthly cycle: submissions, their verification or return, locks and unlocks.
 
     ``?region=ID&month=M`` narrows it to one cell (the grid's history link)."""
     city = _city(request, city_code)
     _check_year(year)
     figures = MonthlyFigure.history.filter(region__city=city, year=year)
     targets = RegionTarget.history.filter(region__city=city, year=year)
+    submissions = FigureSubmission.objects.filter(region__city=city, year=year)
+    locks = PeriodLock.history.filter(city=city, year=year)
     region_id = request.GET.get("region", "")
     month = request.GET.get("month", "")
     if region_id.isdigit():
         figures = figures.filter(region_id=region_id)
         targets = targets.filter(region_id=region_id)
+        submissions = submissions.filter(region_id=region_id)
+        locks = locks.none()
     if month.isdigit():
         figures = figures.filter(month=month)
         targets = targets.none()
-    entries = _history_entries(figures, "amount_usd", with_month=True) + _history_entries(
-        targets, "target_usd", with_month=False
+        submissions = submissions.filter(month=month)
+        locks = locks.filter(month=month)
+    entries = (
+        _history_entries(figures, "amount_usd", with_month=True)
+        + _history_entries(targets, "target_usd", with_month=False)
+        + _submission_entries(submissions)
+        + _lock_entries(locks)
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     template = (
@@ -305,32 +574,90 @@ def figure_history(request: HttpRequest, city_code: str, year: int) -> HttpRespo
     )
 
 
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user else _("command line")
+
+
 def _history_entries(records, field: str, *, with_month: bool) -> list[HistoryEntry]:
     """Pair each historical record with the one before it for the same cell: old → new.
-    Two queries whatever the number of records (no ``prev_record`` per row)."""
+    Two queries whatever the number of records (no ``prev_record`` per row). A record of a
+    demo value (written when a real value replaced it) is not an entry of its own: it is the
+    old value of the change that follows."""
     order = ["region_id", "month", "history_date"] if with_month else ["region_id", "history_date"]
-    previous: dict[tuple, Decimal | None] = {}
+    previous: dict[tuple, tuple[Decimal | None, bool]] = {}
     entries = []
-    for record in records.select_related("region", "history_user").order_by(*order):
+    for record in records.select_related("region", "history_user").order_by(*order, "history_id"):
         key = (record.region_id, record.month if with_month else None)
-        old = previous.get(key)
+        old, old_is_demo = previous.get(key, (None, False))
         new = None if record.history_type == "-" else getattr(record, field)
-        previous[key] = new
+        previous[key] = (new, record.is_demo)
+        if record.is_demo:
+            continue
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(record.history_user.get_full_name() or record.history_user.username)
-                if record.history_user
-                else _("command line"),
+                who=_name(record.history_user),
                 what=_("figure") if with_month else _("target"),
                 region=record.region.name,
                 month=record.month if with_month else None,
                 old_usd=old,
                 new_usd=new,
                 reason=record.history_change_reason or "",
+                old_is_demo=old_is_demo and old is not None,
             )
         )
     return entries
+
+
+def _submission_entries(submissions) -> list[HistoryEntry]:
+    """Each submission's steps: submitted (by the county, with its note), then verified or
+    returned (by staff, with the reason). One query."""
+    entries = []
+    decided = {
+        FigureSubmission.Status.VERIFIED: _("verified"),
+        FigureSubmission.Status.RETURNED: _("returned"),
+    }
+    for s in submissions.select_related("region", "submitted_by", "reviewed_by"):
+        common = {"region": s.region.name, "month": s.month, "old_usd": None}
+        entries.append(
+            HistoryEntry(
+                when=s.submitted_at,
+                who=_name(s.submitted_by),
+                what=_("submitted"),
+                new_usd=s.amount_usd,
+                reason=s.note,
+                **common,
+            )
+        )
+        if s.status in decided and s.reviewed_at:
+            entries.append(
+                HistoryEntry(
+                    when=s.reviewed_at,
+                    who=_name(s.reviewed_by),
+                    what=decided[s.status],
+                    new_usd=s.amount_usd,
+                    reason=s.review_reason,
+                    **common,
+                )
+            )
+    return entries
+
+
+def _lock_entries(records) -> list[HistoryEntry]:
+    """Locks and unlocks of the year's months (unlocks with their reason). One query."""
+    return [
+        HistoryEntry(
+            when=r.history_date,
+            who=_name(r.history_user),
+            what=_("month locked") if r.history_type == "+" else _("month unlocked"),
+            region="",
+            month=r.month,
+            old_usd=None,
+            new_usd=None,
+            reason=r.history_change_reason or "",
+        )
+        for r in records.select_related("history_user").exclude(history_type="~")
+    ]
 
 
 # Imports: declarations served by fdi_portal.import_views (see assessments/urls.py).
@@ -339,6 +666,10 @@ def _history_entries(records, field: str, *, with_month: bool) -> list[HistoryEn
 def _preview_figures(
     source: Any, *, user: Any, city: City | None, max_bytes: int
 ) -> services.ImportPreview:
+    if _submits(user):
+        return services.preview_submissions_import(
+            source, city=city, user=user, max_bytes=max_bytes
+        )
     return services.preview_figures_import(source, city=city, max_bytes=max_bytes)
 
 
@@ -371,15 +702,63 @@ def _region_template(
 
 _FIGURES_TITLE = "{city}{year}年各县（市、区）实际使用外资（万美元）"
 _CELLS = ngettext_lazy("Confirm: write %(n)s cell", "Confirm: write %(n)s cells", "n")
+
+
+def _places(change: services.CellChange) -> int:
+    """Decimals of 万 the preview shows a row with: 2 as everywhere, or as many as the stored
+    or the new value has (up to 6, a cent) when they differ — so a row called changed never
+    shows two values that read the same (340.8123 stored, 340.81 in the file: 340.8123 and
+    340.8100, not 340.81 twice)."""
+    if change.old_usd is None or change.old_usd == change.new_usd:
+        return 2
+    exponents = (
+        base_to_wan(amount).normalize().as_tuple().exponent
+        for amount in (change.old_usd, change.new_usd)
+    )
+    return min(6, max(2, *(-e for e in exponents if isinstance(e, int))))
+
+
+def _difference(change: services.CellChange) -> str:
+    """New − stored in 万, signed, at the precision that shows it; '' when nothing changes."""
+    if change.old_usd is None or change.old_usd == change.new_usd:
+        return ""
+    difference = change.new_usd - change.old_usd
+    text = format_wan(abs(difference), _places(change))
+    return f"+{text}" if difference > 0 else f"−{text}"
+
+
 _CELL_COLUMNS = (
     PreviewColumn(gettext_lazy("Region"), lambda c: c.region.name),
     ROW,
     PreviewColumn(gettext_lazy("Year"), lambda c: c.year, numeric=True),
     PreviewColumn(gettext_lazy("Month"), lambda c: c.month or "—", numeric=True),
-    PreviewColumn(gettext_lazy("Stored"), lambda c: wan_or_dash(c.old_usd), numeric=True),
-    PreviewColumn(gettext_lazy("In the file"), lambda c: wan_or_dash(c.new_usd), numeric=True),
+    PreviewColumn(
+        gettext_lazy("Stored"), lambda c: format_wan(c.old_usd, _places(c)) or "—", numeric=True
+    ),
+    PreviewColumn(
+        gettext_lazy("In the file"), lambda c: format_wan(c.new_usd, _places(c)), numeric=True
+    ),
+    PreviewColumn(gettext_lazy("Difference"), _difference, numeric=True),
     STATUS,
 )
+_FIGURE_COLUMNS = (
+    *_CELL_COLUMNS,
+    PreviewColumn(gettext_lazy("Check"), lambda c: _("; ").join(c.warnings)),
+)
+
+
+def _submits(user: Any) -> bool:
+    """County officials submit figures (staff verify them); staff write official ones."""
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.REGION_OFFICIAL
+
+
+def _apply_figures(preview: services.ImportPreview, *, user: Any, reason: str) -> dict[str, int]:
+    if _submits(user):
+        return services.submit_import(preview, user=user, note=reason)
+    return services.apply_import(preview, user=user, reason=reason)
+
+
 _BUREAU_STYLE = gettext_lazy(
     "Title rows, a 单位 line, blank rows, extra columns and a 合计 row (checked, not imported) "
     "are fine."
@@ -396,10 +775,11 @@ IMPORTS = ImportSet(
                 ),
                 _BUREAU_STYLE,
             ),
-            roles=STAFF,
+            # County officials import their own region's figures as submissions.
+            roles=(*STAFF, Role.REGION_OFFICIAL),
             preview=_preview_figures,
-            apply=services.apply_import,
-            columns=_CELL_COLUMNS,
+            apply=_apply_figures,
+            columns=_FIGURE_COLUMNS,
             layouts=(
                 TemplateLayout(
                     "figures-long",

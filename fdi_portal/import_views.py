@@ -228,6 +228,11 @@ def import_confirm(
             request, _("The stored data changed since the preview. Check again and confirm.")
         )
         return shown_again()
+    if preview.warnings and not request.POST.get("confirm_warnings"):
+        messages.error(
+            request, _("Some values look implausible: check them and tick the box to confirm.")
+        )
+        return shown_again()
     try:
         counts = import_kind.apply(
             preview, user=request.user, reason=request.POST.get("reason", "")

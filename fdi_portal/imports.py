@@ -83,6 +83,8 @@ class Preview:
     errors: tuple[str, ...] = ()
     problems: tuple[CellError, ...] = ()
     reason_required: bool = False
+    #: Values that look implausible (e.g. 3× the usual month): the user must confirm them.
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -32,7 +32,48 @@ STAFF_ONLY = {
     "stranger": 403,
 }
 
+
+def _submission(request) -> dict:
+    """A waiting submission of 上思县's March 2021 figure."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from assessments.models import FigureSubmission
+    from fdi_portal.models import Region
+
+    submitter = get_user_model().objects.create_user("submitter")
+    submission = FigureSubmission.objects.create(
+        region=Region.objects.get(name="上思县"),
+        year=2021,
+        month=3,
+        amount_usd=Decimal("100"),
+        submitted_by=submitter,
+        submitted_at=timezone.now(),
+    )
+    return {"city_code": "450600", "submission_id": submission.pk}
+
+
+def _month(request) -> dict:
+    return {"city_code": "450600", "year": 2021, "month": 3}
+
+
+# County officials submit their own region's figures (another region: 404) and read their own
+# submissions; staff verify, return and lock.
+SUBMITTERS = {**STAFF_ONLY, "shangsi_official": 200, "clerk": 403, "wuwei_clerk": 403}
+
 RULES = {
+    "figure_submit": Rule(200, SUBMITTERS, kwargs=_cell),
+    "submission_queue": Rule(
+        200, {**STAFF_ONLY, "shangsi_official": 200}, kwargs={"city_code": "450600"}
+    ),
+    # POST-only: a verification, a return without a reason, a lock, an unlock without a reason;
+    # each answers with a message and a redirect.
+    "submission_verify": Rule(302, STAFF_ONLY, kwargs=_submission, method="post"),
+    "submission_return": Rule(302, STAFF_ONLY, kwargs=_submission, method="post"),
+    "month_lock": Rule(302, STAFF_ONLY, kwargs=_month, method="post"),
+    "month_unlock": Rule(302, STAFF_ONLY, kwargs=_month, method="post"),
     "figures_home": Rule(302, {"investment_officer": 403, "stranger": 403, "superuser": 200}),
     "figure_grid": Rule(200, READ, kwargs=FCG_2021),
     "export_grid": Rule(200, READ, kwargs=FCG_2021),
@@ -45,13 +86,23 @@ RULES = {
         {**STAFF_ONLY, "leader": 200},
         kwargs=FCG_2021,
     ),
-    "import_upload": Rule(200, STAFF_ONLY, kwargs={"city_code": "450600", "kind": "figures"}),
+    # County officials import their own region's figures as submissions.
+    "import_upload": Rule(
+        200,
+        {**STAFF_ONLY, "shangsi_official": 200},
+        kwargs={"city_code": "450600", "kind": "figures"},
+    ),
     # Without a valid upload token: "the upload has expired", back to the upload page.
     "import_confirm": Rule(
-        302, STAFF_ONLY, kwargs={"city_code": "450600", "kind": "figures"}, method="post"
+        302,
+        {**STAFF_ONLY, "shangsi_official": 302},
+        kwargs={"city_code": "450600", "kind": "figures"},
+        method="post",
     ),
     "import_template": Rule(
-        200, STAFF_ONLY, kwargs={"city_code": "450600", "kind": "figures-wide"}
+        200,
+        {**STAFF_ONLY, "shangsi_official": 200},
+        kwargs={"city_code": "450600", "kind": "figures-wide"},
     ),
 }
 

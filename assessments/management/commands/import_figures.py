@@ -1,4 +1,5 @@
-"""``python manage.py import_figures FILE [--dry-run] [--city CODE] [--reason TEXT] [--user NAME]``:
+"""``python manage.py import_figures FILE [--dry-run] [--city CODE] [--reason TEXT] [--user NAME]
+[--confirm-warnings]``:
 import monthly utilised-FDI figures (long or wide layout, amounts in 万美元) from an xlsx file.
 
 All or nothing: every error is printed as 「工作表"…" 第N行 X列〈header〉：message」 and nothing
@@ -11,6 +12,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments import services
@@ -33,11 +35,27 @@ class FigureImportCommand(ImportCommand):
                 "been issued."
             ),
         )
+        parser.add_argument(
+            "--confirm-warnings",
+            action="store_true",
+            help=_("Import values that look implausible (e.g. 3× the usual month) all the same."),
+        )
 
     def apply(self, preview: Preview, *, user: Any, options: dict[str, Any]) -> None:
+        if preview.warnings and not options.get("confirm_warnings"):
+            for warning in preview.warnings:
+                self.stderr.write(warning)
+            raise CommandError(
+                _(
+                    "Some values look implausible (listed above): check them, then run again "
+                    "with --confirm-warnings."
+                )
+            )
         services.apply_import(preview, user=user, reason=options["reason"])
 
     def dry_run_notes(self, preview: Preview, options: dict[str, Any]) -> None:
+        for warning in preview.warnings:
+            self.stdout.write(_("Check: %(warning)s") % {"warning": warning})
         if preview.reason_required and not options["reason"].strip():
             self.stdout.write(
                 _("A notice covering these months has been issued: the import will need --reason.")

@@ -1,0 +1,95 @@
+"""Plausibility of an entered monthly figure: pure arithmetic, no ORM, "today" a parameter.
+
+A typo such as 340.81 → 1 340.81 (×3.9) moves a county from 3rd to 1st. Before a figure is
+written (grid entry, a county's submission, an import) it is compared with the region's own
+history; what looks wrong is a warning the user must confirm, never a refusal (a big project
+can arrive in one month).
+
+The rules, each tested at exactly the threshold and just below it:
+- ``median``: the value is at least 3× the median of the region's last 12 figures before the
+  month (at least 3 figures, and a median above 0);
+- ``last_year``: the value is at least 3× the same month of last year (when that was above 0);
+- ``future``: the month has not begun yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+#: A value this many times the usual one is asked about.
+FACTOR = Decimal(3)
+#: The median is taken over the region's last this-many figures before the month …
+HISTORY_MONTHS = 12
+#: … when it has at least this many (a median of one or two months says little).
+MIN_HISTORY = 3
+
+
+@dataclass(frozen=True)
+class Concern:
+    """One reason to look twice at a value. ``reference_usd`` is what it was compared with
+    (the median, last year's month; None for a future month); ``ratio`` value ÷ reference."""
+
+    code: str  # "median", "last_year", "future"
+    reference_usd: Decimal | None = None
+    ratio: Decimal | None = None
+
+
+def median(values: Iterable[Decimal]) -> Decimal | None:
+    """The median (the mean of the middle two for an even count); None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def previous_figures(
+    amounts: Mapping[tuple[int, int], Decimal], year: int, month: int
+) -> list[Decimal]:
+    """The region's last ``HISTORY_MONTHS`` figures strictly before ``month`` of ``year``,
+    latest first, from (year, month) → USD."""
+    earlier = sorted((key for key in amounts if key < (year, month)), reverse=True)
+    return [amounts[key] for key in earlier[:HISTORY_MONTHS]]
+
+
+def check_figure(
+    amount_usd: Decimal,
+    *,
+    year: int,
+    month: int,
+    history: Mapping[tuple[int, int], Decimal],
+    today: dt.date,
+) -> tuple[Concern, ...]:
+    """What looks implausible about ``amount_usd`` as the figure of ``month`` of ``year``,
+    given the region's other figures ``history`` ((year, month) → USD; the month itself, if
+    present, is ignored). Empty when nothing does."""
+    concerns: list[Concern] = []
+    if (year, month) > (today.year, today.month):
+        concerns.append(Concern("future"))
+    previous = previous_figures(history, year, month)
+    usual = median(previous) if len(previous) >= MIN_HISTORY else None
+    if usual is not None and usual > 0 and amount_usd >= FACTOR * usual:
+        concerns.append(Concern("median", usual, amount_usd / usual))
+    last_year = history.get((year - 1, month))
+    if last_year is not None and last_year > 0 and amount_usd >= FACTOR * last_year:
+        concerns.append(Concern("last_year", last_year, amount_usd / last_year))
+    return tuple(concerns)
+
+
+def check_arrival(
+    amount_usd: Decimal, *, arrived_before_usd: Decimal, contracted_usd: Decimal | None
+) -> tuple[Concern, ...]:
+    """An arrival that takes a project's arrivals above its contracted FDI (合同外资): the
+    reference is the contract, the ratio arrivals ÷ contract. Nothing when no contract is
+    recorded."""
+    if contracted_usd is None or contracted_usd <= 0:
+        return ()
+    total = arrived_before_usd + amount_usd
+    if total > contracted_usd:
+        return (Concern("above_contract", contracted_usd, total / contracted_usd),)
+    return ()
