@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from assessments.models import CityTarget, MonthlyFigure, RegionTarget
+from fdi_portal.demo import sync_demo_rows
 from fdi_portal.lib.money import wan_to_base
 from fdi_portal.models import City, Region
 
@@ -34,13 +35,18 @@ PROFILES: dict[str, dict[str, tuple[int, float]]] = {
 
 @transaction.atomic
 def load_demo_figures(today: date) -> int:
-    """(Re)create the demo targets and figures from FIRST_YEAR up to the month before ``today``.
-    Deterministic: the same ``today`` gives the same figures. Returns the number of figures."""
-    remove_demo_figures()
-    real_figures = set(MonthlyFigure.objects.values_list("region_id", "year", "month"))
-    real_targets = set(RegionTarget.objects.values_list("region_id", "year"))
-    real_city_targets = set(CityTarget.objects.values_list("city_id", "year"))
-    figures, targets, city_targets = [], [], []
+    """Bring the demo targets and figures, from FIRST_YEAR up to the month before ``today``,
+    up to date in place. Deterministic: the same ``today`` gives the same figures, and a reload
+    that changes nothing writes nothing (no history). A real row, or a demo row somebody has
+    edited since, is never overwritten. Returns the number of demo figures."""
+    real_figures = set(
+        MonthlyFigure.objects.filter(is_demo=False).values_list("region_id", "year", "month")
+    )
+    real_targets = set(RegionTarget.objects.filter(is_demo=False).values_list("region_id", "year"))
+    real_city_targets = set(CityTarget.objects.filter(is_demo=False).values_list("city_id", "year"))
+    figures: dict[tuple, dict] = {}
+    targets: dict[tuple, dict] = {}
+    city_targets: dict[tuple, dict] = {}
     for city in City.objects.filter(admin_code__in=PROFILES):
         regions = {r.name: r for r in Region.objects.in_city(city).assessed()}
         for year in range(FIRST_YEAR, today.year + 1):
@@ -55,34 +61,40 @@ def load_demo_figures(today: date) -> int:
                 target = wan_to_base(Decimal(target_wan) * growth).quantize(Decimal("1E2"))
                 city_total += target
                 if (region.pk, year) not in real_targets:
-                    targets.append(
-                        RegionTarget(region=region, year=year, target_usd=target, is_demo=True)
-                    )
+                    targets[region.pk, year] = {"target_usd": target}
                 rng = random.Random(f"{region.admin_code}-{year}")
                 for month in range(1, last_month + 1):
+                    share = Decimal(str(round(rng.uniform(0.4, 1.6) * pace, 3)))
                     if (region.pk, year, month) in real_figures:
                         continue
-                    share = Decimal(str(round(rng.uniform(0.4, 1.6) * pace, 3)))
                     # Rounded to 0.01万美元, as bureaus report.
                     amount = (target / 12 * share).quantize(Decimal("1E2"))
-                    figures.append(
-                        MonthlyFigure(
-                            region=region, year=year, month=month, amount_usd=amount, is_demo=True
-                        )
-                    )
+                    figures[region.pk, year, month] = {"amount_usd": amount}
             if (city.pk, year) not in real_city_targets:
-                city_targets.append(
-                    CityTarget(
-                        city=city,
-                        year=year,
-                        target_usd=city_total,
-                        growth_target=Decimal("0.12"),
-                        is_demo=True,
-                    )
-                )
-    RegionTarget.objects.bulk_create(targets)
-    CityTarget.objects.bulk_create(city_targets)
-    MonthlyFigure.objects.bulk_create(figures)
+                city_targets[city.pk, year] = {
+                    "target_usd": city_total,
+                    "growth_target": Decimal("0.12"),
+                }
+    sync_demo_rows(
+        RegionTarget,
+        {(t.region_id, t.year): t for t in RegionTarget.objects.filter(is_demo=True)},
+        targets,
+        lambda key, values: RegionTarget(region_id=key[0], year=key[1], is_demo=True, **values),
+    )
+    sync_demo_rows(
+        CityTarget,
+        {(t.city_id, t.year): t for t in CityTarget.objects.filter(is_demo=True)},
+        city_targets,
+        lambda key, values: CityTarget(city_id=key[0], year=key[1], is_demo=True, **values),
+    )
+    sync_demo_rows(
+        MonthlyFigure,
+        {(f.region_id, f.year, f.month): f for f in MonthlyFigure.objects.filter(is_demo=True)},
+        figures,
+        lambda key, values: MonthlyFigure(
+            region_id=key[0], year=key[1], month=key[2], is_demo=True, **values
+        ),
+    )
     return len(figures)
 
 

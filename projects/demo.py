@@ -1,7 +1,8 @@
 """Demo projects for a first look at the portal (``load_demo`` calls :func:`load_demo_projects`).
 
-Every row is marked ``is_demo`` and shown as 演示数据. Loading again replaces the demo rows and
-never touches real ones.
+Every project, investor and event is marked ``is_demo`` and shown as 演示数据. Loading again
+updates the demo rows in place (same ids, nothing written when nothing changed) and never
+touches real ones, nor real rows attached to a demo project.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from fdi_portal.demo import sync_demo_rows, touched_by_people
 from fdi_portal.lib.money import wan_to_base
 from fdi_portal.models import City, Department, Region
 from projects.models import (
@@ -169,103 +171,196 @@ def _month_shifted(year: int, month: int, days: dt.timedelta) -> tuple[int, int]
     return moved.year, moved.month
 
 
+#: The demo rows each demo project has on its lists, found again by their text on a reload.
+PROGRESS_TEXT = "演示：项目进展情况记录。"
+DIFFICULTY_TEXT = "演示：用地指标待落实。"
+COMPLAINT_TEXT = "演示：审批时限投诉。"
+EVENT_TITLE = "（演示）外资专题招商推介会"
+
+
 @transaction.atomic
 def load_demo_projects(today: dt.date) -> int:
-    """Replace the demo projects, investors and events of both seed cities; returns how many
-    projects were loaded. Cities missing from the database are skipped.
+    """Bring the demo projects, investors and events of both seed cities up to date in place;
+    returns how many demo projects there are. Cities missing from the database are skipped.
+
+    A demo project keeps its id (found by its name in its city), so whatever real rows people
+    attached to it — a difficulty, an arrival, a progress line — stay; a row whose values are
+    already right is not written, so a reload on the same day writes no history. Demo rows a
+    person has changed since are left as they are.
 
     Each city's story is moved in time so that its latest event lies three weeks before
     ``today``: the alerts then count plausible days (a difficulty open for weeks, not years)."""
-    Project.objects.filter(is_demo=True).delete()
-    PromotionEvent.objects.filter(is_demo=True).delete()
-    Investor.objects.filter(is_demo=True).delete()
     cities = {c.admin_code: c for c in City.objects.filter(admin_code__in={d.city for d in DEMO})}
-    count = 0
+    wanted: dict[tuple, dict] = {}
     for demo in DEMO:
         city = cities.get(demo.city)
         if city is None:
             continue
-        investor, _created = Investor.objects.update_or_create(
-            city=city,
-            name=demo.investor,
-            defaults={
-                "origin": demo.origin,
-                "origin_kind": demo.origin_kind,
-                "fortune_global_500": demo.fortune,
-                "is_demo": True,
-            },
-        )
-        campaign = Campaign.objects.filter(city=city, name=demo.campaign).first()
+        investor = _demo_investor(city, demo)
         shift = today - dt.timedelta(days=21) - _latest(demo.city)
         moved = tuple(d + shift if d else None for d in demo.dates)
-        dates = dict(zip(FIELDS, moved, strict=True))
         changed = max((d for d in moved if d), default=today - dt.timedelta(days=120))
-        project = Project.objects.create(
-            city=city,
-            region=Region.objects.get(city=city, name=demo.region),
-            name=demo.name,
-            investor=investor,
-            industry=demo.industry,
-            campaign=campaign,
-            stage=demo.stage,
-            cancelled_on=changed if demo.stage == "cancelled" else None,
-            stage_changed_on=changed,
-            contracted_fdi_usd=wan_to_base(demo.contracted_wan),
-            total_investment_usd=wan_to_base(demo.total_wan),
-            fixed_asset_investment_cny=wan_to_base(demo.fixed_assets_wan) or None,
-            headquarters_kind=demo.headquarters,
-            is_demo=True,
-            **dates,
-        )
-        StageChange.objects.create(project=project, to_stage=demo.stage, changed_on=changed)
-        Arrival.objects.bulk_create(
-            Arrival(project=project, year=year, month=month, amount_usd=wan_to_base(a))
-            for y, m, a in demo.arrivals_wan
-            for year, month in [_month_shifted(y, m, shift)]
-        )
-        ProgressEntry.objects.create(project=project, date=changed, text="演示：项目进展情况记录。")
-        department = Department.objects.filter(city=city).first()
-        Difficulty.objects.create(
-            project=project,
-            raised_on=changed,
-            category=Difficulty.Category.LAND,
-            text="演示：用地指标待落实。",
-            department=department,
-        )
-        Complaint.objects.create(
-            project=project,
-            received_on=changed,
-            deadline=changed + dt.timedelta(days=15),
-            text="演示：审批时限投诉。",
-            handler=department,
-        )
-        count += 1
+        wanted[city.pk, demo.name] = {
+            "region": Region.objects.get(city=city, name=demo.region),
+            "investor": investor,
+            "industry": demo.industry,
+            "campaign": Campaign.objects.filter(city=city, name=demo.campaign).first(),
+            "stage": demo.stage,
+            "cancelled_on": changed if demo.stage == "cancelled" else None,
+            "stage_changed_on": changed,
+            "contracted_fdi_usd": wan_to_base(demo.contracted_wan),
+            "total_investment_usd": wan_to_base(demo.total_wan),
+            "fixed_asset_investment_cny": wan_to_base(demo.fixed_assets_wan) or None,
+            "headquarters_kind": demo.headquarters,
+            **dict(zip(FIELDS, moved, strict=True)),
+        }
+    sync_demo_rows(
+        Project,
+        {(p.city_id, p.name): p for p in Project.objects.filter(is_demo=True)},
+        wanted,
+        lambda key, values: Project(city_id=key[0], name=key[1], is_demo=True, **values),
+        # A demo project dropped from the story goes only with nothing real attached to it.
+        delete_unwanted=False,
+    )
+    projects = {
+        (p.city_id, p.name): p for p in Project.objects.filter(is_demo=True).select_related("city")
+    }
+    for demo in DEMO:
+        city = cities.get(demo.city)
+        if city is None:
+            continue
+        shift = today - dt.timedelta(days=21) - _latest(demo.city)
+        _demo_lists(projects[city.pk, demo.name], demo, shift)
     for city in cities.values():
         _demo_events(city, today)
-    return count
+    return len(wanted)
+
+
+def _demo_investor(city: City, demo: DemoProject) -> Investor:
+    values = {
+        "origin": demo.origin,
+        "origin_kind": demo.origin_kind,
+        "fortune_global_500": demo.fortune,
+        "is_demo": True,
+    }
+    investor = Investor.objects.filter(city=city, name=demo.investor).first()
+    if investor is None:
+        return Investor.objects.create(city=city, name=demo.investor, **values)
+    if not investor.is_demo:
+        return investor  # a real investor of that name: used, never changed
+    if any(getattr(investor, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(investor, name, value)
+        investor.save()
+    return investor
+
+
+def _demo_lists(project: Project, demo: DemoProject, shift: dt.timedelta) -> None:
+    """The demo project's stage log, arrivals and one line on each list, in place. Rows that
+    are not the demo's (added in the portal) are never looked at."""
+    changed = project.stage_changed_on
+    department = Department.objects.filter(city=project.city).order_by("order", "pk").first()
+    log = {
+        "one": StageChange.objects.filter(project=project, from_stage="", changed_by=None).first()
+    }
+    sync_demo_rows(
+        StageChange,
+        {"one": log["one"]} if log["one"] else {},
+        {"one": {"to_stage": demo.stage, "changed_on": changed}},
+        lambda _key, values: StageChange(project=project, from_stage="", **values),
+    )
+    arrivals = {}
+    for y, m, amount in demo.arrivals_wan:
+        year, month = _month_shifted(y, m, shift)
+        arrivals[year, month] = {"amount_usd": wan_to_base(amount)}
+    stored = {(a.year, a.month): a for a in Arrival.objects.filter(project=project)}
+    # Arrivals a person entered in the portal are theirs, not the demo's.
+    theirs = touched_by_people(Arrival, (a.pk for a in stored.values()))
+    sync_demo_rows(
+        Arrival,
+        {key: a for key, a in stored.items() if a.pk not in theirs},
+        {
+            key: values
+            for key, values in arrivals.items()
+            if key not in stored or stored[key].pk not in theirs
+        },
+        lambda key, values: Arrival(project=project, year=key[0], month=key[1], **values),
+    )
+    for model, text, values, make in (
+        (
+            ProgressEntry,
+            PROGRESS_TEXT,
+            {"date": changed},
+            lambda values: ProgressEntry(project=project, text=PROGRESS_TEXT, **values),
+        ),
+        (
+            Difficulty,
+            DIFFICULTY_TEXT,
+            {"raised_on": changed, "category": Difficulty.Category.LAND, "department": department},
+            lambda values: Difficulty(project=project, text=DIFFICULTY_TEXT, **values),
+        ),
+        (
+            Complaint,
+            COMPLAINT_TEXT,
+            {
+                "received_on": changed,
+                "deadline": changed + dt.timedelta(days=15),
+                "handler": department,
+            },
+            lambda values: Complaint(project=project, text=COMPLAINT_TEXT, **values),
+        ),
+    ):
+        row = model.objects.filter(project=project, text=text).order_by("pk").first()
+        sync_demo_rows(
+            model,
+            {"one": row} if row else {},
+            {"one": values},
+            lambda _key, values, make=make: make(values),
+            delete_unwanted=False,
+        )
 
 
 def _demo_events(city: City, today: dt.date) -> None:
     """FDI-themed promotion events this year: the counties at 1 to 4 (so some meet the quota
-    of 4 and some fall short), and two departments at 1 and 2, spread over the past months."""
+    of 4 and some fall short), and two departments at 1 and 2, spread over the past months.
+    Each organiser's demo events are matched to the wanted ones in date order and updated in
+    place."""
     regions = list(Region.objects.filter(city=city, assessed=True).order_by("order"))
     departments = list(Department.objects.filter(city=city).order_by("order")[:2])
-    organisers = [({"organiser_region": r}, i % 4 + 1) for i, r in enumerate(regions)]
-    organisers += [({"organiser_department": d}, i + 1) for i, d in enumerate(departments)]
-    events = []
-    for organiser, count in organisers:
-        for n in range(count):
-            events.append(
-                PromotionEvent(
-                    city=city,
-                    date=max(D(today.year, 1, 10), today - dt.timedelta(days=40 * (n + 1))),
-                    kind=PromotionEvent.Kind.FDI_THEMED,
-                    title="（演示）外资专题招商推介会",
-                    target_countries="新加坡、德国、日本",
-                    is_demo=True,
-                    **organiser,
-                )
-            )
-    created = PromotionEvent.objects.bulk_create(events)
-    if created:
-        created[0].projects.set(Project.objects.filter(city=city, is_demo=True)[:1])
+    organisers = [("organiser_region", r, i % 4 + 1) for i, r in enumerate(regions)]
+    organisers += [("organiser_department", d, i + 1) for i, d in enumerate(departments)]
+    stored = PromotionEvent.objects.filter(city=city, is_demo=True).order_by("date", "pk")
+    existing: dict[tuple, PromotionEvent] = {}
+    seen: dict[tuple, int] = {}
+    for event in stored:
+        organiser = (
+            ("organiser_region", event.organiser_region_id)
+            if event.organiser_region_id
+            else ("organiser_department", event.organiser_department_id)
+        )
+        n = seen.get(organiser, 0)
+        seen[organiser] = n + 1
+        existing[(*organiser, n)] = event
+    wanted: dict[tuple, dict] = {}
+    for field, organiser, count in organisers:
+        dates = sorted(
+            max(D(today.year, 1, 10), today - dt.timedelta(days=40 * (n + 1))) for n in range(count)
+        )
+        for n, on in enumerate(dates):
+            wanted[field, organiser.pk, n] = {
+                "date": on,
+                "kind": PromotionEvent.Kind.FDI_THEMED,
+                "title": EVENT_TITLE,
+                "target_countries": "新加坡、德国、日本",
+            }
+    sync_demo_rows(
+        PromotionEvent,
+        existing,
+        wanted,
+        lambda key, values: PromotionEvent(
+            city=city, is_demo=True, **{f"{key[0]}_id": key[1]}, **values
+        ),
+    )
+    first = PromotionEvent.objects.filter(city=city, is_demo=True).order_by("date", "pk").first()
+    if first is not None and not first.projects.exists():
+        first.projects.set(Project.objects.filter(city=city, is_demo=True).order_by("pk")[:1])
