@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tasks",
     "projects",
     "assessments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +282,10 @@ IMPORT_DIR = env.path("IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
 # Percentages in a notice's words and tables: 1 or 2 decimals, half-up, as the bureau prints
 # them (「完成年度目标的16.14%」 or 「16.1%」).
 NOTICE_PERCENT_PLACES = env.int("NOTICE_PERCENT_PLACES", default=2)
+
+# Email (reminders): EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.gov.cn:587; without it
+# emails are printed on the console (development). DEFAULT_FROM_EMAIL is the sender;
+# PORTAL_BASE_URL (https://fdi.example.gov.cn) makes the links in emails absolute.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="fdi-portal@localhost")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")

@@ -36,5 +36,6 @@ urlpatterns = [
     path("plans/", include("tasks.urls")),
     path("projects/", include("projects.urls")),
     path("figures/", include("assessments.urls")),
+    path("reminders/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,98 @@
+"""Reminders (催报、提醒): one notification per user and reminder, shown in the bell and sent by
+email once; and each city's due day for the monthly figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fdi_portal.models import City
+
+
+class Kind(models.TextChoices):
+    FIGURES_DUE = "figures_due", _("Monthly figure due")
+    REPORT_DUE = "report_due", _("Progress reports due")
+    DIFFICULTY_OPEN = "difficulty_open", _("Difficulty open over 30 days")
+    COMPLAINT_OVERDUE = "complaint_overdue", _("Complaint past its deadline")
+    LEADER_MISSING = "leader_missing", _("Project without its city leader")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest of your projects")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One reminder to one user. ``key`` names the reminder (kind, object and period, e.g.
+    ``figures_due:region:12:2021-06``): the same reminder is never created — nor mailed —
+    twice, whoever runs ``send_reminders`` how often."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=120)
+    object_type = models.CharField(_("object type"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Idempotency of send_reminders: one notification per user and reminder.
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
+        ]
+        indexes = [
+            # The bell's unread count on every page.
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReminderSettings(models.Model):
+    """A city's reminder settings: the day of the following month by which the regions'
+    monthly figures are due (default 10; 1–28 so that every month has it)."""
+
+    city = models.OneToOneField(
+        City, on_delete=models.CASCADE, related_name="reminder_settings", verbose_name=_("city")
+    )
+    figures_due_day = models.PositiveSmallIntegerField(
+        _("figures due on day"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Monthly figures are due by this day of the following month."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(figures_due_day__gte=1, figures_due_day__lte=28),
+                name="reminder_due_day_1_to_28",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city}"
