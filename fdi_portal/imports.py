@@ -268,6 +268,11 @@ class ImportCommand(BaseCommand):
             metavar="USERNAME",
             help=_("Record the change in the history as made by this user."),
         )
+        parser.add_argument(
+            "--confirm-warnings",
+            action="store_true",
+            help=_("Import values that look implausible (e.g. 3× the usual month) all the same."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         city = self._city(options["city"])
@@ -286,10 +291,19 @@ class ImportCommand(BaseCommand):
                 if line:
                     self.stdout.write(line)
         self.stdout.write(self.summary(preview.counts))
+        for warning in preview.warnings:
+            self.stdout.write(_("Check: %(warning)s") % {"warning": warning})
         if options["dry_run"]:
             self.dry_run_notes(preview, options)
             self.stdout.write(_("Dry run: nothing was written."))
             return
+        if preview.warnings and not options["confirm_warnings"]:
+            raise CommandError(
+                _(
+                    "Some values look implausible (listed above): check them, then run again "
+                    "with --confirm-warnings."
+                )
+            )
         try:
             self.apply(preview, user=user, options=options)
         except ValidationError as error:

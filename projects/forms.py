@@ -244,6 +244,10 @@ class ArrivalForm(forms.Form):
         decimal_places=4,
         help_text=_("Leave empty to remove the month's figure."),
     )
+    confirm = forms.BooleanField(
+        label=_("Confirm even above the contracted FDI"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -101,7 +101,7 @@ def preview_arrivals_import(
         )
         return Preview.failed("arrivals", result.sheet, errors)
     errors += spreadsheets.check_totals(result)
-    candidates = list(projects.order_by().only("pk", "name", "city_id"))
+    candidates = list(projects.order_by().only("pk", "name", "city_id", "contracted_fdi_usd"))
     by_pk = {p.pk: p for p in candidates}
     by_name: dict[str, list[Project]] = defaultdict(list)
     for p in candidates:
@@ -150,7 +150,49 @@ def preview_arrivals_import(
                 wan_to_base(row["amount"]),
             )
         )
-    return Preview("arrivals", result.sheet, tuple(changes))
+    return Preview("arrivals", result.sheet, tuple(changes), warnings=_above_contract(changes))
+
+
+def _above_contract(changes: list[ArrivalChange]) -> tuple[str, ...]:
+    """A warning for each project whose arrivals, once the file is written, would exceed its
+    contracted FDI (one query: the stored totals of the file's projects)."""
+    from django.db.models import Sum
+
+    from assessments.plausibility import check_arrival
+    from assessments.services import describe_concern
+
+    pending = [c for c in changes if c.status != "unchanged"]
+    if not pending:
+        return ()
+    stored = dict(
+        Arrival.objects.filter(project_id__in={c.project.pk for c in pending})
+        .values("project_id")
+        .annotate(total=Sum("amount_usd"))
+        .order_by()
+        .values_list("project_id", "total")
+    )
+    in_file: dict[int, list[ArrivalChange]] = defaultdict(list)
+    for change in changes:
+        in_file[change.project.pk].append(change)
+    warnings = []
+    for project_id, rows in in_file.items():
+        project = rows[0].project
+        replaced = sum((c.old_usd for c in rows if c.old_usd is not None), Decimal(0))
+        new = sum((c.new_usd for c in rows[1:]), Decimal(0))
+        before = stored.get(project_id, Decimal(0)) - replaced + new
+        concerns = check_arrival(
+            rows[0].new_usd, arrived_before_usd=before, contracted_usd=project.contracted_fdi_usd
+        )
+        if concerns and any(c.status != "unchanged" for c in rows):
+            warnings.append(
+                _("Rows %(rows)s, %(project)s: %(warning)s")
+                % {
+                    "rows": "、".join(str(c.row) for c in rows),
+                    "project": project.name,
+                    "warning": describe_concern(concerns[0]),
+                }
+            )
+    return tuple(warnings)
 
 
 def _resolve_project(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
@@ -101,10 +102,42 @@ def change_stage(*, project: Project, stage: str, on: dt.date, user: Any) -> Sta
 
 
 @transaction.atomic
-def set_arrival(*, project: Project, year: int, month: int, amount_usd: Decimal | None) -> None:
-    """Set (or, with None, remove) a project's arrived FDI for one month, in USD."""
+def set_arrival(
+    *,
+    project: Project,
+    year: int,
+    month: int,
+    amount_usd: Decimal | None,
+    confirmed: bool = False,
+) -> None:
+    """Set (or, with None, remove) a project's arrived FDI for one month, in USD. Arrivals
+    that would exceed the project's contracted FDI need ``confirmed`` (a typo of 1 600 for
+    160 against a contract of 500 is asked about, not written)."""
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("A month is a number from 1 to 12.")})
+    if amount_usd is not None and not confirmed:
+        from assessments.plausibility import check_arrival
+        from assessments.services import describe_concern
+
+        others = (
+            Arrival.objects.filter(project=project)
+            .exclude(year=year, month=month)
+            .aggregate(total=Sum("amount_usd"))["total"]
+        )
+        concerns = check_arrival(
+            amount_usd,
+            arrived_before_usd=others or Decimal(0),
+            contracted_usd=project.contracted_fdi_usd,
+        )
+        if concerns:
+            raise ValidationError(
+                {
+                    "amount_wan": _(
+                        "Please check this value: %(warning)s. Tick the box to confirm it."
+                    )
+                    % {"warning": describe_concern(concerns[0])}
+                }
+            )
     if amount_usd is None:
         # One by one, so that the removed amount stays in the arrival's history.
         for arrival in Arrival.objects.filter(project=project, year=year, month=month):

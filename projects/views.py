@@ -393,12 +393,18 @@ def arrival_set(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("projects:project_detail", pk=project.pk)
     data = form.cleaned_data
     amount = data["amount_wan"]
-    set_arrival(
-        project=project,
-        year=data["year"],
-        month=data["month"],
-        amount_usd=None if amount is None else wan_to_base(amount),
-    )
+    try:
+        set_arrival(
+            project=project,
+            year=data["year"],
+            month=data["month"],
+            amount_usd=None if amount is None else wan_to_base(amount),
+            confirmed=data["confirm"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("projects:project_detail", pk=project.pk)
     messages.success(request, _("Arrivals saved."))
     return redirect("projects:project_detail", pk=project.pk)
 

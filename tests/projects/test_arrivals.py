@@ -181,7 +181,8 @@ def test_staff_enter_an_arrival_on_the_project_page(client, clerk, two_projects)
     shangsi, _dongxing = two_projects
     client.force_login(clerk)
     url = reverse("projects:arrival_set", args=[shangsi.pk])
-    client.post(url, {"year": 2021, "month": 6, "amount_wan": "12.3456"})
+    # 100万 arrived in March + 12.3456万 exceed the contract of 100万: confirmed.
+    client.post(url, {"year": 2021, "month": 6, "amount_wan": "12.3456", "confirm": "1"})
     client.post(url, {"year": 2021, "month": 3, "amount_wan": ""})  # removes March
     assert [row[1:] for row in state()] == [(2021, 6, Decimal("123456.00"))]
     client.post(url, {"year": 2021, "month": 13, "amount_wan": "1"})

@@ -12,7 +12,6 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments import services
@@ -35,27 +34,11 @@ class FigureImportCommand(ImportCommand):
                 "been issued."
             ),
         )
-        parser.add_argument(
-            "--confirm-warnings",
-            action="store_true",
-            help=_("Import values that look implausible (e.g. 3× the usual month) all the same."),
-        )
 
     def apply(self, preview: Preview, *, user: Any, options: dict[str, Any]) -> None:
-        if preview.warnings and not options.get("confirm_warnings"):
-            for warning in preview.warnings:
-                self.stderr.write(warning)
-            raise CommandError(
-                _(
-                    "Some values look implausible (listed above): check them, then run again "
-                    "with --confirm-warnings."
-                )
-            )
         services.apply_import(preview, user=user, reason=options["reason"])
 
     def dry_run_notes(self, preview: Preview, options: dict[str, Any]) -> None:
-        for warning in preview.warnings:
-            self.stdout.write(_("Check: %(warning)s") % {"warning": warning})
         if preview.reason_required and not options["reason"].strip():
             self.stdout.write(
                 _("A notice covering these months has been issued: the import will need --reason.")
