@@ -7,8 +7,9 @@ given key once, ever. The rules (DESIGN.md §6, issue 13):
 
 * ``figures_due`` — month M's figures are due by day N of month M+1 (``ReminderSettings``,
   default 10). From ``LEAD_DAYS`` days before that day, each region official of a region of
-  the city without an official figure for M, and the city's commerce staff (one reminder
-  naming the missing regions), are reminded, once for month M.
+  the city without an official figure for M (and no submission awaiting verification), and
+  the city's commerce staff (one reminder naming the regions without an official figure),
+  are reminded, once for month M.
 * ``report_due`` — a quarter's progress reports are due 10 days after it ends
   (``tasks.progress.due_date``). From ``LEAD_DAYS`` days before, each officer of a department
   with a task of the plan in force and no report for that quarter is reminded, once a quarter.
@@ -110,12 +111,19 @@ def _previous_month(day: dt.date) -> tuple[int, int]:
 
 
 def figures_due(today: dt.date, members: Members) -> list[Reminder]:
-    """Month M (the month before ``today``'s) still without an official figure. Three
+    """Month M (the month before ``today``'s) still without an official figure. Four
     queries."""
     year, month = _previous_month(today)
     due_days = dict(ReminderSettings.objects.values_list("city_id", "figures_due_day"))
     reported = set(
         Region.objects.filter(figures__year=year, figures__month=month).values_list("pk", flat=True)
+    )
+    # Submitted by the county and awaiting the bureau's verification: the official has done
+    # their part (staff are still reminded: the official figure is missing until verified).
+    submitted = set(
+        Region.objects.filter(
+            submissions__year=year, submissions__month=month, submissions__status="submitted"
+        ).values_list("pk", flat=True)
     )
     missing: dict[int, list[Region]] = defaultdict(list)
     cities: dict[int, City] = {}
@@ -134,6 +142,8 @@ def figures_due(today: dt.date, members: Members) -> list[Reminder]:
         url = reverse("assessments:figure_grid", args=[city.admin_code, year])
         period = f"{year}-{month:02d}"
         for region in regions:
+            if region.pk in submitted:
+                continue
             label = f"{region.name} {year}年{month}月"
             reminders += _remind(
                 members.officials[region.pk],

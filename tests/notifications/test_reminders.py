@@ -234,3 +234,23 @@ def test_region_official_role_is_needed_for_region_reminders(fangchenggang, cler
         pytest.skip("no park in the seed")
     park_user = make_user("park", Role.REGION_OFFICIAL, city=fangchenggang, region=park)
     assert _mine(send_reminders(today=D(2021, 7, 11), dry_run=True), park_user) == []
+
+
+def test_a_submitted_figure_stops_the_officials_reminder_not_the_staffs(
+    june_missing_shangsi, clerk, shangsi_official
+):
+    from assessments.models import FigureSubmission
+
+    FigureSubmission.objects.create(
+        region=Region.objects.get(name="上思县"),
+        year=2021,
+        month=6,
+        amount_usd=Decimal(500000),
+        status="submitted",
+        submitted_by=shangsi_official,
+        submitted_at=dt.datetime(2021, 7, 9, 9, tzinfo=dt.UTC),
+    )
+    reminders = send_reminders(today=D(2021, 7, 11), dry_run=True)
+    assert _mine(reminders, shangsi_official) == []
+    # Not verified yet: no official figure, staff are still reminded to verify it.
+    assert [r.label for r in _mine(reminders, clerk)] == ["防城港市 2021年6月：上思县"]
