@@ -45,6 +45,7 @@ from assessments.models import (
     RegionTarget,
     ScoringScheme,
 )
+from assessments.publication import ranking_for, region_page_for
 from assessments.schemes import SchemeError
 from assessments.services import (
     issue_assessment,
@@ -913,6 +914,8 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
         for m in MONTHS
     ]
     ranking = pages.draft_report(city, year, last_month) if last_month else None
+    # Before a notice is issued a county official may see only the published ranking.
+    ranking, published = ranking_for(request.user, city, year, ranking)
     return render(
         request,
         "assessments/notice_list.html",
@@ -921,6 +924,7 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
             "year": year,
             "months": months,
             "ranking": ranking,
+            "published_notice": published,
             "own_region": _own_region_name(request),
             "sees_drafts": drafts,
         },
@@ -1320,5 +1324,9 @@ def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpR
     else:
         region = visible_or_404(regions, request.user, admin_code=region_code)
     year, month = _picked_period(request)
-    page = pages.region_page(city, region, year=year, month=month)
-    return render(request, "assessments/region_page.html", {"page": page})
+    page, published = region_page_for(
+        request.user, pages.region_page(city, region, year=year, month=month)
+    )
+    return render(
+        request, "assessments/region_page.html", {"page": page, "published_notice": published}
+    )

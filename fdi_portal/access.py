@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,3 +57,13 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
 #: Roles that read a whole city's data.
 CITY_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFICER)
+
+
+def sees_unpublished_figures(user: Any) -> bool:
+    """Whether ``user`` sees every region's figures before the month's notice is issued: yes
+    for everyone but a county official, who does only when the bureau shares them
+    (``UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = "all"``; assessments.publication)."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.REGION_OFFICIAL:
+        return True
+    return settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS == "all"

@@ -135,6 +135,15 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What a county official sees of the other regions before the month's notice is issued:
+# "own" (their own figures; the others as the last issued notice published them) or "all"
+# (the live ranking). README, "Who sees unpublished figures"; assessments/publication.py.
+UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = env(
+    "UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS", default="own"
+).lower()
+if UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS not in ("own", "all"):
+    raise ImproperlyConfigured('UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS must be "own" or "all".')
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

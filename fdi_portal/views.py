@@ -69,6 +69,7 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
     region's page (county and park officials), a unit's plans (department officers). A fixed
     number of queries per panel."""
     from assessments.pages import city_dashboard, region_page, supervision_panel
+    from assessments.publication import region_page_for
     from projects.selectors import staff_alerts
     from tasks.models import Plan
 
@@ -91,8 +92,16 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
             Project.objects.filter(city=city, leader=membership.user_id).select_related("region")
         )
     if membership.role == Role.REGION_OFFICIAL:
-        page = region_page(city, membership.region, year=year, month=month)
-        panels.update(region_page=page, ranking=page.report, own_region=membership.region.name)
+        # Before a notice is issued, the other regions as published (assessments.publication).
+        page, published = region_page_for(
+            request.user, region_page(city, membership.region, year=year, month=month)
+        )
+        panels.update(
+            region_page=page,
+            ranking=page.report,
+            published_notice=published,
+            own_region=membership.region.name,
+        )
     if membership.role == Role.DEPARTMENT_OFFICER:
         panels["plans"] = list(Plan.objects.in_city(city))
     return panels

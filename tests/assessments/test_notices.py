@@ -228,8 +228,10 @@ def test_the_notice_page_opens_with_the_generated_summary(june, clerk, client):
 
 
 def test_a_county_official_sees_issued_notices_and_the_ranking_but_not_drafts(
-    june, clerk, shangsi_official, client
+    june, clerk, shangsi_official, client, settings
 ):
+    # The live ranking for county officials (tests/core/test_unpublished_figures.py: "own").
+    settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = "all"
     client.force_login(shangsi_official)
     detail = reverse("assessments:notice_detail", args=["450600", 2021, 6])
     assert client.get(detail).status_code == 404

@@ -1,0 +1,79 @@
+"""What a county official may see of the other regions before the month's notice is issued.
+
+The plans circulate the monthly notice (月通报) to every county: once issued, every county sees
+every county's figures, rank and completion. Before that the figures are unpublished and may
+still be corrected. ``settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS`` decides:
+
+- ``"own"`` (the default): a county official sees their own region's figures as they stand,
+  and the other regions — the ranking, their rank, who is just above — only as the last
+  issued notice published them;
+- ``"all"``: the live ranking, as staff see it (for bureaus that share figures as they come).
+
+Staff, leaders, department officers and province viewers always see the live figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from assessments import snapshots
+from assessments.models import Notice
+from assessments.pages import RegionPage
+from assessments.snapshots import NoticeReport
+from fdi_portal.access import sees_unpublished_figures
+from fdi_portal.models import City
+
+
+def last_issued_notice(city: City, year: int) -> Notice | None:
+    """The latest issued monthly notice of ``city`` in ``year``. One query."""
+    return (
+        Notice.objects.issued()
+        .filter(city=city, kind=Notice.Kind.MONTHLY, year=year)
+        .order_by("-month")
+        .first()
+    )
+
+
+def published_ranking(city: City, year: int) -> tuple[NoticeReport | None, Notice | None]:
+    """The ranking as the last issued notice of ``year`` published it, and that notice."""
+    notice = last_issued_notice(city, year)
+    if notice is None:
+        return None, None
+    return snapshots.report_from_snapshot(notice.snapshot), notice
+
+
+def ranking_for(
+    user: Any, city: City, year: int, live: NoticeReport | None
+) -> tuple[NoticeReport | None, Notice | None]:
+    """The ranking ``user`` may see beside the live one: ``(live, None)`` when they see
+    unpublished figures, else the last issued notice's ranking and that notice."""
+    if sees_unpublished_figures(user) or live is None:
+        return live, None
+    return published_ranking(city, year)
+
+
+def region_page_for(user: Any, page: RegionPage) -> tuple[RegionPage, Notice | None]:
+    """The county official's page as they may see it: unchanged when they see unpublished
+    figures or the page's month is issued; otherwise their own figures as they stand, without
+    a rank, without the region above, and the city's ranking as the last notice issued it."""
+    if sees_unpublished_figures(user) or page.report is None:
+        return page, None
+    report, notice = published_ranking(page.city, page.period.year)
+    if notice is not None and notice.month >= page.report.month:
+        return page, None
+    published_month = notice.month if notice else 0
+    return (
+        dataclasses.replace(
+            page,
+            report=report,
+            row=dataclasses.replace(page.row, rank=None) if page.row else None,
+            above=None,
+            to_draw_level_usd=None,
+            history=[
+                h if h.month <= published_month else dataclasses.replace(h, rank=None)
+                for h in page.history
+            ],
+        ),
+        notice,
+    )
