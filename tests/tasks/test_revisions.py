@@ -191,3 +191,28 @@ def test_a_text_with_another_title_can_be_chosen_as_a_revision(client, clerk, fc
     fcg_plan.refresh_from_db()
     assert fcg_plan.title == "2021年防城港市扩大利用外资规模工作方案（修订）"
     assert fcg_plan.tasks.get(order=11).title == "创新外资招商方式"
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_revisions_diff_and_stores_it(fcg_plan, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "revised.txt"
+    path.write_text(revised_text(), encoding="utf-8")
+    out = StringIO()
+    call_command("import_plan", str(path), "--city", "450600", "--revise", "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:4] == [
+        "+ 二、（十） 建立外资企业圆桌会议制度",
+        "- 二、（十） 加快建立“一站式”外商投资服务平台",
+        "~ 二、（四）三是 创新开展外资招商活动 → 创新外资招商方式",
+        f"@ 二、（九） support: — → {INVEST}",
+    ]
+    assert Task.objects.get(plan=fcg_plan, order=11).title == "创新开展外资招商活动"
+    call_command("import_plan", str(path), "--city", "450600", "--revise", stdout=StringIO())
+    assert Task.objects.get(plan=fcg_plan, order=11).title == "创新外资招商方式"

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from fdi_portal.models import City
 from tasks.documents import UnreadableDocument, document_text
 from tasks.plan_text import parse_plan
-from tasks.services import import_plan, plan_json
+from tasks.services import (
+    import_plan,
+    plan_json,
+    preview_plan,
+    preview_revision,
+    revise_plan,
+    revised_plan,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +34,14 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Parse and resolve units, store nothing."
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--revise",
+            action="store_true",
+            help=(
+                "The text revises the city's stored plan of the same title (or --title): print "
+                "what changes and, unless --dry-run, update that plan in place."
+            ),
+        )
         parser.add_argument(
             "--replace-city-target",
             action="store_true",
@@ -57,6 +72,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No city has the code %(code)s.") % {"code": options["city"]}
             ) from None
+        if options["revise"]:
+            self._revise(city, text, options)
+            return
         try:
             preview = import_plan(
                 city=city,
@@ -68,6 +86,55 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self._report(preview.as_json(), options["format"], stored=preview.plan)
+
+    def _revise(self, city: City, text: str, options: dict) -> None:
+        """Print the diff of a revised text against the stored plan; store it unless dry."""
+        preview = preview_plan(city=city, text=text, title=options["title"])
+        plan = revised_plan(city=city, title=preview.title)
+        if plan is None:
+            raise CommandError(
+                _("%(city)s has no plan titled “%(title)s” to revise.")
+                % {"city": city.name, "title": preview.title}
+            )
+        if options["dry_run"]:
+            revision = preview_revision(plan=plan, preview=preview)
+        else:
+            try:
+                revision = revise_plan(
+                    plan=plan,
+                    text=text,
+                    title=options["title"],
+                    replace_city_target=options["replace_city_target"],
+                )
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
+        for row in revision.added:
+            self.stdout.write(f"+ {row.number} {row.parsed.title}")
+        for removed in revision.removed:
+            self.stdout.write(f"- {removed.number} {removed.task.title}")
+        for change in revision.retitled:
+            self.stdout.write(
+                f"~ {change.new_number} {change.task.title} → {change.row.parsed.title}"
+            )
+        for change in revision.moved:
+            self.stdout.write(f"# {change.old_number} → {change.new_number} {change.task.title}")
+        for change in revision.units_changed:
+            for unit in change.units:
+                self.stdout.write(
+                    f"@ {change.new_number} {unit.role}: {'、'.join(unit.before) or '—'} → "
+                    f"{'、'.join(unit.after) or '—'}"
+                )
+        self.stdout.write(
+            _(
+                "%(unchanged)s tasks unchanged; progress reports kept: %(kept)s, deleted: "
+                "%(dropped)s."
+            )
+            % {
+                "unchanged": revision.unchanged,
+                "kept": revision.reports_kept,
+                "dropped": revision.reports_dropped,
+            }
+        )
 
     def _report(self, data: dict, output_format: str, *, stored) -> None:
         if output_format == "json":
