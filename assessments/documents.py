@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -67,6 +68,8 @@ BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 TABLE_PT = 10.5  # 五号
 LINE_PITCH_PT = 28.95  # 22 lines on the 225 mm type area
+#: fontconfig for the conversion: the documents' Chinese font names → installed CJK fonts.
+FONTS_CONF = Path(__file__).with_name("document_fonts.conf")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
 
@@ -604,6 +607,7 @@ def to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
                 check=True,
                 capture_output=True,
                 timeout=timeout,
+                env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)},
             )
         except (subprocess.SubprocessError, OSError) as error:
             raise ConversionError(
