@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -883,6 +883,8 @@ class RegionPage:
     events: object | None
     notices: list
     interviews: list
+    #: The region's year-end estimate (预计), None before any figure of the year.
+    outlook: object | None = None
 
     @property
     def charts(self) -> dict:
@@ -906,7 +908,7 @@ def region_page(
 
     today = timezone.localdate()
     period = dashboard_period(city, year, month)
-    report = row = above = to_draw_level = None
+    report = row = above = to_draw_level = region_outlook = None
     history: list[RegionMonth] = []
     code = loaders.region_code(region)
     if region.assessed and period.month:
@@ -942,6 +944,10 @@ def region_page(
             above = max(better, key=lambda r: r.rank) if better else None
         if above is not None and above.completion is not None:
             to_draw_level = calc.catch_up_to(row.ytd_usd, row.target_usd, above.completion)
+        # The same inputs, read as the notice of the month shown (one more query).
+        outlook = outlook_from(replace(inputs, month=period.month))
+        line = next((line for line in outlook.regions if line.code == code), None)
+        region_outlook = replace(outlook, regions=(line,) if line else ())
     quotas = projects.event_quotas(city, period.year)
     return RegionPage(
         city=city,
@@ -961,6 +967,7 @@ def region_page(
             .order_by("-year", "-month")[:6]
         ),
         interviews=list(Interview.objects.filter(region=region).order_by("-year", "-quarter")[:8]),
+        outlook=region_outlook,
     )
 
 

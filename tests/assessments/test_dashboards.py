@@ -92,6 +92,11 @@ def test_a_county_official_sees_what_it_takes_to_move_up(
     assert page.above.name == "港口区"
     assert page.to_draw_level_usd == Decimal(28) * WAN
     assert [(h.month, h.rank) for h in page.history] == [(1, 3), (2, 2), (3, 3)]
+    # At its pace so far: 140 ÷ 3 × 12 = 560 of 700 (80 %); no last year to follow.
+    (outlook,) = page.outlook.regions
+    assert outlook.pace.projected == Decimal(560) * WAN
+    assert outlook.pace.completion == Decimal("0.8")
+    assert outlook.seasonal.projected is None
     assert 'data-testid="draw-level"' in response.content.decode()
 
 
