@@ -186,12 +186,14 @@ class ProgressMatrix:
 
 
 def plan_year(plan: Plan, today: dt.date) -> int:
-    """The year whose quarters a plan is tracked in by default."""
-    if plan.year:
-        return plan.year
-    if plan.issued_on:
-        return plan.issued_on.year
-    return today.year
+    """The year whose quarters a plan is tracked in by default: an annual plan's year; for a
+    multi-year plan the latest of its years begun by ``today`` (Wuwei's, from 2023 on: this
+    year), its first year while none has begun."""
+    start, end = plan.start_year, plan.end_year
+    if start is None:
+        return today.year
+    latest = today.year if end is None else min(end, today.year)
+    return max(latest, start)
 
 
 def progress_matrix(

@@ -176,3 +176,15 @@ def test_a_region_official_may_not_open_a_cell(client, shangsi_official, fcg_pla
     task = Task.objects.get(plan=fcg_plan, order=10)
     client.force_login(shangsi_official)
     assert client.get(cell_url(fcg_plan, task, 2021, 1)).status_code == 403
+
+
+def test_the_matrix_opens_on_the_latest_year_of_the_plan_begun():
+    from tasks.models import Plan
+    from tasks.selectors import plan_year
+
+    today = dt.date(2026, 12, 1)
+    assert plan_year(Plan(year=2021), today) == 2021
+    assert plan_year(Plan(issued_on=dt.date(2023, 10, 13)), today) == 2026  # Wuwei, open-ended
+    assert plan_year(Plan(first_year=2021, last_year=2023), today) == 2023
+    assert plan_year(Plan(first_year=2028, last_year=2030), today) == 2028
+    assert plan_year(Plan(), today) == 2026
