@@ -14,7 +14,10 @@ from docx import Document
 
 from assessments import documents
 from assessments.services import issue_notice
-from tests.assessments.test_notices import june  # noqa: F401  (the hand-worked figures)
+from tests.assessments import test_notices
+
+# The June 2021 figures worked out by hand in test_notices.py.
+june = test_notices.june
 
 
 def _open(content: bytes):
@@ -30,7 +33,7 @@ def _rows(document, index: int = 0) -> list[list[str]]:
 
 
 @pytest.fixture
-def issued_june(june, clerk):  # noqa: F811
+def issued_june(june, clerk):
     return issue_notice(
         city=june, year=2021, month=6, issued_on=dt.date(2021, 7, 5), user=clerk, sequence=6
     )
@@ -60,7 +63,9 @@ def test_the_issued_notice_is_a_red_headed_document_with_its_number_title_and_da
     assert "2021年7月5日" in texts
     # the body's first paragraph is the notice's summary: 1130万, 16.14%, 247.69%
     summary = texts[4]
-    assert "1,130.00" in summary and "16.14%" in summary and "247.69%" in summary
+    assert "1,130.00" in summary
+    assert "16.14%" in summary
+    assert "247.69%" in summary
     section = document.sections[0]
     # A4, 37 mm top and 28 mm left margins (stored in twips: compared to the millimetre)
     assert [round(x.mm) for x in (section.page_width, section.top_margin, section.left_margin)] == [
@@ -154,7 +159,7 @@ def test_a_draft_says_so_instead_of_a_number_and_only_staff_get_it(
     june,
     clerk,
     shangsi_official,
-    client,  # noqa: F811
+    client,
 ):
     texts = _texts(_open(_download(client, clerk, "notice_document", ["450600", 2021, 6, "docx"])))
     assert texts[1] == "（草稿，未印发）"
@@ -176,10 +181,12 @@ def test_the_quarterly_review_names_who_is_interviewed_and_why(issued_june, cler
     assert texts[2] == "防城港市2021年第2季度利用外资工作约谈情况通报"
     # 上思县 is behind (16.67% < 50%) and ranked last (3 of 3)
     reason = next(t for t in texts if t.startswith("上思县："))
-    assert "16.67%" in reason and "50.00%" in reason and "200.00" in reason
+    assert "16.67%" in reason
+    assert "50.00%" in reason
+    assert "200.00" in reason
 
 
-def test_the_annual_assessment_document_lists_each_regions_points(june, clerk, client):  # noqa: F811
+def test_the_annual_assessment_document_lists_each_regions_points(june, clerk, client):
     client.force_login(clerk)
     page = client.get(reverse("assessments:assessment_detail", args=["450600", 2021]))
     rows = page.context["page"].rows
@@ -187,7 +194,8 @@ def test_the_annual_assessment_document_lists_each_regions_points(june, clerk, c
     texts = _texts(document)
     assert texts[2] == "关于防城港市2021年度各县（市、区）利用外资工作考评结果的通报"
     table = _rows(document)
-    assert table[0][:2] == ["排名", "地区"] and table[0][-1] == "总分"
+    assert table[0][:2] == ["排名", "地区"]
+    assert table[0][-1] == "总分"
     # the document prints the page's rows, region by region, total last
     assert [r[1] for r in table[1:]] == [row.name for row in rows]
     assert [r[-1].removesuffix("（否决）") for r in table[1:]] == [str(row.score) for row in rows]
