@@ -10,8 +10,18 @@ class GoalInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "city", "document_number", "year", "issued_on"]
-    list_filter = ["city", "year"]
+    list_display = [
+        "title",
+        "city",
+        "document_number",
+        "year",
+        "first_year",
+        "last_year",
+        "issued_on",
+        "is_demo",
+    ]
+    list_filter = ["city", "year", "is_demo"]
+    raw_id_fields = ["carried_from"]
     search_fields = ["title", "document_number"]
     list_select_related = ["city"]
     filter_horizontal = ["issuing_units"]
