@@ -6,8 +6,9 @@ history; what looks wrong is a warning the user must confirm, never a refusal (a
 can arrive in one month).
 
 The rules, each tested at exactly the threshold and just below it:
-- ``median``: the value is at least 3× the median of the region's last 12 figures before the
-  month (at least 3 figures, and a median above 0);
+- ``median``: the value is at least 3× the median of the region's last 12 figures (its latest
+  figures of the history given — the callers give this year's and last year's —, the month
+  itself left out; at least 3 figures, and a median above 0);
 - ``last_year``: the value is at least 3× the same month of last year (when that was above 0);
 - ``future``: the month has not begun yet.
 """
@@ -21,7 +22,7 @@ from decimal import Decimal
 
 #: A value this many times the usual one is asked about.
 FACTOR = Decimal(3)
-#: The median is taken over the region's last this-many figures before the month …
+#: The median is taken over the region's last this-many figures (the month left out) …
 HISTORY_MONTHS = 12
 #: … when it has at least this many (a median of one or two months says little).
 MIN_HISTORY = 3
@@ -48,13 +49,14 @@ def median(values: Iterable[Decimal]) -> Decimal | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def previous_figures(
+def usual_figures(
     amounts: Mapping[tuple[int, int], Decimal], year: int, month: int
 ) -> list[Decimal]:
-    """The region's last ``HISTORY_MONTHS`` figures strictly before ``month`` of ``year``,
-    latest first, from (year, month) → USD."""
-    earlier = sorted((key for key in amounts if key < (year, month)), reverse=True)
-    return [amounts[key] for key in earlier[:HISTORY_MONTHS]]
+    """The region's last ``HISTORY_MONTHS`` figures other than ``month`` of ``year`` (a
+    correction of February is compared with March to June too), latest first, from
+    (year, month) → USD."""
+    others = sorted((key for key in amounts if key != (year, month)), reverse=True)
+    return [amounts[key] for key in others[:HISTORY_MONTHS]]
 
 
 def check_figure(
@@ -71,8 +73,8 @@ def check_figure(
     concerns: list[Concern] = []
     if (year, month) > (today.year, today.month):
         concerns.append(Concern("future"))
-    previous = previous_figures(history, year, month)
-    usual = median(previous) if len(previous) >= MIN_HISTORY else None
+    usual_months = usual_figures(history, year, month)
+    usual = median(usual_months) if len(usual_months) >= MIN_HISTORY else None
     if usual is not None and usual > 0 and amount_usd >= FACTOR * usual:
         concerns.append(Concern("median", usual, amount_usd / usual))
     last_year = history.get((year - 1, month))

@@ -50,7 +50,7 @@ from assessments.schemes import SchemeError, parse_scheme
 from fdi_portal import spreadsheets
 from fdi_portal.audit import record_event, snapshot_sha256
 from fdi_portal.imports import BATCH_SIZE, AmountChange, Preview, RegionLookup, RegionMessages
-from fdi_portal.lib.money import CENT, MAX_WAN, format_wan, wan_to_base
+from fdi_portal.lib.money import CENT, MAX_WAN, base_to_wan, format_wan, wan_to_base
 from fdi_portal.locking import check_unchanged
 from fdi_portal.models import AuditEvent, City, Region
 from fdi_portal.spreadsheets import (
@@ -616,8 +616,17 @@ class StaleEdit(ValidationError):
                 "Someone else changed this value after you opened it: it is now %(current)s "
                 "万美元. Nothing was saved; check it and save again if yours should replace it."
             )
-            % {"current": format_wan(current_usd, 4) or "—"}
+            % {"current": _exact_wan(current_usd)}
         )
+
+
+def _exact_wan(amount_usd: Decimal | None) -> str:
+    """万美元 with 2 decimals, or as many as the amount has (up to a cent's 6)."""
+    if amount_usd is None:
+        return "—"
+    exponent = base_to_wan(amount_usd).normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 2
+    return format_wan(amount_usd, min(6, max(2, places)))
 
 
 def _check_not_stale(stored_usd: Decimal | None, opened_usd: Any) -> None:

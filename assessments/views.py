@@ -181,10 +181,10 @@ def _amount_cell(request: HttpRequest, context: dict, stored, save) -> HttpRespo
                 form.cleaned_data["confirm"],
             )
         except services.StaleEdit as stale:
-            form.add_error(None, stale)
+            # Not a mistake in the form: said once, above the buttons, with their value.
             form.reopened(stale.current_usd)
             context["stale_usd"] = stale.current_usd
-            context["stale"] = True
+            context["stale"] = stale.messages[0]
         except services.Implausible as implausible:
             form.add_error(None, implausible)
             context["warnings"] = implausible.warnings

@@ -62,12 +62,20 @@ def test_a_value_far_above_both_gives_both_warnings():
     assert codes(concerns) == ["median", "last_year"]
 
 
-def test_only_the_last_twelve_figures_before_the_month_make_the_median():
-    # 2019-12 (a huge month) is the 13th figure before January 2021: left out. The month
-    # itself, if already stored, is left out too.
+def test_only_the_last_twelve_figures_make_the_median_and_the_month_itself_is_left_out():
+    # 2019-12 (a huge month) is the 13th latest figure: left out. January 2021, the month
+    # being changed, is left out too.
     history = {**year_2020(m1=1000), (2019, 12): Decimal(10**6), (2021, 1): Decimal(10**6)}
     [concern] = check_figure(Decimal(300), year=2021, month=1, history=history, today=TODAY)
     assert concern.reference_usd == Decimal(100)
+
+
+def test_a_correction_of_an_earlier_month_is_compared_with_the_months_after_it():
+    # January 200, March to June 200 each; February corrected to 1 340.81 万 (the typo):
+    # the median of the other five is 200, and 1 340.81 ≥ 600.
+    history = {(2021, m): Decimal(200) for m in (1, 3, 4, 5, 6)}
+    [concern] = check_figure(Decimal("1340.81"), year=2021, month=2, history=history, today=TODAY)
+    assert (concern.code, concern.reference_usd) == ("median", Decimal(200))
 
 
 def test_fewer_than_three_figures_or_a_zero_median_give_no_median_warning():
