@@ -70,6 +70,13 @@ class Plan(models.Model):
         constraints = [
             # Fixtures and the importer find a plan by its title within the city.
             models.UniqueConstraint(fields=["city", "title"], name="plan_unique_title_in_city"),
+            # One annual plan per city and year: it is the plan that governs the year
+            # (assessments.loaders.plan_for); carrying forward refuses a year that has one.
+            models.UniqueConstraint(
+                fields=["city", "year"],
+                condition=Q(year__isnull=False),
+                name="plan_one_annual_plan_per_year",
+            ),
             # An annual plan covers its year; only a multi-year plan states a span.
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(first_year__isnull=True, last_year__isnull=True),

@@ -461,6 +461,7 @@ def import_plan(
             _("%(city)s already has a plan titled “%(title)s”.")
             % {"city": city.name, "title": preview.title}
         )
+    _refuse_second_annual_plan(city, preview.year)
     if dry_run:
         return preview
 
@@ -623,6 +624,20 @@ def restate_goal_text(text: str, old: Decimal | None, new: Decimal | None, unit:
     return text
 
 
+def _refuse_second_annual_plan(city: City, year: int | None, exclude: Plan | None = None) -> None:
+    """ValidationError when ``city`` already has an annual plan of ``year`` (one plan governs a
+    year; the database holds the same rule)."""
+    if year is None:
+        return
+    others = Plan.objects.filter(city=city, year=year)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.exists():
+        raise ValidationError(
+            _("%(city)s already has a plan for %(year)s.") % {"city": city.name, "year": year}
+        )
+
+
 @dataclass(frozen=True)
 class CarryForward:
     """What carrying a plan forward created: the new plan and the city target it set (None
@@ -662,10 +677,9 @@ def carry_forward_plan(
     if not 2000 <= year <= 2100:
         raise ValidationError(_("Give a year between 2000 and 2100."))
     city = plan.city
-    if Plan.objects.filter(city=city, year=year).exists():
-        raise ValidationError(
-            _("%(city)s already has a plan for %(year)s.") % {"city": city.name, "year": year}
-        )
+    # Two clerks carrying the same plan forward at once: the second waits, then is refused.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    _refuse_second_annual_plan(city, year)
     title = carried_title(plan, year)
     if len(title) > Plan._meta.get_field("title").max_length:
         raise ValidationError(_("The title is too long; give a shorter one."))
@@ -966,6 +980,8 @@ def revise_plan(
     target only with ``replace_city_target``). Returns the diff that was applied.
     ValidationError for a text without numbered items or title, or a title another plan has."""
     city = plan.city
+    # One revision at a time: a second waits and then matches against the first's result.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
     preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
     if goals is not None or quotas is not None:
         preview = replace(
@@ -984,6 +1000,7 @@ def revise_plan(
             _("%(city)s already has a plan titled “%(title)s”.")
             % {"city": city.name, "title": preview.title}
         )
+    _refuse_second_annual_plan(city, preview.year, exclude=plan)
     revision = preview_revision(plan=plan, preview=preview)
 
     parsed = preview.parsed

@@ -105,8 +105,9 @@ def stored_table(plan: Plan):
 
 
 def reimport(city, path, title):
-    """Import a seed text again, the fixture's own plan renamed out of the way."""
-    Plan.objects.filter(city=city, title=title).update(title=f"{title}（已载入）")
+    """Import a seed text again, the fixture's own plan renamed out of the way (and out of its
+    year: a city has one annual plan per year)."""
+    Plan.objects.filter(city=city, title=title).update(title=f"{title}（已载入）", year=None)
     return import_plan(city=city, text=path.read_text(encoding="utf-8")).plan
 
 
@@ -365,3 +366,13 @@ def test_the_default_scheme_of_a_new_plan_is_the_seeds_own(
     assert growth["weight"] == growth_weight
     # 30 + 20 + 20 + 15 + 15 with the events quota, 30 + 20 + 35 + 15 without: 100 either way
     assert sum(int(i["weight"]) for i in scheme["indicators"]) == 100
+
+
+@pytest.mark.django_db
+def test_a_second_plan_for_a_year_that_has_one_is_refused(fangchenggang):
+    from django.utils import translation
+
+    text = "2021年另一个工作方案\n一、主要任务\n（一）做好服务。（市商务局牵头）\n"
+    with translation.override("en"), pytest.raises(ValidationError, match="plan for 2021"):
+        import_plan(city=fangchenggang, text=text)
+    assert not Plan.objects.filter(title="2021年另一个工作方案").exists()
