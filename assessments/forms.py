@@ -94,6 +94,11 @@ class ReviewForm(forms.Form):
 
 
 class CityTargetForm(forms.Form):
+    """The city target and growth target; ``opened`` carries the stored pair the page showed
+    ("none", or "amount|growth" in stored units), so a stale save is refused."""
+
+    NONE = "none"
+    opened = forms.CharField(widget=forms.HiddenInput, max_length=60)
     target_wan = forms.DecimalField(
         label=_("City target (10k USD)"), min_value=Decimal(0), max_digits=14, decimal_places=4
     )
@@ -106,6 +111,34 @@ class CityTargetForm(forms.Form):
         max_length=200,
         help_text=_("Required once a notice of the year has been issued."),
     )
+
+    @classmethod
+    def opened_value(cls, target_usd: Decimal | None, growth: Decimal | None) -> str:
+        if target_usd is None:
+            return cls.NONE
+        return f"{target_usd}|{'' if growth is None else growth}"
+
+    def clean_opened(self) -> str:
+        opened = self.cleaned_data["opened"].strip()
+        if opened != self.NONE:
+            amount, _bar, growth = opened.partition("|")
+            try:
+                Decimal(amount)
+                if growth:
+                    Decimal(growth)
+            except ArithmeticError:
+                raise forms.ValidationError(
+                    _("The form is out of date: reload the grid.")
+                ) from None
+        return opened
+
+    def opened_pair(self) -> tuple[Decimal, Decimal | None] | None:
+        """The stored (amount, growth) the page was opened with; None: no target then."""
+        opened = self.cleaned_data["opened"]
+        if opened == self.NONE:
+            return None
+        amount, _bar, growth = opened.partition("|")
+        return Decimal(amount), Decimal(growth) if growth else None
 
 
 class IssueNoticeForm(forms.Form):

@@ -1243,13 +1243,26 @@ def set_city_target(
     user: Any,
     reason: str = "",
     keep_missing: bool = True,
+    opened: Any = NOT_CHECKED,
 ) -> CityTarget:
     """The one place the city target of ``year`` is written (the grid's form and a plan's
     goals). With ``keep_missing`` a value given as None keeps what is stored (a plan that
     states only the amount); without it a None growth target clears it (the grid's form). A
-    reason is required once a notice of ``year`` has been issued, as for any figure it covers."""
+    reason is required once a notice of ``year`` has been issued, as for any figure it covers.
+    ``opened``: the (amount, growth) the form was opened with, None for no target; a different
+    stored target means someone saved meanwhile (``ValidationError``, nothing written)."""
     _require_reason(city, year, None, reason)
     target = CityTarget.objects.select_for_update().filter(city=city, year=year).first()
+    current = (target.target_usd, target.growth_target) if target else None
+    if opened is not NOT_CHECKED and opened != current:
+        raise ValidationError(
+            _(
+                "Someone else changed the city target after you opened the page: it is now "
+                "%(target)s. Nothing was saved; check it and save again if yours should "
+                "replace it."
+            )
+            % {"target": _target_words(*current) if current else "—"}
+        )
     if target is None:
         if target_usd is None:
             raise ValidationError(_("Give the city target's amount."))

@@ -132,6 +132,9 @@ def figure_grid_page(request: HttpRequest, city_code: str, year: int) -> HttpRes
     target = context["grid"].city_target
     context["city_target_form"] = CityTargetForm(
         initial={
+            "opened": CityTargetForm.opened_value(
+                target.target_usd if target else None, target.growth_target if target else None
+            ),
             "target_wan": round_wan(target.target_usd, 4).normalize() if target else None,
             "growth_percent": (target.growth_target * 100).normalize()
             if target and target.growth_target is not None
@@ -505,6 +508,7 @@ def city_target(request: HttpRequest, city_code: str, year: int) -> HttpResponse
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 keep_missing=False,
+                opened=form.opened_pair(),
             )
         except ValidationError as error:
             for message in error.messages:

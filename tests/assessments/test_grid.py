@@ -212,10 +212,35 @@ def test_a_clerk_sets_a_region_target_and_the_city_target(client, clerk, fangche
     )
     client.post(
         reverse("assessments:city_target", args=["450600", 2022]),
-        {"target_wan": "8000", "growth_percent": "15"},
+        {"target_wan": "8000", "growth_percent": "15", "opened": "none"},
     )
     target = CityTarget.objects.get(city=fangchenggang, year=2022)
     assert (target.target_usd, target.growth_target) == (Decimal("80000000"), Decimal("0.15"))
+
+
+def test_a_stale_city_target_save_is_refused_with_the_stored_target(client, clerk, fangchenggang):
+    client.force_login(clerk)
+    page = client.get(grid_url(2022))
+    opened = page.context["city_target_form"]["opened"].value()
+    assert opened == "none"
+    # Another clerk sets 8000万 meanwhile.
+    CityTarget.objects.create(city=fangchenggang, year=2022, target_usd=Decimal(80_000_000))
+
+    refused = client.post(
+        reverse("assessments:city_target", args=["450600", 2022]),
+        {"target_wan": "9000", "growth_percent": "", "opened": opened},
+        follow=True,
+    )
+
+    assert "8,000.00" in refused.content.decode()
+    assert CityTarget.objects.get(year=2022).target_usd == Decimal(80_000_000)
+    # The page now carries 8000万: saving again, knowingly, goes through.
+    again = refused.context["city_target_form"]["opened"].value()
+    client.post(
+        reverse("assessments:city_target", args=["450600", 2022]),
+        {"target_wan": "9000", "growth_percent": "", "opened": again},
+    )
+    assert CityTarget.objects.get(year=2022).target_usd == Decimal(90_000_000)
 
 
 def read_xlsx(content: bytes) -> list[tuple]:
