@@ -975,6 +975,8 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
         context["issued_by"] = (
             (user.get_full_name() or user.username) if user else _("command line")
         )
+        if _sees_drafts(request.user):  # staff lock the month once its notice is issued
+            context["month_locked"] = services.is_locked(city, year, month)
     else:
         context["form"] = IssueNoticeForm(
             initial={"sequence": next_sequence(city, year), "issued_on": timezone.localdate()}

@@ -587,3 +587,18 @@ def test_a_stale_target_edit_is_refused(client, clerk, fangchenggang):
 
     assert stale.context["stale_usd"] == Decimal("20000000.00")
     assert RegionTarget.objects.get().target_usd == Decimal("20000000.00")
+
+
+def test_the_issued_notice_offers_staff_the_month_lock(client, clerk, fangchenggang):
+    from assessments.services import issue_notice
+
+    figure("上思县", 2021, 3, "100000")
+    issue_notice(city=fangchenggang, year=2021, month=3, issued_on=timezone.localdate(), user=clerk)
+    client.force_login(clerk)
+    url = reverse("assessments:notice_detail", args=["450600", 2021, 3])
+    assert 'data-testid="lock-month"' in client.get(url).content.decode()
+
+    client.post(reverse("assessments:month_lock", args=["450600", 2021, 3]))
+
+    assert client.get(url).context["month_locked"] is True
+    assert 'data-testid="lock-month"' not in client.get(url).content.decode()
