@@ -49,8 +49,12 @@ def _docx_text(content: bytes) -> str:
             xml = archive.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError) as error:
         raise UnreadableDocument("a zip file without a Word document inside") from error
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as error:  # a damaged or hand-made file
+        raise UnreadableDocument("the Word document inside is not well-formed XML") from error
     paragraphs = []
-    for paragraph in ElementTree.fromstring(xml).iter(f"{WORD}p"):
+    for paragraph in root.iter(f"{WORD}p"):
         parts = []
         for node in paragraph.iter():
             if node.tag == f"{WORD}t":

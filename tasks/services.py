@@ -28,6 +28,7 @@ from assessments.services import (
     city_target_proposal,
 )
 from fdi_portal.lib.names import normalise_name
+from fdi_portal.lib.text import clean_text
 from fdi_portal.models import City, Department
 from tasks import progress
 from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
@@ -277,6 +278,9 @@ def preview_plan(
     written name the registry does not know to the department staff chose for it. Collective
     units stay whole; names still unknown are kept as written and warned, never guessed.
     """
+    # Control characters out whatever the caller (fdi_portal.lib.text; the fuzzed importer
+    # passes raw text, as a script calling the service would).
+    text = clean_text(text)
     corrections = corrections or {}
     index = Department.objects.name_index(city)
     by_name = {d.name: d for d in index.values()} | {d.name: d for d in corrections.values()}
@@ -443,6 +447,7 @@ def import_plan(
     With ``dry_run`` nothing is written and the preview is returned; otherwise the preview's
     ``plan`` is the new Plan.
     """
+    text = clean_text(text)
     preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
     if goals is not None or quotas is not None:
         preview = replace(
@@ -505,7 +510,17 @@ def import_plan(
 
 
 def _assignments(node: Task, row: TaskRow) -> list[Assignment]:
-    """The unsaved assignments of ``row``'s units to the stored task ``node``."""
+    """The unsaved assignments of ``row``'s units to the stored task ``node``. A unit named
+    twice in one task (lead in one sentence, supporting in the next: 〔各县（市、区）人民政府
+    牵头〕 … 〔…，各县（市、区）人民政府分别按职责分工推进〕) is assigned once, in its first
+    role: the task's units are unique (found by the fuzzed importer, tests/core)."""
+    seen: set[tuple[str, Any]] = set()
+    units = []
+    for unit in row.units:
+        key = ("department", unit.department.pk) if unit.department else ("collective", unit.name)
+        if key not in seen:
+            seen.add(key)
+            units.append(unit)
     return [
         Assignment(
             task=node,
@@ -517,7 +532,7 @@ def _assignments(node: Task, row: TaskRow) -> list[Assignment]:
             unresolved=unit.unresolved,
             order=order,
         )
-        for order, unit in enumerate(row.units)
+        for order, unit in enumerate(units)
     ]
 
 
