@@ -444,6 +444,7 @@ class ScoringScheme(models.Model):
         help_text=_('e.g. [{"input": "completion", "below": "1"}]: a total of 0 below it.'),
     )
     is_default = models.BooleanField(_("default scheme"), default=False)
+    history = HistoricalRecords()
 
     objects = PlanSettingManager()
 

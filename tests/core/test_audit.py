@@ -232,3 +232,19 @@ def test_the_xlsx_export_holds_every_filtered_entry(client, clerk, fangchenggang
 
 def test_the_union_of_every_source_runs_on_this_database(fangchenggang):
     assert list(audit_entries(city=fangchenggang)) == []
+
+
+def test_a_scoring_scheme_change_is_in_its_history_and_on_the_audit_page(
+    client, clerk, fangchenggang
+):
+    from assessments.models import ScoringScheme
+
+    scheme = ScoringScheme.objects.filter(plan__city=fangchenggang).first()
+    scheme.label = "调整后的方案"
+    scheme._history_user = clerk
+    scheme.save()
+    client.force_login(clerk)
+
+    entries = client.get(reverse("audit_log"), {"kind": "scheme"}).context["entries"]
+
+    assert [(e["name"], e["user"]) for e in entries] == [("调整后的方案", "clerk")]
