@@ -1,0 +1,70 @@
+"""The audit log and a refused stale edit at a county clerk's 1366×768, in Chinese, screenshotted
+into var/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from selenium.webdriver.common.by import By
+
+from fdi_portal.models import AuditEvent, Region
+from projects.models import Project
+from tests.browser.test_shell import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+def shot(browser, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def fits(browser) -> bool:
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+
+
+def test_the_audit_log_and_a_stale_edit_read_well_at_1366(browser, live_server, clerk):
+    city = clerk.membership.city
+    project = Project.objects.create(
+        city=city,
+        region=Region.objects.get(city=city, name="上思县"),
+        name="上思县林产化工技改项目",
+        contracted_fdi_usd=Decimal("8000000"),
+    )
+    AuditEvent.objects.create(
+        kind="import",
+        user=clerk,
+        city=city,
+        action="导入到位外资",
+        file_name="2021年6月到位外资.xlsx",
+        sha256="9f2c" * 16,
+    )
+    browser.set_window_size(1366, 768)
+    log_in(browser, live_server, "clerk")
+
+    # A clerk opens the project, a colleague saves meanwhile, the clerk saves: refused.
+    browser.get(live_server.url + reverse("projects:project_edit", args=[project.pk]))
+    Project.objects.filter(pk=project.pk).update(contracted_fdi_usd=Decimal("9000000"))
+    field = browser.find_element(By.NAME, "contracted_fdi_wan")
+    field.clear()
+    field.send_keys("1000")
+    browser.find_element(By.CSS_SELECTOR, "button.btn-primary[type=submit]").click()
+    alert = browser.find_element(By.CSS_SELECTOR, ".alert-danger")
+    assert "900.00" in alert.text
+    assert fits(browser)
+    shot(browser, "stale-edit-1366")
+
+    browser.get(live_server.url + reverse("audit_log"))
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "2021年6月到位外资.xlsx" in body
+    assert "上思县林产化工技改项目" in body
+    assert fits(browser)
+    shot(browser, "audit-log-1366")
