@@ -222,11 +222,7 @@ def project_export(request: HttpRequest) -> FileResponse:
     a temporary file and sent from there (the file is deleted when the response closes)."""
     _form, projects = _filtered_projects(request)
     today = timezone.localdate()
-    reports = selectors.stream_reports(
-        projects.select_related("city", "region", "investor", "campaign", "leader"),
-        year=today.year,
-        today=today,
-    )
+    reports = selectors.stream_reports(projects, year=today.year, today=today)
     file = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
     write_xlsx(export_rows(reports), title=_("Foreign-investment projects"), target=file)
     file.seek(0)
@@ -362,10 +358,7 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "difficulties": list(pagination.page.object_list),
             "pagination": pagination,
-            "by_department": selectors.closure_figures(
-                difficulties, by="department", unassigned=_("No department")
-            ),
-            "by_region": selectors.closure_figures(difficulties, by="region"),
+            "closure": selectors.closure_figures(difficulties, unassigned=_("No department")),
             "today": timezone.localdate(),
         },
     )

@@ -251,10 +251,13 @@ def test_the_difficulties_figures_name_the_city_where_several_are_shown(
     client.force_login(province_viewer)
     response = client.get(reverse("projects:difficulty_list"))
     # a province viewer of 广西 sees 防城港 only: no need to name the city
-    assert [g.name for g in response.context["by_region"]] == ["上思县"]
+    assert [g.name for g in response.context["closure"].by_region] == ["上思县"]
     client.force_login(superuser)
     response = client.get(reverse("projects:difficulty_list"))
-    assert [g.name for g in response.context["by_region"]] == ["防城港市 上思县", "武威市 凉州区"]
+    assert [g.name for g in response.context["closure"].by_region] == [
+        "防城港市 上思县",
+        "武威市 凉州区",
+    ]
 
 
 # --------------------------------------------------------------------------- query counts
@@ -349,3 +352,16 @@ def test_no_page_makes_more_queries_with_ten_times_the_data(client, request, fcg
     large = query_counts(client, users)
     assert len(small) >= 40  # every role reads most pages
     assert large == small
+
+
+def test_a_region_officials_difficulties_list_holds_their_regions_only(
+    client, shangsi_official, shangsi_project, dongxing_project
+):
+    for project in (shangsi_project, dongxing_project):
+        Difficulty.objects.create(
+            project=project, raised_on=D(2021, 3, 1), category="land", text="x"
+        )
+    client.force_login(shangsi_official)
+    response = client.get(reverse("projects:difficulty_list"))
+    assert [d.project.name for d in response.context["difficulties"]] == ["上思县测试项目"]
+    assert [(g.name, g.total) for g in response.context["closure"].by_region] == [("上思县", 1)]

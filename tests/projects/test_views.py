@@ -86,8 +86,8 @@ def test_the_difficulties_list_shows_a_page_and_figures_over_all_of_them(
     assert len(response.context["difficulties"]) == 50
     assert response.context["pagination"].total == 300
     # none has a department: one group of all 300; four counties of 75 each
-    assert [(g.total, g.resolved) for g in response.context["by_department"]] == [(300, 0)]
-    assert [g.total for g in response.context["by_region"]] == [75, 75, 75, 75]
+    assert [(g.total, g.resolved) for g in response.context["closure"].by_department] == [(300, 0)]
+    assert [g.total for g in response.context["closure"].by_region] == [75, 75, 75, 75]
 
 
 def test_the_export_is_a_real_workbook_of_the_filtered_projects(
@@ -226,7 +226,7 @@ def test_the_closure_rate_and_median_days_by_department(client, clerk, shangsi_p
         )
     client.force_login(clerk)
     response = client.get(reverse("projects:difficulty_list"))
-    (row,) = response.context["by_department"]
+    (row,) = response.context["closure"].by_department
     # 3 of 4 resolved = 75%; days 10, 30, 5 → median 10
     assert (row.total, row.resolved, row.closure_rate, row.median_days) == (
         4,
