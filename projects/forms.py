@@ -248,6 +248,12 @@ class ArrivalForm(forms.Form):
         label=_("Confirm even above the contracted FDI"),
         required=False,
     )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Needed once a campaign notice reporting the month is issued."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

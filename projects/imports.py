@@ -43,7 +43,12 @@ from projects.models import (
     StageChange,
 )
 from projects.rules import stage_date_errors
-from projects.services import DATE_FIELDS, STAGE_MESSAGES, create_project
+from projects.services import (
+    DATE_FIELDS,
+    STAGE_MESSAGES,
+    covered_arrival_months,
+    create_project,
+)
 
 # --------------------------------------------------------------------------- arrivals
 
@@ -150,7 +155,24 @@ def preview_arrivals_import(
                 wan_to_base(row["amount"]),
             )
         )
-    return Preview("arrivals", result.sheet, tuple(changes), warnings=_above_contract(changes))
+    return Preview(
+        "arrivals",
+        result.sheet,
+        tuple(changes),
+        warnings=_above_contract(changes),
+        reason_required=_reason_required(changes),
+    )
+
+
+def _reason_required(changes: list[ArrivalChange]) -> bool:
+    """Whether a change falls in a month an issued campaign notice reports (one query)."""
+    pending = [c for c in changes if c.status != "unchanged"]
+    if not pending:
+        return False
+    covered = covered_arrival_months(
+        {c.project.city_id for c in pending}, {c.year for c in pending}
+    )
+    return any(c.month <= covered.get((c.project.city_id, c.year), 0) for c in pending)
 
 
 def _above_contract(changes: list[ArrivalChange]) -> tuple[str, ...]:
@@ -250,13 +272,20 @@ def _stored_arrivals(
 
 
 @transaction.atomic
-def apply_arrivals_import(preview: Preview) -> dict[str, int]:
+def apply_arrivals_import(preview: Preview, *, reason: str = "") -> dict[str, int]:
     """Write every new and changed arrival of a previewed import, or nothing.
 
-    Raises ValidationError when the preview has errors or a stored arrival changed after the
-    preview. Returns the counts of new, changed and unchanged rows."""
+    Raises ValidationError when the preview has errors, when a change falls in a month an
+    issued campaign notice reports and no ``reason`` is given (it is kept in the history), or
+    when a stored arrival changed after the preview. Returns the counts of new, changed and
+    unchanged rows."""
     if not preview.ok:
         raise ValidationError(list(preview.errors))
+    if (preview.reason_required or _reason_required(list(preview.pending))) and not reason.strip():
+        raise ValidationError(
+            _("A campaign notice reporting these months has been issued: give a reason.")
+        )
+    why = reason.strip() or str(_("Spreadsheet import"))
     stored = _stored_arrivals(
         {c.project.pk for c in preview.changes}, {c.year for c in preview.changes}, for_update=True
     )
@@ -284,9 +313,7 @@ def apply_arrivals_import(preview: Preview) -> dict[str, int]:
             arrival.amount_usd = change.new_usd
             changed.append(arrival)
     try:
-        bulk_create_with_history(
-            new, Arrival, batch_size=BATCH_SIZE, default_change_reason=str(_("Spreadsheet import"))
-        )
+        bulk_create_with_history(new, Arrival, batch_size=BATCH_SIZE, default_change_reason=why)
     except IntegrityError as error:  # someone entered one of these months meanwhile
         raise ValidationError(
             _("The stored arrivals changed after the preview: upload the file again.")
@@ -297,7 +324,7 @@ def apply_arrivals_import(preview: Preview) -> dict[str, int]:
         Arrival,
         ["amount_usd"],
         batch_size=BATCH_SIZE,
-        default_change_reason=str(_("Spreadsheet import")),
+        default_change_reason=why,
     )
     return preview.counts
 

@@ -5,6 +5,7 @@ and project lists are projects.imports."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -109,10 +110,12 @@ def set_arrival(
     month: int,
     amount_usd: Decimal | None,
     confirmed: bool = False,
+    reason: str = "",
 ) -> None:
     """Set (or, with None, remove) a project's arrived FDI for one month, in USD. Arrivals
     that would exceed the project's contracted FDI need ``confirmed`` (a typo of 1 600 for
-    160 against a contract of 500 is asked about, not written)."""
+    160 against a contract of 500 is asked about, not written). A change of a month an issued
+    campaign notice reports needs a ``reason``, kept in the arrival's history."""
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("A month is a number from 1 to 12.")})
     if amount_usd is not None and not confirmed:
@@ -138,13 +141,43 @@ def set_arrival(
                     % {"warning": describe_concern(concerns[0])}
                 }
             )
-    if amount_usd is None:
-        # One by one, so that the removed amount stays in the arrival's history.
-        for arrival in Arrival.objects.filter(project=project, year=year, month=month):
-            arrival.delete()
-        return
-    if amount_usd < 0:
+    if amount_usd is not None and amount_usd < 0:
         raise ValidationError({"amount_wan": _("An amount cannot be negative.")})
-    Arrival.objects.update_or_create(
-        project=project, year=year, month=month, defaults={"amount_usd": amount_usd}
+    current = (
+        Arrival.objects.select_for_update().filter(project=project, year=year, month=month).first()
     )
+    if (current.amount_usd if current else None) == amount_usd:
+        return  # nothing changes: no reason asked, nothing written
+    last = covered_arrival_months([project.city_id], [year]).get((project.city_id, year), 0)
+    if month <= last and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "A campaign notice reporting this month has been issued: give a reason "
+                    "for the change."
+                )
+            }
+        )
+    if amount_usd is None:
+        current._change_reason = reason.strip() or None
+        current.delete()  # through the model: the removed amount stays in the history
+        return
+    arrival = current or Arrival(project=project, year=year, month=month)
+    arrival.amount_usd = amount_usd
+    arrival._change_reason = reason.strip() or None
+    arrival.save()
+
+
+def covered_arrival_months(city_ids: Iterable[int], years: Iterable[int]) -> dict[tuple, int]:
+    """(city id, year) → the last month an issued campaign notice (季度通报: 落地率、到位率)
+    reports: changing an arrival up to that month changes what it reported. One query."""
+    from assessments.models import Notice
+
+    covered: dict[tuple, int] = {}
+    for city_id, year, month in (
+        Notice.objects.issued()
+        .filter(kind=Notice.Kind.QUARTERLY, city_id__in=set(city_ids), year__in=set(years))
+        .values_list("city_id", "year", "month")
+    ):
+        covered[city_id, year] = max(month, covered.get((city_id, year), 0))
+    return covered

@@ -393,6 +393,7 @@ def arrival_set(request: HttpRequest, pk: int) -> HttpResponse:
             month=data["month"],
             amount_usd=None if amount is None else wan_to_base(amount),
             confirmed=data["confirm"],
+            reason=data["reason"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -492,7 +493,7 @@ def _preview_arrivals(source: Any, *, user: Any, city: City | None, max_bytes: i
 
 
 def _apply_arrivals(preview: Preview, *, user: Any, reason: str) -> dict[str, int]:
-    return imports.apply_arrivals_import(preview)
+    return imports.apply_arrivals_import(preview, reason=reason)
 
 
 def _preview_projects(source: Any, *, user: Any, city: City | None, max_bytes: int) -> Preview:
