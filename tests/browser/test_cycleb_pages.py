@@ -81,5 +81,14 @@ def test_the_campaign_notice_and_the_bell(browser, live_server, clerk, fangcheng
     )
     assert badge.text == "1"
     browser.find_element(By.CSS_SELECTOR, "[data-testid=bell]").click()
-    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=notifications]").is_displayed()
+    WebDriverWait(browser, 5).until(
+        expected_conditions.visibility_of_element_located(
+            (By.CSS_SELECTOR, "[data-testid=notifications] [data-unread]")
+        )
+    )
+    WebDriverWait(browser, 5).until(
+        expected_conditions.visibility_of_element_located(
+            (By.CSS_SELECTOR, "[data-testid=unread-count]")
+        )
+    )
     shot(browser, "cycleb-reminders")
