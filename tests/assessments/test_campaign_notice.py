@@ -222,3 +222,17 @@ def test_a_campaign_notice_does_not_make_figure_corrections_need_a_reason(q2, cl
     _issue(q2, clerk)
     # It reports projects, not the monthly figures of April–June.
     assert notice_covers(q2, 2021, 6) is False
+
+
+def test_two_clerks_issuing_at_once_get_a_message_not_an_error(q2, clerk, monkeypatch):
+    from django.db import IntegrityError
+
+    from assessments import services
+
+    # The loser's insert of the same quarter fails in the database: a message, not a 500.
+    def clash(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: notice_unique_period")
+
+    monkeypatch.setattr(services.Notice.objects, "select_for_update", clash)
+    with pytest.raises(ValidationError):
+        _issue(q2, clerk)
