@@ -96,7 +96,9 @@ def test_each_import_keeps_its_own_roles(client, shangsi_official) -> None:
     client.force_login(shangsi_official)
 
     assert client.get(upload_url("arrivals")).status_code == 200
-    assert client.get(upload_url("figures")).status_code == 403
+    # County officials import their own region's figures as submissions, never targets.
+    assert client.get(upload_url("figures")).status_code == 200
+    assert client.get(upload_url("targets")).status_code == 403
 
 
 def test_the_preview_shows_each_change_in_the_imports_own_columns(
@@ -111,10 +113,19 @@ def test_the_preview_shows_each_change_in_the_imports_own_columns(
         page = client.post(upload_url("targets"), {"file": upload}).content.decode()
 
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", page)
-    assert headers == ["Region", "Row", "Year", "Month", "Stored", "In the file", "Change"]
-    [new_row] = re.findall(r'<tr class="table-success">(.*?)</tr>', page, re.S)
+    assert headers == [
+        "Region",
+        "Row",
+        "Year",
+        "Month",
+        "Stored",
+        "In the file",
+        "Difference",
+        "Change",
+    ]
+    [new_row] = re.findall(r'<tr class="preview-new table-success">(.*?)</tr>', page, re.S)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", new_row)
-    assert cells == ["上思县", "2", "2021", "—", "—", "1,234.50", "new"]
+    assert cells == ["上思县", "2", "2021", "—", "—", "1,234.50", "", "new"]
     assert "Confirm: write 1 cell" in page
 
 
