@@ -602,3 +602,23 @@ def test_the_issued_notice_offers_staff_the_month_lock(client, clerk, fangchengg
 
     assert client.get(url).context["month_locked"] is True
     assert 'data-testid="lock-month"' not in client.get(url).content.decode()
+
+
+def test_verifying_a_month_a_notice_covers_needs_a_note_or_a_reason(
+    client, clerk, shangsi_official, fangchenggang
+):
+    from assessments.models import Notice
+
+    Notice.objects.create(city=fangchenggang, year=2021, month=3, status=Notice.Status.ISSUED)
+    submission = submit(shangsi_official, note="")
+    client.force_login(clerk)
+    url = reverse("assessments:submission_verify", args=["450600", submission.pk])
+
+    client.post(url, {"reason": ""})
+    assert not MonthlyFigure.objects.exists()
+
+    client.post(url, {"reason": "统计局核定"})
+    record = MonthlyFigure.history.get()
+    assert "统计局核定" in record.history_change_reason
+    submission.refresh_from_db()
+    assert (submission.status, submission.review_reason) == ("verified", "统计局核定")
