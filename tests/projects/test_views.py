@@ -51,7 +51,7 @@ def test_the_project_list_shows_a_page_of_fifty_and_the_total(
     client, clerk, many_projects, django_assert_max_num_queries
 ):
     client.force_login(clerk)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("projects:project_list"))
     assert len(response.context["reports"]) == 50
     assert response.context["pagination"].total == 300
