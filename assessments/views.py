@@ -699,6 +699,8 @@ def _region_template(
     def rows(user: Any, city: City) -> tuple[str, list[list[Any]]]:
         year = timezone.localdate().year
         regions = Region.objects.in_city(city).assessed()
+        if _submits(user):  # a county official fills in their own region only
+            regions = regions.writable_by(user)
         body = [[region.name, year, *filler] for region in regions]
         return title.format(city=city.name, year=year), [header, *body]
 

@@ -622,3 +622,14 @@ def test_verifying_a_month_a_notice_covers_needs_a_note_or_a_reason(
     assert "统计局核定" in record.history_change_reason
     submission.refresh_from_db()
     assert (submission.status, submission.review_reason) == ("verified", "统计局核定")
+
+
+def test_a_county_officials_template_lists_their_own_region_only(client, shangsi_official):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(shangsi_official)
+    response = client.get(reverse("assessments:import_template", args=["450600", "figures-long"]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[2:]] == ["上思县"]
