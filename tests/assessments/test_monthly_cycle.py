@@ -312,7 +312,7 @@ def test_a_locked_month_refuses_every_change(
     )
 
 
-def test_unlocking_needs_a_reason_which_the_history_keeps(client, clerk, fangchenggang):
+def test_unlocking_needs_a_reason_which_the_history_keeps(client, clerk, fangchenggang, settings):
     lock_march(clerk, fangchenggang)
     with pytest.raises(ValidationError):
         services.unlock_month(city=fangchenggang, year=2021, month=3, user=clerk, reason=" ")
@@ -326,6 +326,7 @@ def test_unlocking_needs_a_reason_which_the_history_keeps(client, clerk, fangche
         ("-", clerk, "统计局更正")
     ]
     client.force_login(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     entries = client.get(reverse("assessments:figure_history", args=["450600", 2021])).context[
         "entries"
     ]
