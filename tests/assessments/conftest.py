@@ -20,7 +20,8 @@ MakeXlsx = Callable[..., Path]
 
 def _cache_formula_values(path: Path, cached: Mapping[str, str]) -> None:
     """Give openpyxl-written formulas the values Excel caches on save:
-    ``<c r="E7"><f>E5+1</f><v>101</v></c>`` (openpyxl itself writes ``<v/>``)."""
+    ``<c r="E7"><f>E5+1</f><v>101</v></c>`` (openpyxl itself writes ``<v/>``, or ``<v></v>``
+    when lxml is installed, as python-docx needs it)."""
     with zipfile.ZipFile(path) as archive:
         members = [(info, archive.read(info.filename)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -29,7 +30,7 @@ def _cache_formula_values(path: Path, cached: Mapping[str, str]) -> None:
                 xml = data.decode()
                 for ref, value in cached.items():
                     xml, count = re.subn(
-                        rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/>',
+                        rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
                         rf"\g<1>\g<2><v>{value}</v>",
                         xml,
                     )

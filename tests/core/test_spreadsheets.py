@@ -85,7 +85,9 @@ def cache_formula_value(path: Path, ref: str, value: str) -> None:
 
     def edit(xml: str) -> str:
         new, count = re.subn(
-            rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/>', rf"\g<1>\g<2><v>{value}</v>", xml
+            rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
+            rf"\g<1>\g<2><v>{value}</v>",
+            xml,
         )
         assert count == 1, xml
         return new
