@@ -68,3 +68,38 @@ def test_the_audit_log_and_a_stale_edit_read_well_at_1366(browser, live_server, 
     assert "上思县林产化工技改项目" in body
     assert fits(browser)
     shot(browser, "audit-log-1366")
+
+
+def test_a_county_officials_home_before_the_notice_reads_well_at_1366(
+    browser, live_server, clerk, shangsi_official, settings
+):
+    """UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS=own: June's own figures, May's issued ranking."""
+    import datetime as dt
+
+    from assessments.models import MonthlyFigure, RegionTarget
+    from assessments.services import issue_notice
+
+    settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = "own"
+    city = clerk.membership.city
+    for name, target, months in (
+        ("港口区", "10000000", dict.fromkeys(range(1, 7), "1000000")),
+        ("防城区", "8000000", dict.fromkeys(range(1, 7), "800000")),
+        ("上思县", "6000000", {1: "500000", 6: "500000"}),
+    ):
+        region = Region.objects.get(city=city, name=name)
+        RegionTarget.objects.create(region=region, year=2021, target_usd=Decimal(target))
+        for month, usd in months.items():
+            MonthlyFigure.objects.create(
+                region=region, year=2021, month=month, amount_usd=Decimal(usd)
+            )
+    issue_notice(city=city, year=2021, month=5, issued_on=dt.date(2021, 6, 5), user=clerk)
+    browser.set_window_size(1366, 768)
+    log_in(browser, live_server, "shangsi")
+
+    note = browser.find_element(By.CSS_SELECTOR, "[data-testid=published-ranking]")
+    assert "〔2021〕第1期" in note.text
+    assert fits(browser)
+    browser.execute_script("window.scrollTo(0, 0)")
+    shot(browser, "county-home-unpublished-1366")
+    browser.execute_script("arguments[0].scrollIntoView()", note)
+    shot(browser, "county-home-unpublished-ranking-1366")
