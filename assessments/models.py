@@ -199,6 +199,7 @@ class FigureSubmission(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.CharField(_("reason"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
     objects = FigureSubmissionQuerySet.as_manager()
 
     class Meta:
@@ -407,6 +408,7 @@ class ProgressSchedule(models.Model):
         help_text=_("Set by the seed fixture; cleared when staff change it."),
     )
 
+    history = HistoricalRecords()
     objects = PlanSettingManager()
 
     class Meta:
@@ -514,6 +516,7 @@ class Interview(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = InterviewQuerySet.as_manager()
 
     class Meta:

@@ -197,6 +197,57 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "scheme", _("Scoring scheme"), "assessments.ScoringScheme", "plan__city", _with("label")
     ),
+    Source(
+        "schedule",
+        _("Progress schedule"),
+        "assessments.ProgressSchedule",
+        "plan__city",
+        _with("plan__title"),
+    ),
+    Source(
+        "submission",
+        _("Figure submission"),
+        "assessments.FigureSubmission",
+        "region__city",
+        lambda: Concat(F("region__name"), Value(" "), _ym(), output_field=CharField()),
+    ),
+    Source("lock", _("Month lock"), "assessments.PeriodLock", "city", _ym),
+    Source(
+        "interview",
+        _("Interview"),
+        "assessments.Interview",
+        "city",
+        lambda: Concat(
+            F("region__name"),
+            Value(" "),
+            Cast("year", CharField()),
+            Value(" Q"),
+            Cast("quarter", CharField()),
+            output_field=CharField(),
+        ),
+    ),
+    Source("goal", _("Goal"), "tasks.Goal", "plan__city", _with("text")),
+    Source(
+        "report",
+        _("Progress report"),
+        "tasks.ProgressReport",
+        "task__plan__city",
+        _with("task__title"),
+    ),
+    Source(
+        "stage_change",
+        _("Stage change"),
+        "projects.StageChange",
+        "project__city",
+        lambda: Concat(F("project__name"), Value(" → "), F("to_stage"), output_field=CharField()),
+    ),
+    Source(
+        "progress_entry",
+        _("Project progress entry"),
+        "projects.ProgressEntry",
+        "project__city",
+        _with("project__name"),
+    ),
 )
 
 #: The kind filter's choices: the logged events, then each history.

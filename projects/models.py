@@ -325,6 +325,7 @@ class StageChange(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
@@ -391,6 +392,7 @@ class ProgressEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
     objects = ProjectChildQuerySet.as_manager()
 
     class Meta:

@@ -165,6 +165,7 @@ class Goal(models.Model):
         help_text=_("How the document bounds the target: 不低于, 以上, 左右, 力争 …"),
     )
 
+    history = HistoricalRecords()
     objects = GoalManager()
 
     class Meta:
@@ -361,6 +362,7 @@ class ProgressReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from assessments.services import (
     CityTargetProposal,
@@ -482,9 +483,12 @@ def import_plan(
         source_text=text,
     )
     plan.issuing_units.set(preview.issuing_units)
-    stored_goals = Goal.objects.bulk_create(
-        Goal(plan=plan, order=order, **goal_fields(goal))
-        for order, goal in enumerate(preview.goals, start=1)
+    stored_goals = _with_history(
+        [
+            Goal(plan=plan, order=order, **goal_fields(goal))
+            for order, goal in enumerate(preview.goals, start=1)
+        ],
+        user,
     )
     proposal = city_target_proposal(city=city, year=plan.year, goals=stored_goals)
     if proposal is not None:
@@ -504,8 +508,9 @@ def import_plan(
         )
         by_path[task.path] = node
         assignments += _assignments(node, row)
-    Assignment.objects.bulk_create(assignments)
+    _with_history(assignments, user)
     _create_default_settings(plan, preview.quotas)
+    _log_import(_("Plan import: %(title)s"), plan, text, user)
     return PlanPreview(**{**preview.__dict__, "plan": plan})
 
 
@@ -735,7 +740,7 @@ def carry_forward_plan(
                 qualifier=goal.qualifier,
             )
         )
-    Goal.objects.bulk_create(goals)
+    _with_history(goals, user)
 
     copies: dict[int, Task] = {}
     for task in plan.tasks.order_by("order"):
@@ -751,18 +756,21 @@ def carry_forward_plan(
             deadline=shift_year_words(task.deadline, source_year, year),
             deadline_on=_shift_date(task.deadline_on, delta),
         )
-    Assignment.objects.bulk_create(
-        Assignment(
-            task=copies[a.task_id],
-            role=a.role,
-            department_id=a.department_id,
-            collective=a.collective,
-            written_name=a.written_name,
-            note=a.note,
-            unresolved=a.unresolved,
-            order=a.order,
-        )
-        for a in Assignment.objects.filter(task__plan=plan).order_by("task__order", "order")
+    _with_history(
+        [
+            Assignment(
+                task=copies[a.task_id],
+                role=a.role,
+                department_id=a.department_id,
+                collective=a.collective,
+                written_name=a.written_name,
+                note=a.note,
+                unresolved=a.unresolved,
+                order=a.order,
+            )
+            for a in Assignment.objects.filter(task__plan=plan).order_by("task__order", "order")
+        ],
+        user,
     )
     _copy_plan_settings(plan, new)
 
@@ -1028,9 +1036,12 @@ def revise_plan(
     plan.save()
     plan.issuing_units.set(preview.issuing_units)
     Goal.objects.filter(plan=plan).delete()
-    stored_goals = Goal.objects.bulk_create(
-        Goal(plan=plan, order=order, **goal_fields(goal))
-        for order, goal in enumerate(preview.goals, start=1)
+    stored_goals = _with_history(
+        [
+            Goal(plan=plan, order=order, **goal_fields(goal))
+            for order, goal in enumerate(preview.goals, start=1)
+        ],
+        user,
     )
     proposal = city_target_proposal(city=city, year=plan.year, goals=stored_goals)
     if proposal is not None:
@@ -1066,5 +1077,29 @@ def revise_plan(
         assignments += _assignments(node, row)
     # Re-parented above, so deleting what is left takes no kept task with it.
     Task.objects.filter(pk__in=[removed.task.pk for removed in revision.removed]).delete()
-    Assignment.objects.bulk_create(assignments)
+    _with_history(assignments, user)
+    _log_import(_("Plan revision: %(title)s"), plan, text, user)
     return revision
+
+
+def _with_history(rows: list, user: Any) -> list:
+    """Insert ``rows`` of one model in bulk, with a history row each naming ``user`` (a plain
+    bulk_create writes none: the audit page would not show who created them)."""
+    if not rows:
+        return []
+    author = user if getattr(user, "is_authenticated", False) else None
+    return bulk_create_with_history(rows, type(rows[0]), default_user=author)
+
+
+def _log_import(action: str, plan: Plan, text: str, user: Any) -> None:
+    """The audit log's entry for a plan stored from a document: who, when, its SHA-256."""
+    from fdi_portal.audit import record_event, sha256_of
+    from fdi_portal.models import AuditEvent
+
+    record_event(
+        kind=AuditEvent.Kind.IMPORT,
+        user=user,
+        city=plan.city,
+        action=action % {"title": plan.title},
+        sha256=sha256_of(text),
+    )
