@@ -970,6 +970,54 @@ def one_at_a_time(issue: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def _open_notice(*, city: City, kind: str, year: int, month: int) -> Notice:
+    """The notice row of the period, locked; refused when it is already issued."""
+    notice, _created = Notice.objects.select_for_update().get_or_create(
+        city=city, kind=kind, year=year, month=month
+    )
+    if notice.is_issued:
+        raise ValidationError(
+            _("The notice %(number)s is already issued; issued notices never change.")
+            % {"number": notice.number}
+        )
+    return notice
+
+
+def _check_sequence(notice: Notice, sequence: int) -> None:
+    """第N期 must be 1 or more and not taken by another notice of the same kind and year."""
+    if sequence < 1:
+        raise ValidationError(_("The issue number must be 1 or more."))
+    if (
+        Notice.objects.filter(
+            city=notice.city, kind=notice.kind, year=notice.year, sequence=sequence
+        )
+        .exclude(pk=notice.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("The number %(number)s is already used by another notice.")
+            % {"number": notice_number(notice.year, sequence)}
+        )
+
+
+def _freeze(issuable: Any, *, snapshot: dict, issued_on: dt.date, user: Any, action: str) -> None:
+    """Issue a notice or an assessment for good: its snapshot, date, time and author, and the
+    audit log's entry with the snapshot's SHA-256."""
+    issuable.status = issuable.Status.ISSUED
+    issuable.issued_on = issued_on
+    issuable.issued_at = timezone.now()
+    issuable.issued_by = user if getattr(user, "is_authenticated", False) else None
+    issuable.snapshot = snapshot
+    issuable.save()
+    record_event(
+        kind=AuditEvent.Kind.ISSUE,
+        user=user,
+        city=issuable.city,
+        action=action,
+        sha256=snapshot_sha256(snapshot),
+    )
+
+
 @one_at_a_time
 @transaction.atomic
 def issue_notice(
@@ -990,14 +1038,7 @@ def issue_notice(
     """
     if month not in range(1, 13):
         raise ValidationError(_("The month must be between 1 and 12."))
-    notice, _created = Notice.objects.select_for_update().get_or_create(
-        city=city, kind=Notice.Kind.MONTHLY, year=year, month=month
-    )
-    if notice.is_issued:
-        raise ValidationError(
-            _("The notice %(number)s is already issued; issued notices never change.")
-            % {"number": notice.number}
-        )
+    notice = _open_notice(city=city, kind=Notice.Kind.MONTHLY, year=year, month=month)
     last_month = latest_figure_month(city, year)
     if last_month is None or last_month < month:
         raise ValidationError(
@@ -1005,35 +1046,19 @@ def issue_notice(
             % {"month": month, "year": year}
         )
     sequence = sequence or next_sequence(city, year)
-    if sequence < 1:
-        raise ValidationError(_("The issue number must be 1 or more."))
-    if (
-        Notice.objects.filter(city=city, kind=Notice.Kind.MONTHLY, year=year, sequence=sequence)
-        .exclude(pk=notice.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            _("The number %(number)s is already used by another notice.")
-            % {"number": notice_number(year, sequence)}
-        )
+    _check_sequence(notice, sequence)
     snapshot = draft_snapshot(city, year, month)
-    notice.status = Notice.Status.ISSUED
     notice.sequence = sequence
     notice.number = notice_number(year, sequence)
-    notice.issued_on = issued_on
-    notice.issued_at = timezone.now()
-    notice.issued_by = user if getattr(user, "is_authenticated", False) else None
-    notice.snapshot = snapshot
-    notice.save()
+    _freeze(
+        notice,
+        snapshot=snapshot,
+        issued_on=issued_on,
+        user=user,
+        action=f"{notice.get_kind_display()} {notice.number} ({year}-{month:02d})",
+    )
     if "interviews" in snapshot:
         _create_interviews(notice, snapshot)
-    record_event(
-        kind=AuditEvent.Kind.ISSUE,
-        user=user,
-        city=city,
-        action=f"{notice.get_kind_display()} {notice.number} ({year}-{notice.month:02d})",
-        sha256=snapshot_sha256(snapshot),
-    )
     return notice
 
 
@@ -1159,18 +1184,12 @@ def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) ->
     data = score(city, year)
     if data is None:
         raise ValidationError(_("The city's plan has no scoring scheme yet."))
-    assessment.status = AnnualAssessment.Status.ISSUED
-    assessment.issued_on = issued_on
-    assessment.issued_at = timezone.now()
-    assessment.issued_by = user if getattr(user, "is_authenticated", False) else None
-    assessment.snapshot = data
-    assessment.save()
-    record_event(
-        kind=AuditEvent.Kind.ISSUE,
+    _freeze(
+        assessment,
+        snapshot=data,
+        issued_on=issued_on,
         user=user,
-        city=city,
         action=f"{AnnualAssessment._meta.verbose_name} {year}",
-        sha256=snapshot_sha256(data),
     )
     return assessment
 
@@ -1352,42 +1371,19 @@ def issue_campaign_notice(
 
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("The quarter must be between 1 and 4."))
-    notice, _created = Notice.objects.select_for_update().get_or_create(
-        city=city, kind=Notice.Kind.QUARTERLY, year=year, month=quarter * 3
-    )
-    if notice.is_issued:
-        raise ValidationError(
-            _("The notice %(number)s is already issued; issued notices never change.")
-            % {"number": notice.number}
-        )
+    notice = _open_notice(city=city, kind=Notice.Kind.QUARTERLY, year=year, month=quarter * 3)
     snapshot = campaign_draft_snapshot(city, year, quarter)
     if not snapshot["campaigns"]:
         raise ValidationError(_("The city has no campaign: there is nothing to report."))
     sequence = sequence or next_campaign_sequence(city, year)
-    if sequence < 1:
-        raise ValidationError(_("The issue number must be 1 or more."))
-    if (
-        Notice.objects.filter(city=city, kind=Notice.Kind.QUARTERLY, year=year, sequence=sequence)
-        .exclude(pk=notice.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            _("The number %(number)s is already used by another notice.")
-            % {"number": notice_number(year, sequence)}
-        )
-    notice.status = Notice.Status.ISSUED
+    _check_sequence(notice, sequence)
     notice.sequence = sequence
     notice.number = notice_number(year, sequence)
-    notice.issued_on = issued_on
-    notice.issued_at = timezone.now()
-    notice.issued_by = user if getattr(user, "is_authenticated", False) else None
-    notice.snapshot = snapshot
-    notice.save()
-    record_event(
-        kind=AuditEvent.Kind.ISSUE,
+    _freeze(
+        notice,
+        snapshot=snapshot,
+        issued_on=issued_on,
         user=user,
-        city=city,
         action=f"{notice.get_kind_display()} {notice.number} ({year}-{notice.month:02d})",
-        sha256=snapshot_sha256(snapshot),
     )
     return notice
