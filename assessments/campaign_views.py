@@ -3,8 +3,6 @@ frozen, or the draft with the form that issues it), issuing, its xlsx and its å…
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +23,7 @@ from assessments.views import (
     _xlsx_response,
 )
 from fdi_portal.access import role_required
+from fdi_portal.forms import flash_form
 from fdi_portal.models import City
 from fdi_portal.spreadsheets import write_xlsx
 
@@ -70,25 +69,19 @@ def campaign_notice_issue(
     city = _city(request, city_code)
     _check_year(year)
     _check_quarter(quarter)
-    form = IssueNoticeForm(request.POST)
-    if form.is_valid():
-        try:
-            notice = issue_campaign_notice(
-                city=city,
-                year=year,
-                quarter=quarter,
-                issued_on=form.cleaned_data["issued_on"],
-                sequence=form.cleaned_data["sequence"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
-    else:
-        for errors in form.errors.values():
-            messages.error(request, errors.as_text())
+
+    def issue(data: dict) -> str:
+        notice = issue_campaign_notice(
+            city=city,
+            year=year,
+            quarter=quarter,
+            issued_on=data["issued_on"],
+            sequence=data["sequence"],
+            user=request.user,
+        )
+        return _("Notice %(number)s issued.") % {"number": notice.number}
+
+    flash_form(request, IssueNoticeForm(request.POST), issue)
     return redirect(
         "assessments:campaign_notice", city_code=city.admin_code, year=year, quarter=quarter
     )

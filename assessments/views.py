@@ -56,6 +56,7 @@ from assessments.services import (
     save_scoring_scheme,
 )
 from fdi_portal.access import has_role, role_required, visible_or_404
+from fdi_portal.forms import flash_form
 from fdi_portal.import_views import (
     ROW,
     STATUS,
@@ -404,18 +405,7 @@ def _submission(request: HttpRequest, city_code: str, submission_id: int) -> Fig
 
 def _review(request: HttpRequest, city_code: str, submission_id: int, decide) -> HttpResponse:
     submission = _submission(request, city_code, submission_id)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            message = decide(submission, form.cleaned_data["reason"])
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, message)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, errors.as_text())
+    flash_form(request, ReviewForm(request.POST), lambda data: decide(submission, data["reason"]))
     return redirect("assessments:submission_queue", city_code=city_code)
 
 
@@ -992,25 +982,19 @@ def notice_issue(request: HttpRequest, city_code: str, year: int, month: int) ->
     city = _city(request, city_code)
     _check_year(year)
     _check_month(month)
-    form = IssueNoticeForm(request.POST)
-    if form.is_valid():
-        try:
-            notice = issue_notice(
-                city=city,
-                year=year,
-                month=month,
-                issued_on=form.cleaned_data["issued_on"],
-                sequence=form.cleaned_data["sequence"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
-    else:
-        for errors in form.errors.values():
-            messages.error(request, errors.as_text())
+
+    def issue(data: dict) -> str:
+        notice = issue_notice(
+            city=city,
+            year=year,
+            month=month,
+            issued_on=data["issued_on"],
+            sequence=data["sequence"],
+            user=request.user,
+        )
+        return _("Notice %(number)s issued.") % {"number": notice.number}
+
+    flash_form(request, IssueNoticeForm(request.POST), issue)
     return redirect("assessments:notice_detail", city_code=city.admin_code, year=year, month=month)
 
 
@@ -1068,23 +1052,14 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
 def interview_record(request: HttpRequest, city_code: str, interview_id: int) -> HttpResponse:
     city = _city(request, city_code)
     interview = visible_or_404(Interview.objects.filter(city=city), request.user, pk=interview_id)
-    form = InterviewForm(request.POST)
-    if form.is_valid():
-        try:
-            record_interview(
-                interview=interview,
-                held_on=form.cleaned_data["held_on"],
-                notes=form.cleaned_data["notes"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The interview record is saved."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, errors.as_text())
+
+    def record(data: dict) -> str:
+        record_interview(
+            interview=interview, held_on=data["held_on"], notes=data["notes"], user=request.user
+        )
+        return _("The interview record is saved.")
+
+    flash_form(request, InterviewForm(request.POST), record)
     return redirect(
         "assessments:quarterly_review",
         city_code=city.admin_code,
@@ -1129,20 +1104,12 @@ def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpRe
 def assessment_issue(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
     city = _city(request, city_code)
     _check_year(year)
-    form = IssueAssessmentForm(request.POST)
-    if form.is_valid():
-        try:
-            issue_assessment(
-                city=city, year=year, issued_on=form.cleaned_data["issued_on"], user=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The %(year)s assessment is issued.") % {"year": year})
-    else:
-        for errors in form.errors.values():
-            messages.error(request, errors.as_text())
+
+    def issue(data: dict) -> str:
+        issue_assessment(city=city, year=year, issued_on=data["issued_on"], user=request.user)
+        return _("The %(year)s assessment is issued.") % {"year": year}
+
+    flash_form(request, IssueAssessmentForm(request.POST), issue)
     return redirect("assessments:assessment_detail", city_code=city.admin_code, year=year)
 
 

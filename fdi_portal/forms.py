@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +32,23 @@ class UploadForm(forms.Form):
                 }
             )
         return upload
+
+
+def flash_form(
+    request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], str]
+) -> bool:
+    """For a POST that redirects: with a valid ``form``, call ``action`` (one domain call,
+    returning its success message) and flash the message, or every problem the form or the
+    service's ``ValidationError`` names. True when the action succeeded."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors.as_text())
+        return False
+    try:
+        message = action(form.cleaned_data)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return False
+    messages.success(request, message)
+    return True
