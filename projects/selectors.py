@@ -332,8 +332,15 @@ def with_alerts(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Proj
         else Value(False)
     )
     projects = with_arrival_sums(projects, year=today.year).annotate(
-        open_since=Subquery(open_since),
-        overdue_since=Subquery(overdue_since),
+        # Looked up only for the few projects the semi-joins below pick, not for every one.
+        open_since=Case(
+            When(pk__in=open_difficulty.values("project_id"), then=Subquery(open_since)),
+            default=None,
+        ),
+        overdue_since=Case(
+            When(pk__in=overdue_complaint.values("project_id"), then=Subquery(overdue_since)),
+            default=None,
+        ),
         stale_since=Case(When(stale, then=F("stage_changed_on")), default=None),
         leader_missing=leader_missing,
     )
