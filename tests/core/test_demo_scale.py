@@ -3,7 +3,6 @@ the demo accounts of each city."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
@@ -11,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
+from django.utils import timezone
 
 from assessments.models import MonthlyFigure
 from fdi_portal.demo_scale import GENERATED_CODES, Scale, generate, remove_generated
@@ -18,7 +18,8 @@ from fdi_portal.models import City
 from projects.models import Arrival, Investor, Project, PromotionEvent
 from tests.projects.conftest import make_project
 
-TODAY = dt.date(2026, 6, 15)
+#: load_demo's hand-written story follows the real day; the generated rows follow --today.
+TODAY = timezone.localdate()
 
 
 def run(scale: str = "small", seed: int = 7) -> str:
@@ -51,13 +52,13 @@ def test_the_same_seed_gives_the_same_data_and_a_second_run_replaces_the_first(s
 def test_real_projects_and_figures_are_kept(seed, fangchenggang):
     real = make_project(fangchenggang, name="真实项目")
     shangsi = fangchenggang.regions.get(name="上思县")
-    MonthlyFigure.objects.create(region=shangsi, year=2018, month=3, amount_usd=123)
+    MonthlyFigure.objects.create(region=shangsi, year=TODAY.year - 8, month=3, amount_usd=123)
     run()
     assert Project.objects.filter(pk=real.pk, is_demo=False).exists()
-    figure = MonthlyFigure.objects.get(region=shangsi, year=2018, month=3)
+    figure = MonthlyFigure.objects.get(region=shangsi, year=TODAY.year - 8, month=3)
     assert (figure.amount_usd, figure.is_demo) == (123, False)
-    # ten years of figures (2017 to May 2026) of every assessed region of both seed cities
-    assert MonthlyFigure.objects.filter(region=shangsi).count() == 9 * 12 + 5
+    # ten years of figures (January nine years ago to last month) of every assessed region
+    assert MonthlyFigure.objects.filter(region=shangsi).count() == 9 * 12 + TODAY.month - 1
 
 
 @pytest.mark.django_db
@@ -107,3 +108,15 @@ def test_generated_cities_are_labelled_seen_by_the_province_viewer_and_removed(s
 def test_it_refuses_to_run_with_debug_off_without_force(seed):
     with pytest.raises(CommandError):
         call_command("generate_demo_data", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_remove_demo_removes_the_generated_cities_too(seed):
+    counts = generate(
+        Scale("tiny", 2, projects=30, arrivals=100, difficulties=5, events=5), seed=1, today=TODAY
+    )
+    assert counts.cities == 4
+    call_command("remove_demo", stdout=io.StringIO())
+    assert not City.objects.filter(admin_code__in=GENERATED_CODES).exists()
+    assert not Project.objects.exists()
+    assert not MonthlyFigure.objects.exists()

@@ -4,15 +4,13 @@ import datetime as dt
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.demo import load_demo_figures
-from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts, link_demo_leader
 from fdi_portal.demo_scale import SCALES, analyse, generate, remove_generated
-from projects.demo import load_demo_projects
 
 
 class Command(BaseCommand):
@@ -32,7 +30,10 @@ class Command(BaseCommand):
             "--today",
             type=dt.date.fromisoformat,
             default=None,
-            help="The day the data leads up to (YYYY-MM-DD); defaults to today.",
+            help=(
+                "The day the generated data leads up to (YYYY-MM-DD); defaults to today. "
+                "load_demo's hand-written story always follows the real day."
+            ),
         )
         parser.add_argument(
             "--force",
@@ -53,12 +54,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             removed = remove_generated()
-            usernames = create_demo_accounts()
-            # The hand-written demo story (its laggard counties, the demo leader's project)
-            # first; the generated rows fill in around it and never replace it.
-            load_demo_figures(today)
-            load_demo_projects(today)
-            link_demo_leader()
+            # The hand-written demo story first (the accounts, the laggard counties, the demo
+            # leader's project, the demo plans): the generated rows fill in around it.
+            call_command("load_demo", force=True, stdout=self.stdout, verbosity=0)
             counts = generate(
                 scale,
                 seed=options["seed"],
@@ -86,8 +84,4 @@ class Command(BaseCommand):
                 "figures": counts.figures,
                 "removed": removed,
             }
-        )
-        self.stdout.write(
-            _("Demo accounts ready (password %(password)s): %(names)s")
-            % {"password": DEMO_PASSWORD, "names": ", ".join(usernames)}
         )

@@ -13,10 +13,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        from projects.models import Investor, Project, PromotionEvent
+        from fdi_portal.demo_scale import remove_generated
 
         deleted = remove_demo_figures() + remove_demo_plans()
-        # Projects first: their investors are protected while a project refers to them.
-        for model in (Project, PromotionEvent, Investor):
-            deleted += model.objects.filter(is_demo=True).delete()[0]
+        # Every demo project, event and investor, and the cities generate_demo_data made.
+        deleted += remove_generated()
         self.stdout.write(_("Demo data removed: %(count)s rows.") % {"count": deleted})
