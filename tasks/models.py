@@ -363,6 +363,7 @@ class ProgressReport(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
 
     history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
