@@ -47,8 +47,11 @@ test: messages-compiled
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Timings and query counts of the main pages and of a 100 000-row import (tests/bench/).
+# Pages: every main page for every demo role on generated data, SQLite at small scale and, when
+# PostgreSQL answers on 127.0.0.1:5432, its own databases at city and province scale; the table
+# is printed and written to var/bench/pages.md. BENCH_ARGS=--help lists the options.
 bench: messages-compiled
-	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_pages.py $(BENCH_ARGS)
 	$(BIN)/python tests/bench/bench_import.py
 
 lint: setup
