@@ -56,7 +56,7 @@ from assessments.services import (
     save_scoring_scheme,
 )
 from fdi_portal.access import has_role, role_required, visible_or_404
-from fdi_portal.forms import flash_form
+from fdi_portal.forms import flash_form, picked_period
 from fdi_portal.import_views import (
     ROW,
     STATUS,
@@ -1266,21 +1266,13 @@ def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
 DASHBOARD_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
 
 
-def _picked_period(request: HttpRequest) -> tuple[int | None, int | None]:
-    year, month = request.GET.get("year", ""), request.GET.get("month", "")
-    return (
-        _check_year(int(year)) if year.isdigit() else None,
-        _check_month(int(month)) if month.isdigit() else None,
-    )
-
-
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
     """A city's dashboard: goals, utilised FDI against target and schedule, trend, ranking,
     pipeline (``?year=&month=`` pick the period)."""
     city = _city(request, city_code)
-    year, month = _picked_period(request)
+    year, month = picked_period(request)
     dashboard = pages.city_dashboard(city, year=year, month=month, today=timezone.localdate())
     return render(request, "assessments/city_dashboard.html", {"dashboard": dashboard})
 
@@ -1298,7 +1290,7 @@ def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpR
         region = visible_or_404(regions, request.user, pk=int(region_code[2:]))
     else:
         region = visible_or_404(regions, request.user, admin_code=region_code)
-    year, month = _picked_period(request)
+    year, month = picked_period(request)
     page, published = region_page_for(
         request.user, pages.region_page(city, region, year=year, month=month)
     )

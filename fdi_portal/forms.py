@@ -52,3 +52,13 @@ def flash_form(
         return False
     messages.success(request, message)
     return True
+
+
+def picked_period(request: HttpRequest) -> tuple[int | None, int | None]:
+    """A dashboard's ``?year=&month=``; a value that is not a sensible year or month is
+    ignored (the dashboard shows the latest period instead)."""
+    year, month = request.GET.get("year", ""), request.GET.get("month", "")
+    return (
+        int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+        int(month) if month.isdigit() and 1 <= int(month) <= 12 else None,
+    )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from fdi_portal.access import visible_or_404
+from fdi_portal.forms import picked_period
 from fdi_portal.models import City, Department, Membership, Region, Role, membership_of
 
 HOME_TEMPLATES = {
@@ -47,21 +48,13 @@ def _comparison(request: HttpRequest, cities: list[City]) -> dict:
     """The city-by-city comparison of readers of several cities (``?year=`` picks the year)."""
     from assessments.pages import province_dashboard
 
-    year = _picked(request)[0] or timezone.localdate().year
+    year = picked_period(request)[0] or timezone.localdate().year
     dashboard = province_dashboard(cities, year)
     return {
         "year": year,
         "rows": [row.comparison for row in dashboard.rows],
         "dashboard": dashboard,
     }
-
-
-def _picked(request: HttpRequest) -> tuple[int | None, int | None]:
-    """The dashboard's ``?year=`` and ``?month=``, when they are sensible."""
-    year, month = request.GET.get("year", ""), request.GET.get("month", "")
-    year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-    month_value = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
-    return year_value, month_value
 
 
 def _home_panels(request: HttpRequest, membership: Membership) -> dict:
@@ -77,7 +70,7 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
     if city is None:
         return {}
     today = timezone.localdate()
-    year, month = _picked(request)
+    year, month = picked_period(request)
     panels: dict = {}
     if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
         dashboard = city_dashboard(city, year=year, month=month, today=today)

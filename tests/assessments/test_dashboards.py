@@ -145,3 +145,22 @@ def test_dashboards_make_the_same_number_of_queries_whatever_the_data(
         for i in range(30)
     )
     assert (count(leader, home), count(shangsi_official, home)) == before
+
+
+def test_a_nonsense_period_shows_the_latest_month_instead(first_quarter, client, leader):
+    client.force_login(leader)
+    for query in ("?year=abc&month=13", "?year=1850&month=0", "?month=-1"):
+        response = client.get(reverse("home") + query)
+        assert response.status_code == 200
+        dashboard = response.context["dashboard"]
+        assert (dashboard.period.year, dashboard.period.month) == (2021, 3)
+    page = reverse("assessments:city_dashboard", args=["450600"]) + "?year=x&month=99"
+    assert client.get(page).context["dashboard"].period.month == 3
+
+
+def test_an_unknown_region_code_is_a_404(first_quarter, client, leader):
+    client.force_login(leader)
+    assert (
+        client.get(reverse("assessments:region_page", args=["450600", "999999"])).status_code == 404
+    )
+    assert client.get(reverse("assessments:region_page", args=["450600", "idx"])).status_code == 404
