@@ -8,6 +8,10 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="project_list"),
     path("export/", views.project_export, name="project_export"),
+    # A large export's background job (projects.jobs): its progress page, status and file.
+    path("export/<slug:job_id>/", views.export_job, name="export_job"),
+    path("export/<slug:job_id>/status/", views.export_job_status, name="export_job_status"),
+    path("export/<slug:job_id>/file/", views.export_job_file, name="export_job_file"),
     path("new/", views.project_create, name="project_create"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),

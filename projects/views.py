@@ -5,14 +5,17 @@ fdi_portal.import_views)."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +39,7 @@ from fdi_portal.locking import StaleEdit, save_unless_changed
 from fdi_portal.models import City, Department, Region, Role, membership_of
 from fdi_portal.pagination import paginate
 from fdi_portal.spreadsheets import write_xlsx
-from projects import imports, selectors
+from projects import imports, jobs, selectors
 from projects.forms import (
     ArrivalForm,
     ComplaintForm,
@@ -59,6 +62,8 @@ from projects.models import (
 )
 from projects.services import change_stage, create_project, set_arrival
 
+logger = logging.getLogger(__name__)
+
 READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
 WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
 
@@ -71,21 +76,23 @@ PROJECT_SORTS: dict[str, tuple[Any, ...]] = {
     "-contracted": (F("contracted_fdi_usd").desc(nulls_last=True), "name", "pk"),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_NAME = "projects.xlsx"
 
 
-def _filtered_projects(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project]]:
-    """The visible projects matching the list's filters, in the list's order: a queryset,
-    filtered and ordered by the database (rules and alerts too), nothing read yet."""
+def filtered_projects(user: Any, params: QueryDict) -> tuple[ProjectFilterForm, QuerySet[Project]]:
+    """The projects ``user`` sees matching the list's filters ``params``, in the list's order:
+    a queryset, filtered and ordered by the database (rules and alerts too), nothing read yet.
+    (Also run by the export job, projects.jobs, from the user's id and the query string.)"""
     codes = (
-        ProjectRule.objects.visible_to(request.user)
+        ProjectRule.objects.visible_to(user)
         .order_by("consequence_code")
         .values_list("consequence_code", "consequence")
         .distinct()
     )
-    form = ProjectFilterForm(request.GET or None, user=request.user, flags=list(codes))
-    projects: QuerySet[Project] = Project.objects.visible_to(request.user)
+    form = ProjectFilterForm(params or None, user=user, flags=list(codes))
+    projects: QuerySet[Project] = Project.objects.visible_to(user)
     today = timezone.localdate()
-    sort = request.GET.get("sort", "")
+    sort = params.get("sort", "")
     if form.is_valid():
         data = form.cleaned_data
         for field in ("city", "region", "campaign"):
@@ -113,7 +120,7 @@ def _filtered_projects(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySe
 def project_list(request: HttpRequest) -> HttpResponse:
     """A page of the filtered projects with their rules and alerts (computed for the page
     only). A fixed number of queries, whatever the number of projects."""
-    form, projects = _filtered_projects(request)
+    form, projects = filtered_projects(request.user, request.GET)
     # The page's ids first, then its rows: the database sorts (and skips, on a deep page)
     # narrow rows, not every column of every project joined to five tables.
     pagination = paginate(request, projects.values_list("pk", flat=True))
@@ -220,17 +227,124 @@ def alert_text(alert: Any) -> str:
 
 @require_GET
 @role_required(*READERS)
-def project_export(request: HttpRequest) -> FileResponse:
-    """The filtered projects as xlsx, in bounded memory whatever their number: rows are
-    generated from a database cursor into openpyxl's write-only workbook, which is written to
-    a temporary file and sent from there (the file is deleted when the response closes)."""
-    _form, projects = _filtered_projects(request)
+def project_export(request: HttpRequest) -> HttpResponse:
+    """The filtered projects as xlsx. Up to ``settings.EXPORT_JOB_ROWS`` of them (a city's), at
+    once; more (the province's), as a background job whose progress page offers the file when
+    it is written (projects.jobs), or at once all the same where the queue is unavailable.
+
+    At once means in bounded memory whatever the number: rows are generated from a database
+    cursor into openpyxl's write-only workbook, which is written to a temporary file and sent
+    from there (the file is deleted when the response closes). Every download is audited with
+    its SHA-256 (fdi_portal.audit.AuditExportsMiddleware)."""
+    _form, projects = filtered_projects(request.user, request.GET)
+    total = projects.count()
+    if total > settings.EXPORT_JOB_ROWS:
+        try:
+            job_id = jobs.start_export(user=request.user, params=request.GET, total=total)
+        except jobs.QueueUnavailable as error:
+            logger.warning("Exporting %s projects without a background job: %s", total, error)
+        else:
+            return redirect("projects:export_job", job_id=job_id)
     today = timezone.localdate()
     reports = selectors.stream_reports(projects, year=today.year, today=today)
     file = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
     write_xlsx(export_rows(reports), title=_("Foreign-investment projects"), target=file)
     file.seek(0)
-    return FileResponse(file, as_attachment=True, filename="projects.xlsx", content_type=XLSX)
+    return FileResponse(file, as_attachment=True, filename=EXPORT_NAME, content_type=XLSX)
+
+
+def _export_status(progress: jobs.ExportProgress, job_id: str) -> dict[str, Any]:
+    """What the progress page shows of an export job, as its status endpoint sends it."""
+    messages_by_state = {
+        "queued": _("Waiting for the background worker…"),
+        "started": _("Writing the projects to Excel…"),
+        "finished": _("The export is ready."),
+        "failed": _(
+            "The export failed. Please try again; if it fails again, tell the administrator."
+        ),
+        "expired": _("This export has been removed (exports are kept for a day). Export again."),
+    }
+    message = messages_by_state[progress.state]
+    if progress.waiting_for_worker:
+        message = _(
+            "The export is waiting, but no background worker is running. Tell the administrator."
+        )
+    return {
+        "state": progress.state,
+        "done": progress.done,
+        "total": progress.total,
+        "percent": progress.percent,
+        "count": _("%(done)s of %(total)s projects written (%(percent)s%%)")
+        % {
+            "done": intcomma(progress.done),
+            "total": intcomma(progress.total),
+            "percent": progress.percent,
+        },
+        "message": message,
+        "file_url": reverse("projects:export_job_file", args=[job_id])
+        if progress.state == "finished"
+        else "",
+    }
+
+
+def _own_export_or_404(request: HttpRequest, job_id: str) -> jobs.ExportProgress:
+    progress = jobs.own_export(job_id, request.user)
+    if progress is None:
+        raise Http404(_("No such export."))
+    return progress
+
+
+QUEUE_DOWN = gettext_lazy(
+    "The background worker's queue does not answer. Export again: the file then downloads directly."
+)
+
+
+@require_GET
+@role_required(*READERS)
+def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The progress page of an export job: a bar that static/js/export-job.js moves by polling
+    :func:`export_job_status`, then the download button (or why there is none)."""
+    try:
+        progress = _own_export_or_404(request, job_id)
+    except jobs.QueueUnavailable:
+        messages.error(request, QUEUE_DOWN)
+        return redirect("projects:project_list")
+    return render(
+        request,
+        "projects/export_job.html",
+        {"job_id": job_id, "status": _export_status(progress, job_id)},
+    )
+
+
+@require_GET
+@role_required(*READERS)
+def export_job_status(request: HttpRequest, job_id: str) -> JsonResponse:
+    """An export job's progress as JSON (:func:`_export_status`); 404 unless the user started
+    it; 503 when Redis does not answer."""
+    try:
+        progress = _own_export_or_404(request, job_id)
+    except jobs.QueueUnavailable:
+        response = JsonResponse({"state": "failed", "message": str(QUEUE_DOWN)}, status=503)
+    else:
+        response = JsonResponse(_export_status(progress, job_id))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@role_required(*READERS)
+def export_job_file(request: HttpRequest, job_id: str) -> FileResponse:
+    """The file an export job wrote, to the user who started it (and audited as a download,
+    like the direct export)."""
+    try:
+        progress = _own_export_or_404(request, job_id)
+    except jobs.QueueUnavailable as error:
+        raise Http404(_("No such export.")) from error
+    if progress.path is None:
+        raise Http404(_("No such export."))
+    return FileResponse(
+        progress.path.open("rb"), as_attachment=True, filename=EXPORT_NAME, content_type=XLSX
+    )
 
 
 @require_GET
