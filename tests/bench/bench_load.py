@@ -2,7 +2,8 @@
 
     make bench                                        # or:
     .venv/bin/python tests/bench/bench_load.py [--scale province] [--duration 30]
-        [--connections 50] [--timeout 60] [--workers N] [--output var/bench/load.md]
+        [--connections 50] [--timeout 60] [--workers N] [--conn-max-age S]
+        [--output var/bench/load.md]
 
 On the PostgreSQL database that bench_pages.py fills for ``--scale`` (``fdi_bench_<scale>`` on
 ``BENCH_POSTGRES_URL``; filled by bench_pages.py's own code when it is missing or holds another
@@ -12,7 +13,8 @@ WEB_CONCURRENCY to change). It logs in as the demo staff member and the province
 POSTing the login form (CSRF token and all), then runs wrk against each page with that session's
 cookie: the login page as a baseline, the staff home, the figures grid and the project list, and
 the province viewer's project list. After each page it waits until the server has worked off the
-requests still queued, so that one page's backlog does not slow the next.
+requests still queued, so that one page's backlog does not slow the next; before it, each
+worker serves the page twice (not measured).
 
 For each page: requests/s, latency p50/p95/p99 as wrk measured it (queueing included), responses
 other than 200 (a redirect to the login page would be one), socket errors and timeouts, and the
@@ -45,6 +47,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import bench_pages
@@ -107,6 +110,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
     parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        help="keep each worker's database connection this many seconds (DATABASE_URL's "
+        "?conn_max_age=; default: none, a connection per request as without it)",
+    )
+    parser.add_argument(
         "--limit", type=int, help="seconds for the whole run (default: enough for every page)"
     )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "load.md")
@@ -148,6 +157,10 @@ def main() -> None:
     )
     info = json.loads(prepared.stdout.strip().splitlines()[-1])
     workers = gunicorn_workers(env)
+    connections = "a database connection per request"
+    if args.conn_max_age is not None:
+        env["DATABASE_URL"] += f"?conn_max_age={args.conn_max_age}"
+        connections = f"database connections kept {args.conn_max_age} s (conn_max_age)"
     load_before = os.getloadavg()[0]
     results = []
     server = None
@@ -162,7 +175,7 @@ def main() -> None:
             (page, role, info["urls"][page], cookies[role]) for page, role in PAGES + PAGES_PROVINCE
         ]
         for page, role, path, cookie in runs:
-            check_page(base, path, cookie)
+            check_page(base, path, cookie, workers)
             log = Path(env["GUNICORN_ACCESS_LOG"])
             start_at = log.stat().st_size
             print(f"-- {page} ({role}): {path}", flush=True)
@@ -183,7 +196,8 @@ def main() -> None:
         f"Load measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on "
         f"{platform.node()} ({platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}): PostgreSQL, {args.scale} scale ({info['counts']}); "
-        f"gunicorn with gunicorn.conf.py, {workers} sync workers, DEBUG off, on 127.0.0.1; "
+        f"gunicorn with gunicorn.conf.py, {workers} sync workers, DEBUG off, {connections}, "
+        "on 127.0.0.1; "
         f"wrk {args.threads} threads, {args.connections} connections, {args.duration} s per "
         f"page, {args.timeout} s timeout, on the same machine. Load average "
         f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work on the machine "
@@ -307,15 +321,22 @@ def login(base: str, username: str, password: str) -> str:
     return f"sessionid={session['sessionid']}"
 
 
-def check_page(base: str, path: str, cookie: str) -> None:
-    """One request before the load: the page answers 200 to this session (and is warm)."""
+def check_page(base: str, path: str, cookie: str, workers: int) -> None:
+    """Before the load: the page answers 200 to this session, and every worker has served it
+    once (compiled its templates, loaded its translations) — as many requests at once as
+    there are workers, twice."""
     opener = urllib.request.build_opener(_NoRedirect)
     request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with opener.open(request, timeout=300) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        raise RuntimeError(f"{path} answered {error.code} before the load test") from None
+
+    def get(_: int) -> None:
+        try:
+            with opener.open(request, timeout=300) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{path} answered {error.code} before the load test") from None
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(get, range(2 * workers)))
 
 
 def run_wrk(url: str, cookie: str, args: argparse.Namespace) -> dict:
