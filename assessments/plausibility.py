@@ -16,7 +16,7 @@ The rules, each tested at exactly the threshold and just below it:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,13 +50,24 @@ def median(values: Iterable[Decimal]) -> Decimal | None:
 
 
 def usual_figures(
-    amounts: Mapping[tuple[int, int], Decimal], year: int, month: int
+    amounts: Mapping[tuple[int, int], Decimal],
+    year: int,
+    month: int,
+    *,
+    latest: Sequence[tuple[int, int]] | None = None,
 ) -> list[Decimal]:
     """The region's last ``HISTORY_MONTHS`` figures other than ``month`` of ``year`` (a
     correction of February is compared with March to June too), latest first, from
-    (year, month) → USD."""
-    others = sorted((key for key in amounts if key != (year, month)), reverse=True)
-    return [amounts[key] for key in others[:HISTORY_MONTHS]]
+    (year, month) → USD. ``latest``: the keys of ``amounts`` already sorted latest first (an
+    import checking thousands of cells of one region sorts them once)."""
+    ordered = sorted(amounts, reverse=True) if latest is None else latest
+    usual: list[Decimal] = []
+    for key in ordered:
+        if key != (year, month):
+            usual.append(amounts[key])
+            if len(usual) == HISTORY_MONTHS:
+                break
+    return usual
 
 
 def check_figure(
@@ -66,14 +77,16 @@ def check_figure(
     month: int,
     history: Mapping[tuple[int, int], Decimal],
     today: dt.date,
+    latest: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[Concern, ...]:
     """What looks implausible about ``amount_usd`` as the figure of ``month`` of ``year``,
     given the region's other figures ``history`` ((year, month) → USD; the month itself, if
-    present, is ignored). Empty when nothing does."""
+    present, is ignored; ``latest``: its keys sorted latest first, if the caller has them).
+    Empty when nothing does."""
     concerns: list[Concern] = []
     if (year, month) > (today.year, today.month):
         concerns.append(Concern("future"))
-    usual_months = usual_figures(history, year, month)
+    usual_months = usual_figures(history, year, month, latest=latest)
     usual = median(usual_months) if len(usual_months) >= MIN_HISTORY else None
     if usual is not None and usual > 0 and amount_usd >= FACTOR * usual:
         concerns.append(Concern("median", usual, amount_usd / usual))
