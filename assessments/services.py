@@ -246,6 +246,7 @@ def _preview(
         ]
         if errors:
             return Preview.failed(kind, result.sheet, errors)
+    located = _("Row %(row)s, %(region)s %(year)s-%(month)02d: %(warning)s")
     return Preview(
         kind,
         result.sheet,
@@ -253,7 +254,7 @@ def _preview(
         (),
         reason_required=_reason_required(changes),
         warnings=tuple(
-            _("Row %(row)s, %(region)s %(year)s-%(month)02d: %(warning)s")
+            located
             % {
                 "row": c.row,
                 "region": c.region.name,
@@ -290,7 +291,7 @@ def _duplicates(
     errors: list[CellError] = []
     seen: dict[tuple[int, int, int | None], int] = {}
     for line, region, year, month, _amount in cells:
-        first = seen.setdefault((region.pk, year, month), line)
+        first = seen.setdefault((region.id, year, month), line)
         if first != line:
             what = (
                 _("the same region and year can have only one target")
@@ -341,7 +342,7 @@ def _compare(
     kind: str, cells: list[tuple[int, Region, int, int | None, Decimal]]
 ) -> list[CellChange]:
     """Pair every cell with the stored value, in one query."""
-    region_ids = {region.pk for _row, region, *_rest in cells}
+    region_ids = {region.id for _row, region, *_rest in cells}
     years = {year for _row, _region, year, *_rest in cells}
     if kind == "figures":
         # Last year's figures too, in the same query: the plausibility checks read them.
@@ -356,19 +357,25 @@ def _compare(
     today = timezone.localdate()
     changes = []
     no_history: dict[tuple[int, int], Decimal] = {}
+    described: dict[plausibility.Concern, str] = {}  # e.g. "not begun yet", thousands of times
     for row, region, year, month, amount in cells:
-        old, new = stored.get((region.pk, year, month)), wan_to_base(amount)
+        region_id = region.id
+        old, new = stored.get((region_id, year, month)), wan_to_base(amount)
         warnings: tuple[str, ...] = ()
         if kind == "figures" and old != new:
             concerns = plausibility.check_figure(
                 new,
                 year=year,
                 month=month,
-                history=histories.get(region.pk, no_history),
+                history=histories.get(region_id, no_history),
                 today=today,
-                latest=latest.get(region.pk, ()),
+                latest=latest.get(region_id, ()),
             )
-            warnings = tuple(describe_concern(c) for c in concerns)
+            if concerns:
+                warnings = tuple(
+                    described.get(c) or described.setdefault(c, describe_concern(c))
+                    for c in concerns
+                )
         changes.append(CellChange(row, region, year, month, old, new, warnings))
     return changes
 

@@ -1094,14 +1094,17 @@ _NO = {"否", "n", "no", "false", "×", "✗", "✘", "0"}
 
 
 def _number_text(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII alone
+        return text.strip()
     return unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
 
 
 def _is_placeholder(kind: Kind, value: object) -> bool:
     """「-」「—」「/」「无」 in a numeric cell mean "no figure", i.e. empty."""
     return (
-        kind in (Kind.INT, Kind.DECIMAL)
+        kind in _NUMERIC
         and isinstance(value, str)
+        and len(value.strip()) <= 4  # placeholders are short; most numbers are not
         and _number_text(value) in _PLACEHOLDERS
     )
 
@@ -1121,9 +1124,31 @@ def _tidy(value: Decimal) -> Decimal:
 
 def _to_decimal(raw: object, places: int | None) -> Decimal:
     """Any cell value → Decimal; ``places`` = max decimals allowed (``None``: any)."""
-    if isinstance(raw, bool):
+    if isinstance(raw, str):  # the most frequent, with float: tested first
+        text = _number_text(raw)
+        if text.startswith("#") and text.upper() in _EXCEL_ERRORS:
+            raise _Problem(
+                ErrorCode.FORMULA_ERROR, f"公式计算出错（{text.upper()}），请修正公式或直接填写数值"
+            )
+        if not _NUMBER.fullmatch(text):
+            raise _Problem(
+                ErrorCode.NOT_NUMBER,
+                f'"{_shown(raw)}"不是有效的数字，请只填写数字（可以带千位分隔符，如1,234.5；'
+                "不要带单位、文字或空格）",
+            )
+        text = text.replace(",", "")
+        whole, _point, fraction = text.partition(".")
+        fraction = fraction.rstrip("0")
+        if len(whole.lstrip("+-")) < 16 and (places is None or len(fraction) <= places):
+            # The common case (the number is in range and has no more decimals than allowed):
+            # what the general path below returns, without its Decimal arithmetic.
+            if not fraction:
+                return Decimal(whole if whole.lstrip("+-") else "0") + 0
+            return Decimal(f"{whole}.{fraction}")
+        value = Decimal(text)
+    elif isinstance(raw, bool):
         raise _Problem(ErrorCode.NOT_NUMBER, f'"{_shown(raw)}"不是数字，请填写数字')
-    if isinstance(raw, int):
+    elif isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, float):
         if not math.isfinite(raw):
@@ -1153,28 +1178,6 @@ def _to_decimal(raw: object, places: int | None) -> Decimal:
             ErrorCode.NOT_NUMBER,
             '这里应填写数字，但单元格是日期/时间格式，请把单元格格式改为"常规"或"数值"后重新填写',
         )
-    elif isinstance(raw, str):
-        text = _number_text(raw)
-        if text.upper() in _EXCEL_ERRORS:
-            raise _Problem(
-                ErrorCode.FORMULA_ERROR, f"公式计算出错（{text.upper()}），请修正公式或直接填写数值"
-            )
-        if not _NUMBER.fullmatch(text):
-            raise _Problem(
-                ErrorCode.NOT_NUMBER,
-                f'"{_shown(raw)}"不是有效的数字，请只填写数字（可以带千位分隔符，如1,234.5；'
-                "不要带单位、文字或空格）",
-            )
-        text = text.replace(",", "")
-        whole, _point, fraction = text.partition(".")
-        fraction = fraction.rstrip("0")
-        if len(whole.lstrip("+-")) < 16 and (places is None or len(fraction) <= places):
-            # The common case (the number is in range and has no more decimals than allowed):
-            # what the general path below returns, without its Decimal arithmetic.
-            if not fraction:
-                return Decimal(whole if whole.lstrip("+-") else "0") + 0
-            return Decimal(f"{whole}.{fraction}")
-        value = Decimal(text)
     else:
         raise _Problem(ErrorCode.NOT_NUMBER, f'"{_shown(raw)}"不是有效的数字，请填写数字')
     if abs(value) >= _MAX_MAGNITUDE:
@@ -1350,11 +1353,15 @@ class _Header:
     used: tuple[FoundColumn, ...] = field(init=False)  # all found columns, months too
     normalized: tuple[tuple[int, str], ...] = field(init=False)  # (index, header key)
     plan: tuple[tuple[Column, FoundColumn | None], ...] = field(init=False)  # spec order
+    used_first: bool = field(init=False)
 
     def __post_init__(self) -> None:
         columns = self.spec.columns if self.spec is not None else ()
         object.__setattr__(self, "plan", tuple((c, self.columns.get(c.key)) for c in columns))
         object.__setattr__(self, "used", (*self.columns.values(), *self.months.values()))
+        # Is the sheet's first column one the spec reads? (Then a row whose first cell is
+        # filled has content in a read column.)
+        object.__setattr__(self, "used_first", any(f.index == 0 for f in self.used))
         normalized = tuple((f.index, _norm_header(f.header)) for f in self.columns.values())
         object.__setattr__(self, "normalized", normalized)
 
@@ -1542,13 +1549,14 @@ class _SheetReader:
         return _is_blank(value) and (row_number, index + 1) not in self.uncached
 
     def _row(self, row_number: int, cells: Sequence[object], header: _Header) -> None:
-        if self.uncached:
-            first = next(
-                (v for i, v in enumerate(cells) if not self._blank(row_number, i, v)), None
-            )
+        if not self.uncached and cells and not _is_blank(cells[0]):
+            at, first = 0, cells[0]  # the usual row: its first cell filled
         else:
-            first = next((v for v in cells if not _is_blank(v)), None)
-        if first is None:
+            at, first = next(
+                ((i, v) for i, v in enumerate(cells) if not self._blank(row_number, i, v)),
+                (-1, None),
+            )
+        if at < 0:
             return
         if isinstance(first, str):
             kind = self.first_cells.get(first)
@@ -1568,7 +1576,7 @@ class _SheetReader:
                 return
             if kind == "note":
                 return
-        if all(
+        if not (at == 0 and header.used_first) and all(
             _is_blank(_cell(cells, f.index))
             and (not self.uncached or (row_number, f.index + 1) not in self.uncached)
             for f in header.used
@@ -1580,12 +1588,17 @@ class _SheetReader:
         ):
             return  # header repeated (tables pasted one under another)
         values: dict[str, Any] = {}
+        width = len(cells)
         for column, found in header.plan:
             values[column.key] = (
                 None
                 if found is None
                 else self._value(
-                    row_number, found, column, _cell(cells, found.index), column.required
+                    row_number,
+                    found,
+                    column,
+                    cells[found.index] if found.index < width else None,
+                    column.required,
                 )
             )
         months = self._months(row_number, cells, header) if self.month_column else _NO_MONTHS
@@ -1639,7 +1652,7 @@ class _SheetReader:
             return None
         try:
             if column.kind in _NUMERIC:
-                return _convert(raw, column, self.epoch)
+                return _parse_number(raw, column)
             # Names, years and months repeat down a sheet: each distinct cell is parsed once.
             memo = self.memo.setdefault(column.key, {})
             key = (raw.__class__, raw)
