@@ -118,6 +118,9 @@ def main() -> None:
     parser.add_argument(
         "--limit", type=int, help="seconds for the whole run (default: enough for every page)"
     )
+    parser.add_argument(
+        "--pages", default="", help="only pages whose name contains one of these, e.g. grid,login"
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "load.md")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -174,6 +177,9 @@ def main() -> None:
         runs += [
             (page, role, info["urls"][page], cookies[role]) for page, role in PAGES + PAGES_PROVINCE
         ]
+        if args.pages:
+            runs = [run for run in runs if any(part in run[0] for part in args.pages.split(","))]
+        pages = len(runs)
         for page, role, path, cookie in runs:
             check_page(base, path, cookie, workers)
             log = Path(env["GUNICORN_ACCESS_LOG"])
