@@ -11,6 +11,7 @@ assessments.services (figures, targets), projects.imports (arrivals, project lis
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 import unicodedata
 import uuid
@@ -125,7 +126,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
     group = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    limit = connection.features.max_query_params or 30_000
+    limit = _max_query_params()
     per_statement = max(1, min(INSERT_BATCH_SIZE, limit // len(fields)))
     count = 0
     with connection.cursor() as cursor:
@@ -137,6 +138,17 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
             )
             count += len(batch)
     return count
+
+
+def _max_query_params() -> int:
+    """Parameters one statement may take. Django assumes 999 for SQLite, the limit of SQLite
+    before 3.32; the library says what it really takes (32 766 since then)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        getlimit = getattr(connection.connection, "getlimit", None)  # Python 3.11+
+        if getlimit is not None:
+            return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 30_000
 
 
 def update_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -705,3 +705,43 @@ def test_applying_two_thousand_cells_takes_a_bounded_number_of_queries(
         apply_import(preview, user=clerk)
 
     assert MonthlyFigure.objects.count() == MonthlyFigure.history.count() == 2000
+
+
+@pytest.mark.django_db
+def test_applying_twenty_or_two_thousand_cells_takes_the_same_queries(
+    fangchenggang, clerk, xlsx, issue_notice, region
+) -> None:
+    # Half of each file changes figures stored before (demo ones among them), half is new.
+    def stored_then_changed(count: int) -> Path:
+        rows = long_rows(count)
+        apply_import(figures(xlsx(rows[: count // 2 + 1]), fangchenggang), user=None)
+        MonthlyFigure.objects.filter(year=2001).update(is_demo=True)
+        return xlsx([rows[0], *([*row[:3], "7"] for row in rows[1:])])
+
+    small = figures(stored_then_changed(20), fangchenggang)
+    with CaptureQueriesContext(connection) as for_small:
+        apply_import(small, user=clerk)
+    MonthlyFigure.objects.all().delete()
+    MonthlyFigure.history.all().delete()
+    big = figures(stored_then_changed(2000), fangchenggang)
+    with CaptureQueriesContext(connection) as for_big:
+        apply_import(big, user=clerk)
+
+    assert big.counts == {"new": 1000, "changed": 1000, "unchanged": 0}
+    assert len(for_big.captured_queries) == len(for_small.captured_queries)
+    assert MonthlyFigure.objects.count() == 2000
+    assert set(MonthlyFigure.objects.values_list("amount_usd", "is_demo")) == {
+        (Decimal("70000.00"), False)
+    }
+    # Every new figure has its "+", every change its "~" (by the clerk), every replaced demo
+    # figure the record of its demo value before it.
+    history = MonthlyFigure.history.filter(history_user=clerk)
+    assert history.filter(history_type="+").count() == 1000
+    assert history.filter(history_type="~", amount_usd=Decimal("70000.00")).count() == 1000
+    assert MonthlyFigure.history.filter(is_demo=True).count() == 48  # 4 regions × 12 of 2001
+    first = MonthlyFigure.history.filter(region=region("港口区"), year=2001, month=1)
+    assert [(h.history_type, h.amount_usd) for h in first.order_by("history_id")] == [
+        ("+", Decimal("5000.00")),  # "0.5" 万美元, the first import (no user)
+        ("+", Decimal("5000.00")),  # its demo value, recorded before it was replaced
+        ("~", Decimal("70000.00")),
+    ]
