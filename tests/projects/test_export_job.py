@@ -6,6 +6,7 @@ Jobs run at once (a synchronous queue) except in the test that runs a real worke
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -15,6 +16,8 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 from openpyxl import load_workbook
@@ -25,7 +28,7 @@ from rq.job import Job
 
 from fdi_portal.models import AuditEvent, Region
 from projects import jobs
-from projects.models import Arrival, Project
+from projects.models import Arrival, Difficulty, Project
 
 TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
 #: More projects than this export as a job in these tests (the setting's default is 10 000).
@@ -368,3 +371,56 @@ def test_the_percentage_stays_below_100_until_the_file_is_written():
     assert jobs.ExportProgress("started", 333, 1000).percent == 33
     assert jobs.ExportProgress("started", 1000, 1000).percent == 99
     assert jobs.ExportProgress("finished", 1000, 1000).percent == 100
+
+
+def export_queries(client, queue: Queue, redis_connection: Redis) -> tuple[int, int, int]:
+    """The queries of starting an export job, of one poll of its status, and of the job."""
+    listening = SimpleWorker([queue], connection=redis_connection, name=f"{queue.name}-idle")
+    listening.register_birth()
+    # Counted as soon as each is done: the next request empties the connection's query log.
+    try:
+        with CaptureQueriesContext(connection) as start:
+            response = client.get(reverse("projects:project_export"))
+    finally:
+        listening.register_death()
+    started = len(start)
+    job_id = response.url.rstrip("/").rsplit("/", 1)[-1]
+    with CaptureQueriesContext(connection) as poll:
+        assert client.get(reverse("projects:export_job_status", args=[job_id])).status_code == 200
+    polled = len(poll)
+    worker = SimpleWorker([queue], connection=redis_connection, name=f"{queue.name}-burst")
+    with CaptureQueriesContext(connection) as job:
+        assert worker.work(burst=True)
+    ran = len(job)
+    assert client.get(reverse("projects:export_job_status", args=[job_id])).json()["state"] == (
+        "finished"
+    )
+    return started, polled, ran
+
+
+def test_starting_polling_and_running_the_job_take_a_fixed_number_of_queries(
+    client, province_viewer, province, queue_name, settings, redis_connection, fangchenggang
+):
+    settings.RQ_QUEUES[queue_name]["ASYNC"] = True
+    queue = Queue(queue_name, connection=redis_connection)
+    client.force_login(province_viewer)
+    client.get(reverse("projects:project_list"))  # the first request after a login saves it
+    at_150 = export_queries(client, queue, redis_connection)
+
+    more = Project.objects.bulk_create(
+        Project(city=fangchenggang, region=province[0].region, name=f"新{i:03d}", stage="signed")
+        for i in range(150)
+    )
+    Arrival.objects.bulk_create(
+        Arrival(project=p, year=2021, month=4, amount_usd=Decimal("1000")) for p in more
+    )
+    Difficulty.objects.bulk_create(
+        Difficulty(project=p, raised_on=dt.date(2021, 2, 1), category="land", text="用地")
+        for p in more
+    )
+    at_300 = export_queries(client, queue, redis_connection)
+
+    # Starting: session, user, membership, the rules' codes, the count; a poll: the first three;
+    # the job: the user, then the queries of the direct export without its login (ten in all).
+    assert at_150 == (5, 3, 10)
+    assert at_300 == at_150
