@@ -62,6 +62,7 @@ def test_the_progress_page_follows_the_job_to_the_download(
     # 「已写入 0 / 150 个项目（0%）」: done, total, percent
     assert numbers(box.find_element(By.CSS_SELECTOR, "[data-export-count]").text) == [0, 150, 0]
     assert not box.find_element(By.CSS_SELECTOR, "[data-export-download]").is_displayed()
+    assert box.find_element(By.CSS_SELECTOR, "[data-export-hint]").is_displayed()
     browser.save_screenshot(str(SHOTS / "export-job-queued-1366.png"))
 
     worker = SimpleWorker([queue], connection=redis, name=f"{name}-burst")
@@ -80,6 +81,7 @@ def test_the_progress_page_follows_the_job_to_the_download(
     assert numbers(box.find_element(By.CSS_SELECTOR, "[data-export-count]").text) == [150, 150, 100]
     assert download.get_attribute("href").endswith("/file/")
     assert not box.find_element(By.CSS_SELECTOR, "[data-export-error]").is_displayed()
+    assert not box.find_element(By.CSS_SELECTOR, "[data-export-hint]").is_displayed()
     browser.save_screenshot(str(SHOTS / "export-job-done-1366.png"))
     assert violations(browser) == []
     assert browser.execute_script(
