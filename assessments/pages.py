@@ -28,6 +28,7 @@ from assessments.models import (
     RegionTarget,
 )
 from assessments.snapshots import NoticeReport
+from fdi_portal.cache import shared
 from fdi_portal.lib.money import round_percent, round_wan
 from fdi_portal.models import City, Region
 
@@ -521,6 +522,7 @@ def _sum_or_none(values) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
+@shared("pages.figure_grid")
 def figure_grid(city: City, year: int, *, regions: Sequence[Region] | None = None) -> FigureGrid:
     """The grid of ``city``'s assessed regions (or of ``regions``, e.g. an official's own):
     official figures, each cell's open submission, the locked months. Six queries."""
@@ -661,6 +663,7 @@ class SupervisionPanel:
     year: int | None
 
 
+@shared("pages.supervision_panel")
 def supervision_panel(city: City) -> SupervisionPanel:
     """The latest issued notice, the interviews still to be held, and the month that can be
     drafted next. Three queries."""
@@ -802,6 +805,7 @@ class CityDashboard:
         return data
 
 
+@shared("pages.city_dashboard")
 def city_dashboard(
     city: City, *, year: int | None = None, month: int | None = None, today: dt.date
 ) -> CityDashboard:
@@ -897,6 +901,7 @@ class RegionPage:
         }
 
 
+@shared("pages.region_page")
 def region_page(
     city: City, region: Region, *, year: int | None = None, month: int | None = None
 ) -> RegionPage:
@@ -994,6 +999,7 @@ class ProvinceDashboard:
         }
 
 
+@shared("pages.province_dashboard")
 def province_dashboard(cities: Sequence[City], year: int) -> ProvinceDashboard:
     """The cities side by side: utilised FDI to date against target and schedule, growth,
     live projects and the landing rate of the year's signed projects. Three queries."""

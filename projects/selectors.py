@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -31,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from assessments.calculations import share
+from fdi_portal.cache import shared
 from fdi_portal.models import City, Department, Region
 from projects import rules
 from projects.models import (
@@ -378,15 +380,19 @@ class AlertsPanel:
         return self.total - len(self.reports)
 
 
+@shared("projects.staff_alerts")
 def staff_alerts(city: City, today: dt.date, *, limit: int = 10) -> AlertsPanel:
     """The ``limit`` most urgent of the city's projects with an alert on ``today``, and how
     many there are, for the staff and leader home pages (include templates/projects/_alerts.html
     with ``project_alerts`` set to this). Six queries, whatever the number of projects."""
     alerting = with_alerts(Project.objects.in_city(city), today=today)
     total = alerting.count()
-    top = list(alerting.select_related("region", "investor")[:limit])
-    reports = project_reports(top, year=today.year, today=today)
-    return AlertsPanel(reports=[reports[p.pk] for p in top], total=total)
+    # The order needs every alerting project's urgency, not its columns: the ids first, then
+    # the ``limit`` rows with their region and investor (a join over every investor otherwise).
+    top_ids = list(alerting.values_list("pk", flat=True)[:limit])
+    top = Project.objects.filter(pk__in=top_ids).select_related("region", "investor")
+    reports = project_reports(list(top), year=today.year, today=today)
+    return AlertsPanel(reports=[reports[pk] for pk in top_ids], total=total)
 
 
 # --------------------------------------------------------------------------- campaign figures
@@ -598,18 +604,76 @@ def _closure_table(
     ]
 
 
-@dataclass(frozen=True)
 class ProjectGoalFigures:
     """The project-based goals of a plan like Fangchenggang 2021's. Amounts in USD.
 
     ``landed_arrivals_usd`` is the numerator of 「已落地项目在当年实际到位外资额占全市利用外资总额」;
-    the assessments divide it by the city's utilised FDI of the same months.
+    the assessments divide it by the city's utilised FDI of the same months. Each figure is
+    one query, run when it is first read: a goal reads only the figure it measures.
     """
 
-    new_registered: int  # new projects (greenfield, M&A) of the campaigns registered in the year
-    signed: int  # projects of the campaigns signed in the year
-    landed: int
-    landed_arrivals_usd: Decimal
+    def __init__(
+        self,
+        city: City,
+        year: int,
+        *,
+        registered_campaigns: Sequence[str],
+        landing_campaigns: Sequence[str],
+        up_to_month: int,
+    ) -> None:
+        self.city, self.year = city, year
+        self.registered_campaigns = list(registered_campaigns)
+        self.landing_campaigns = list(landing_campaigns)
+        self.start, self.end = dt.date(year, 1, 1), _period_end(year, up_to_month)
+        self.up_to_month = up_to_month
+
+    @cached_property
+    def new_registered(self) -> int:
+        """New projects (greenfield, M&A) of the campaigns registered in the year."""
+        return (
+            Project.objects.in_city(self.city)
+            .filter(
+                campaign__name__in=self.registered_campaigns,
+                mode__in=[Project.Mode.GREENFIELD, Project.Mode.MERGER],
+                registered_on__gte=self.start,
+                registered_on__lte=self.end,
+            )
+            .count()
+        )
+
+    @cached_property
+    def _signing(self) -> dict[str, int]:
+        return (
+            Project.objects.in_city(self.city)
+            .filter(
+                campaign__name__in=self.landing_campaigns,
+                signed_on__gte=self.start,
+                signed_on__lte=self.end,
+            )
+            .aggregate(signed=Count("pk"), landed=Count("pk", filter=Q(landed_on__lte=self.end)))
+        )
+
+    @property
+    def signed(self) -> int:
+        """Projects of the campaigns signed in the year."""
+        return self._signing["signed"]
+
+    @property
+    def landed(self) -> int:
+        """Of those, the projects landed by the period's end."""
+        return self._signing["landed"]
+
+    @cached_property
+    def landed_arrivals_usd(self) -> Decimal:
+        return (
+            Arrival.objects.filter(
+                project__city=self.city,
+                year=self.year,
+                month__lte=self.up_to_month,
+                project__landed_on__lte=self.end,
+            ).aggregate(total=Sum("amount_usd"))["total"]
+            or ZERO
+        )
 
     @property
     def landing_rate(self) -> Decimal | None:
@@ -625,34 +689,13 @@ def project_goal_figures(
     up_to_month: int = 12,
 ) -> ProjectGoalFigures:
     """Fangchenggang 2021's goals with ``registered_campaigns=["行企助力转型升级"]`` and
-    ``landing_campaigns=["三企入桂", "行企助力转型升级"]``. Three queries."""
-    start, end = dt.date(year, 1, 1), _period_end(year, up_to_month)
-    new_registered = (
-        Project.objects.in_city(city)
-        .filter(
-            campaign__name__in=registered_campaigns,
-            mode__in=[Project.Mode.GREENFIELD, Project.Mode.MERGER],
-            registered_on__gte=start,
-            registered_on__lte=end,
-        )
-        .count()
-    )
-    signed = (
-        Project.objects.in_city(city)
-        .filter(campaign__name__in=landing_campaigns, signed_on__gte=start, signed_on__lte=end)
-        .aggregate(signed=Count("pk"), landed=Count("pk", filter=Q(landed_on__lte=end)))
-    )
-    landed_arrivals = (
-        Arrival.objects.filter(
-            project__city=city, year=year, month__lte=up_to_month, project__landed_on__lte=end
-        ).aggregate(total=Sum("amount_usd"))["total"]
-        or ZERO
-    )
+    ``landing_campaigns=["三企入桂", "行企助力转型升级"]``. One query for each figure read."""
     return ProjectGoalFigures(
-        new_registered=new_registered,
-        signed=signed["signed"],
-        landed=signed["landed"],
-        landed_arrivals_usd=landed_arrivals,
+        city,
+        year,
+        registered_campaigns=registered_campaigns,
+        landing_campaigns=landing_campaigns,
+        up_to_month=up_to_month,
     )
 
 

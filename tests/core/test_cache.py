@@ -1,0 +1,170 @@
+"""The shared cache of computed pages (fdi_portal/cache.py), on a real Redis database of its own.
+
+What a leader must be able to rely on: a page served from the cache shows what the database
+holds once a write has committed, whatever wrote it (a form's save, a bulk import, a queryset
+update, raw SQL), and a cache that does not answer changes nothing but the speed.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import translation
+from simple_history.utils import bulk_create_with_history
+
+from assessments import pages
+from assessments.models import MonthlyFigure
+from fdi_portal import cache
+from fdi_portal.models import City, Region
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+#: Keys of this test process only: a SQLite and a PostgreSQL run may share the Redis database.
+PREFIX = f"test-cache-{os.getpid()}"
+FIGURES = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": PREFIX,
+    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+}
+CLOSED = {**FIGURES, "LOCATION": "redis://127.0.0.1:1/0"}
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+def redis_answers() -> bool:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.2).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.skipif(not redis_answers(), reason="Redis does not answer on 127.0.0.1:6379"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def forget_this_process_keys() -> None:
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{PREFIX}:*"):
+        server.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def shared_cache():
+    forget_this_process_keys()
+    with override_settings(CACHES={"default": LOCMEM, "figures": FIGURES}):
+        yield caches["figures"]
+    forget_this_process_keys()
+
+
+@pytest.fixture
+def city(seed) -> City:
+    return City.objects.get(admin_code="450600")
+
+
+def shangsi(city: City) -> Region:
+    return Region.objects.get(city=city, name="上思县")
+
+
+def shangsi_june(city: City) -> Decimal | None:
+    """上思县's June 2026 figure as the (possibly cached) grid shows it."""
+    grid = pages.figure_grid(city, 2026)
+    row = next(row for row in grid.rows if row.region.name == "上思县")
+    return row.cells[5].amount_usd
+
+
+def test_a_second_request_is_served_without_a_query(city, django_assert_num_queries):
+    MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
+    assert shangsi_june(city) == 100
+    with django_assert_num_queries(0):
+        assert shangsi_june(city) == 100
+
+
+def test_a_saved_figure_shows_at_once(city):
+    figure = MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
+    assert shangsi_june(city) == 100
+    figure.amount_usd = 250
+    figure.save()
+    assert shangsi_june(city) == 250
+
+
+def test_bulk_writes_and_queryset_updates_and_raw_sql_retire_the_page(city):
+    """An import writes in bulk, with no model signals: the cache must see it all the same."""
+    region = shangsi(city)
+    assert shangsi_june(city) is None
+    bulk_create_with_history(
+        [MonthlyFigure(region=region, year=2026, month=6, amount_usd=100)], MonthlyFigure
+    )
+    assert shangsi_june(city) == 100
+    MonthlyFigure.objects.filter(region=region).update(amount_usd=300)
+    assert shangsi_june(city) == 300
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MonthlyFigure._meta.db_table} SET amount_usd = 400 WHERE region_id = %s",
+            [region.pk],
+        )
+    assert shangsi_june(city) == 400
+    MonthlyFigure.objects.filter(region=region).delete()
+    assert shangsi_june(city) is None
+
+
+def test_the_page_changes_when_the_write_commits_not_before(city):
+    """Inside the writing transaction other readers still see the old data, so the token is
+    changed after the commit: a page computed in between is keyed under the old token."""
+    before = cache.data_version()
+    with transaction.atomic():
+        MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
+        MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=7, amount_usd=100)
+        assert cache.data_version() == before
+    after = cache.data_version()
+    assert after != before
+
+
+def test_a_rolled_back_write_keeps_the_pages(city):
+    before = cache.data_version()
+    with transaction.atomic():
+        MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
+        transaction.set_rollback(True)
+    assert cache.data_version() == before
+
+
+def test_sessions_and_the_audit_log_do_not_retire_pages(city, client, clerk):
+    """Logging in writes a session (and the user's last login); reading the pages writes
+    sessions and audit entries only, and must not empty the cache for everyone."""
+    client.force_login(clerk)
+    before = cache.data_version()
+    for _ in range(2):
+        assert client.get("/").status_code == 200
+    assert cache.data_version() == before
+
+
+def test_each_language_and_each_argument_has_its_entry(city, django_assert_num_queries):
+    MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
+    with translation.override("en"):
+        english = pages.supervision_panel(city)
+    with translation.override("zh-hans"):
+        chinese = pages.supervision_panel(city)
+    assert english == chinese
+    assert cache.key_for("x", "v", (city,), {}) != cache.key_for("x", "v", (city,), {"year": 1})
+    with translation.override("en"):
+        english_key = cache.key_for("x", "v", (city,), {})
+    with translation.override("zh-hans"):
+        assert cache.key_for("x", "v", (city,), {}) != english_key
+    wuwei = City.objects.get(admin_code="620600")
+    assert cache.key_for("x", "v", (city,), {}) != cache.key_for("x", "v", (wuwei,), {})
+
+
+def test_a_cache_that_does_not_answer_changes_nothing_but_the_speed(city, client, clerk):
+    with override_settings(CACHES={"default": LOCMEM, "figures": CLOSED}):
+        assert cache.data_version() is None
+        MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
+        assert shangsi_june(city) == 100
+        client.force_login(clerk)
+        assert client.get("/").status_code == 200
