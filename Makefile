@@ -8,8 +8,9 @@ RUN_ENV := DEBUG=on
 
 .PHONY: run serve setup messages-compiled migrate seed test lint bench messages clean
 
+# scripts/run: runserver on 127.0.0.1:8000 and the background worker (exports), stopped with it.
 run: seed
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(RUN_ENV) scripts/run
 
 # As in production (README, "Production"): DEBUG off, PostgreSQL (DATABASE_URL, else the local
 # server's fdi_portal database), gunicorn with gunicorn.conf.py, static files hashed and compressed.
@@ -23,6 +24,11 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# What only `make bench` needs (django-import-export, to compare the import with).
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -50,9 +56,13 @@ test: messages-compiled
 # Pages: every main page for every demo role on generated data, SQLite at small scale and, when
 # PostgreSQL answers on 127.0.0.1:5432, its own databases at city and province scale; the table
 # is printed and written to var/bench/pages.md. BENCH_ARGS=--help lists the options.
-bench: messages-compiled
+# Load: gunicorn as in production and wrk (scripts/install-system-packages), 50 connections for
+# 30 s on the home, the figures grid and the project list at province scale in PostgreSQL;
+# written to var/bench/load.md. LOAD_ARGS=--help lists the options (LOAD_ARGS=--duration=5).
+bench: messages-compiled $(VENV)/.bench-installed
 	$(BIN)/python tests/bench/bench_pages.py $(BENCH_ARGS)
 	$(BIN)/python tests/bench/bench_import.py
+	$(BIN)/python tests/bench/bench_load.py $(LOAD_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

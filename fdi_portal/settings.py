@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "projects",
     "assessments",
     "notifications",
+    # Background jobs: `manage.py rqworker` (README, "Background jobs").
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,10 @@ else:
     # No JIT compilation: it spends 0.1–0.8 s compiling a list query (its many correlated
     # subqueries look costly to the planner) to save milliseconds running it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Keep a worker's connection for a minute instead of opening one per request (6–14 ms
+    # each here), checked before reuse so a restarted server costs one error-free reconnect.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -287,6 +293,46 @@ LOGGING = {
 
 # Uploaded spreadsheets wait here between their preview and the user's confirmation.
 IMPORT_DIR = env.path("IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
+
+# Background jobs (README, "Background jobs"): rq on Redis, run by `manage.py rqworker`, which
+# `make run` and `make serve` start. RQ_ASYNC=off (the test suite: tests/env.py) runs a job at
+# once in the process that enqueues it (Redis must still answer). Without Redis, or without a
+# worker, a large export downloads directly instead.
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL,
+        "ASYNC": env.bool("RQ_ASYNC", default=True),
+        "DEFAULT_TIMEOUT": 30 * 60,
+    }
+}
+# No link to django-rq's dashboard in the admin: its pages are not mounted.
+RQ_SHOW_ADMIN_LINK = False
+# A project export of more rows than this runs as a background job with a progress page
+# (about 2 s of work at this size); a smaller one downloads at once.
+EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=10_000)
+# Exports made by background jobs wait here for their download, for a day.
+EXPORT_DIR = env.path("EXPORT_DIR", default=str(BASE_DIR / "var" / "exports"))
+
+# The shared cache of computed dashboards (fdi_portal/cache.py; README, "Performance"): Redis,
+# so that every app server reads the same entries and a write retires them all at once. "off"
+# (the test suite: tests/env.py) computes every page. Without Redis, pages are computed uncached.
+FIGURES_CACHE_URL = env("FIGURES_CACHE_URL", default="redis://127.0.0.1:6379/1")
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": (
+        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        if FIGURES_CACHE_URL == "off"
+        else {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": FIGURES_CACHE_URL,
+            "KEY_PREFIX": "fdi",
+            # A cache that does not answer must not hold a page up (fdi_portal/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+    ),
+}
 
 # Percentages in a notice's words and tables: 1 or 2 decimals, half-up, as the bureau prints
 # them (「完成年度目标的16.14%」 or 「16.1%」).

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from fdi_portal.lib.money import base_to_wan, wan_to_base
@@ -38,6 +41,33 @@ MONEY_FIELDS = (
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python. Django renders each option through a template, about
+    0.3 ms an option: a province viewer's filters (125 regions and the campaigns) took 75 ms of
+    the project list. Same markup, same escaping."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], flatatt(o["attrs"]), o["label"]) for o in options),
+            )
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group, rendered)
+                if group
+                else rendered
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(parts)),  # noqa: S308 — each part was escaped above
+        )
+
+
 def style(form: forms.BaseForm, size: str = "") -> None:
     """Give the form's widgets their Bootstrap classes."""
     suffix = f" form-select-{size}" if size else ""
@@ -47,6 +77,8 @@ def style(form: forms.BaseForm, size: str = "") -> None:
             widget.attrs["class"] = "form-check-input"
         elif isinstance(widget, forms.Select):
             widget.attrs["class"] = "form-select" + suffix
+            if type(widget) is forms.Select:
+                widget.__class__ = QuickSelect
         else:
             widget.attrs["class"] = "form-control" + suffix.replace("select", "control")
 

@@ -58,6 +58,10 @@ IMPORT = {"investment_officer": 403, "leader": 403, "province_viewer": 403, "str
 RULES: dict[str, Rule] = {
     "project_list": Rule(200, READ),
     "project_export": Rule(200, READ),
+    # An export job that does not exist (or is another user's) is not found.
+    "export_job": Rule(404, READ, kwargs={"job_id": "0" * 32}),
+    "export_job_status": Rule(404, READ, kwargs={"job_id": "0" * 32}),
+    "export_job_file": Rule(404, READ, kwargs={"job_id": "0" * 32}),
     "project_detail": Rule(200, {**READ, "wuwei_clerk": 404}, kwargs=shangsi_project),
     "project_create": Rule(
         200, {"investment_officer": 403, "leader": 403, "province_viewer": 403, "stranger": 403}
