@@ -9,6 +9,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        # The login-time receiver lives beside the middleware that reads it; imported here so
+        # that it listens from the start, not from the first request (a login before any
+        # request, as the test client's force_login, would miss it).
+        from fdi_portal import middleware  # noqa: F401
         from fdi_portal.cache import watch_writes
 
         # Every connection's writes retire the cached dashboards (fdi_portal/cache.py).
