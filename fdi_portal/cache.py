@@ -94,6 +94,27 @@ def key_for(name: str, version: str, args: tuple, kwargs: dict) -> str:
     return f"{name}:{version}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
 
+def remembered(name: str, parts: tuple, compute: Callable[[], R]) -> R:
+    """What ``compute`` returns for ``parts``, from the shared cache while the data has not
+    changed since it was kept; computed (and kept) otherwise, or when the cache is away."""
+    version = data_version()
+    if version is None:
+        return compute()
+    key = key_for(name, version, parts, {})
+    try:
+        found = _cache().get(key)
+    except Exception:  # noqa: BLE001
+        found = None
+    if found is not None:
+        return found
+    result = compute()
+    try:
+        _cache().set(key, result, timeout=settings.FIGURES_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 — unpicklable or unreachable: served uncached
+        log.warning("Could not cache %s.", name, exc_info=True)
+    return result
+
+
 def shared(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Keep what the decorated function returns in the shared cache until the data changes.
     The function must depend only on its arguments (model instances count by their id) and on
@@ -102,22 +123,7 @@ def shared(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            version = data_version()
-            if version is None:
-                return function(*args, **kwargs)
-            key = key_for(name, version, args, kwargs)
-            try:
-                found = _cache().get(key)
-            except Exception:  # noqa: BLE001
-                found = None
-            if found is not None:
-                return found
-            result = function(*args, **kwargs)
-            try:
-                _cache().set(key, result, timeout=settings.FIGURES_CACHE_SECONDS)
-            except Exception:  # noqa: BLE001 — unpicklable or unreachable: served uncached
-                log.warning("Could not cache %s.", name, exc_info=True)
-            return result
+            return remembered(name, (args, kwargs), lambda: function(*args, **kwargs))
 
         wrapper.uncached = function  # type: ignore[attr-defined]
         return wrapper

@@ -17,13 +17,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fdi_portal.access import CITY_READERS, has_role, role_required, visible_or_404
+from fdi_portal.cache import remembered
 from fdi_portal.import_views import (
     ROW,
     STATUS,
@@ -119,32 +122,46 @@ def filtered_projects(user: Any, params: QueryDict) -> tuple[ProjectFilterForm, 
 @role_required(*READERS)
 def project_list(request: HttpRequest) -> HttpResponse:
     """A page of the filtered projects with their rules and alerts (computed for the page
-    only). A fixed number of queries, whatever the number of projects."""
+    only). A fixed number of queries, whatever the number of projects; none for the page's
+    rows while the shared cache holds them (fdi_portal.cache: until the data changes)."""
     form, projects = filtered_projects(request.user, request.GET)
-    # The page's ids first, then its rows: the database sorts (and skips, on a deep page)
-    # narrow rows, not every column of every project joined to five tables.
-    pagination = paginate(request, projects.values_list("pk", flat=True))
-    ids = list(pagination.page.object_list)
-    found = Project.objects.select_related(
-        "city", "region", "investor", "campaign", "leader"
-    ).in_bulk(ids)
-    rows = [found[pk] for pk in ids]
-    today = timezone.localdate()
-    reports = selectors.project_reports(rows, year=today.year, today=today)
+    sort = request.GET.get("sort", "")
     sort_query = request.GET.copy()
     for key in ("page", "sort"):
         sort_query.pop(key, None)
+    query = request.GET.copy()
+    query.pop("page", None)
+
+    def page() -> str:
+        # The page's ids first, then its rows: the database sorts (and skips, on a deep page)
+        # narrow rows, not every column of every project joined to five tables.
+        pagination = paginate(request, projects.values_list("pk", flat=True))
+        ids = list(pagination.page.object_list)
+        found = Project.objects.select_related(
+            "city", "region", "investor", "campaign", "leader"
+        ).in_bulk(ids)
+        rows = [found[pk] for pk in ids]
+        today = timezone.localdate()
+        reports = selectors.project_reports(rows, year=today.year, today=today)
+        context = {
+            "reports": [reports[p.pk] for p in rows],
+            "pagination": pagination,
+            "sort": sort,
+            "sort_query": sort_query.urlencode(),
+        }
+        return render_to_string("projects/_project_page.html", context, request=request)
+
+    # Per reader (what they may see) and per query string (filters, sort, page).
+    parts = (request.user.pk, sorted(request.GET.lists()))
     return render(
         request,
         "projects/project_list.html",
         {
             "form": form,
-            "reports": [reports[p.pk] for p in rows],
-            "pagination": pagination,
-            "sort": request.GET.get("sort", ""),
-            "sort_query": sort_query.urlencode(),
+            "page": mark_safe(remembered("projects.list_page", parts, page)),  # noqa: S308
+            "sort": sort,
             "can_create": bool(_writable_regions(request.user)),
-            "query": pagination.query,
+            "query": query.urlencode(),
         },
     )
 

@@ -14,7 +14,7 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
@@ -168,3 +168,59 @@ def test_a_cache_that_does_not_answer_changes_nothing_but_the_speed(city, client
         assert shangsi_june(city) == 100
         client.force_login(clerk)
         assert client.get("/").status_code == 200
+
+
+def test_a_page_fragment_shows_the_figure_written_since(city, client, clerk):
+    """The grid's table is rendered once and kept (``{% remembered %}``) until a write."""
+    figure = MonthlyFigure.objects.create(
+        region=shangsi(city), year=2026, month=6, amount_usd=1_234_500
+    )
+    client.force_login(clerk)
+    assert "123.45" in client.get("/figures/450600/2026/").content.decode()
+    assert "123.45" in client.get("/figures/450600/2026/").content.decode()
+    figure.amount_usd = 2_345_600
+    figure.save()
+    page = client.get("/figures/450600/2026/").content.decode()
+    assert "234.56" in page
+    assert "123.45" not in page
+
+
+def test_a_fragment_is_kept_per_reader(city, shangsi_official, dongxing_official):
+    """Two county officials see a grid of their own region each, though both only submit.
+    (Both log in first: a login writes the user's last login, which retires every page.)"""
+    dongxing, shangsi = Client(), Client()
+    dongxing.force_login(dongxing_official)
+    shangsi.force_login(shangsi_official)
+    assert "东兴市" in dongxing.get("/figures/450600/2026/").content.decode()
+    grid = shangsi.get("/figures/450600/2026/").content.decode().split('id="figure-grid"', 1)[1]
+    assert "上思县" in grid
+    assert "东兴市" not in grid
+
+
+def test_the_home_dashboard_is_kept_and_retired(city, client, clerk):
+    MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=1_234_500)
+    client.force_login(clerk)
+    first = client.get("/").content.decode()
+    assert "123.45" in first
+    MonthlyFigure.objects.filter(region=shangsi(city)).update(amount_usd=2_345_600)
+    assert "234.56" in client.get("/").content.decode()
+
+
+def test_the_project_list_page_is_kept_per_reader_and_retired(
+    city, clerk, shangsi_official, django_assert_max_num_queries
+):
+    """A page of the list is kept for its reader and query string: a county official never
+    gets the staff's page, and a renamed project shows at once."""
+    from tests.projects.conftest import make_project
+
+    project = make_project(city, "东兴市", name="东兴的项目")
+    staff, county = Client(), Client()
+    staff.force_login(clerk)
+    county.force_login(shangsi_official)
+    assert "东兴的项目" in staff.get("/projects/").content.decode()
+    with django_assert_max_num_queries(9):  # the reader, the filters' choices: not the rows
+        assert "东兴的项目" in staff.get("/projects/").content.decode()
+    assert "东兴的项目" not in county.get("/projects/").content.decode()
+    project.name = "改名的项目"
+    project.save()
+    assert "改名的项目" in staff.get("/projects/").content.decode()
