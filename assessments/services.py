@@ -605,31 +605,33 @@ def _write_changes(
             if is_demo
         ],
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    user_id = user.pk if user is not None else None
     tracked = ["id", *keys, field, "is_demo"]
-    history = ["history_date", "history_user", "history_change_reason", "history_type"]
+    history = {
+        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "history_user": user.pk if user is not None else None,
+        "history_change_reason": reason,
+    }
     if new:
         try:
             with transaction.atomic():
                 insert_rows(
                     model,
                     [*keys, field, "is_demo"],
-                    ((c.region.pk, c.year, *_months(c), c.new_usd, False) for c in new),
+                    ((c.region.id, c.year, *_months(c), c.new_usd, False) for c in new),
                 )
         except IntegrityError as error:  # someone entered one of these cells meanwhile
             raise ValidationError(
                 _("The stored figures changed after the preview: upload the file again.")
             ) from error
-        created = _stored(kind, {c.region.pk for c in new}, {c.year for c in new})
+        created = _stored(kind, {c.region.id for c in new}, {c.year for c in new})
         insert_rows(
             model.history.model,
-            [*tracked, *history],
+            tracked,
             (
-                (created[_key(c)][0], c.region.pk, c.year, *_months(c), c.new_usd, False)
-                + (now, user_id, reason, "+")
+                (created[_key(c)][0], c.region.id, c.year, *_months(c), c.new_usd, False)
                 for c in new
             ),
+            same={**history, "history_type": "+"},
         )
     if changed:
         update_rows(
@@ -637,17 +639,17 @@ def _write_changes(
         )
         insert_rows(
             model.history.model,
-            [*tracked, *history],
+            tracked,
             (
-                (stored[_key(c)][0], c.region.pk, c.year, *_months(c), c.new_usd, False)
-                + (now, user_id, reason, "~")
+                (stored[_key(c)][0], c.region.id, c.year, *_months(c), c.new_usd, False)
                 for c in changed
             ),
+            same={**history, "history_type": "~"},
         )
 
 
 def _key(change: CellChange) -> tuple[int, int, int | None]:
-    return (change.region.pk, change.year, change.month)
+    return (change.region.id, change.year, change.month)
 
 
 def _months(change: CellChange) -> tuple[int, ...]:

@@ -745,3 +745,40 @@ def test_applying_twenty_or_two_thousand_cells_takes_the_same_queries(
         ("+", Decimal("5000.00")),  # its demo value, recorded before it was replaced
         ("~", Decimal("70000.00")),
     ]
+
+
+@pytest.mark.django_db
+def test_a_reason_with_tabs_line_breaks_and_backslashes_is_kept_exactly(
+    fangchenggang, clerk, xlsx
+) -> None:
+    # The history rows are loaded in bulk (COPY on PostgreSQL): the reason must come through
+    # the text format untouched.
+    reason = "统计局\t更正：\n第2行 C:\\数据\\二月.xlsx \\N"
+    preview = figures(xlsx(long_rows(3)), fangchenggang)
+
+    apply_import(preview, user=clerk, reason=reason)
+
+    assert set(MonthlyFigure.history.values_list("history_change_reason", flat=True)) == {reason}
+    assert set(MonthlyFigure.history.values_list("history_user", flat=True)) == {clerk.pk}
+
+
+@pytest.mark.django_db
+def test_a_bulk_insert_that_breaks_a_constraint_raises_djangos_integrity_error(
+    existing, region
+) -> None:
+    # apply_import turns it into "the stored figures changed after the preview".
+    from django.db import IntegrityError, transaction
+
+    from fdi_portal.imports import insert_rows
+
+    port = region("港口区")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(
+            MonthlyFigure,
+            ["region", "year", "month", "amount_usd", "is_demo"],
+            [
+                (port.id, 2021, 2, Decimal("1.00"), False),
+                (port.id, 2021, 1, Decimal("2"), False),
+            ],
+        )
+    assert MonthlyFigure.objects.get(region=port, year=2021, month=1).amount_usd == Decimal("1e6")
