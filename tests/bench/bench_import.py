@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -266,11 +267,15 @@ def main() -> None:
             assert again.counts == {"new": 0, "changed": 0, "unchanged": rows}, again.counts
             report("portal re-preview (every cell unchanged)", again_s)
             peak = max(preview_mib, apply_mib)
+            # tracemalloc sees Python's objects, not calamine's (Rust) memory: the process's
+            # peak resident size so far covers both, and every step above.
+            resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             report(
-                "peak Python memory (MiB, not seconds)",
+                "peak memory (MiB, not seconds)",
                 None,
-                f"{peak:.0f} MiB (target ≤ {MEMORY_TARGET_MB}: "
-                f"{'met' if peak <= MEMORY_TARGET_MB else 'MISSED'})",
+                f"Python objects {peak:.0f} MiB; whole process so far {resident:.0f} MiB "
+                f"(target ≤ {MEMORY_TARGET_MB}: "
+                f"{'met' if max(peak, resident) <= MEMORY_TARGET_MB else 'MISSED'})",
             )
 
             if options.no_import_export:
