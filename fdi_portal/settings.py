@@ -325,7 +325,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
         if FIGURES_CACHE_URL == "off"
         else {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fdi_portal.cache_backend.SharedRedisCache",
             "LOCATION": FIGURES_CACHE_URL,
             "KEY_PREFIX": "fdi",
             # A cache that does not answer must not hold a page up (fdi_portal/cache.py).

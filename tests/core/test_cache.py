@@ -27,7 +27,7 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 #: Keys of this test process only: a SQLite and a PostgreSQL run may share the Redis database.
 PREFIX = f"test-cache-{os.getpid()}"
 FIGURES = {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "BACKEND": "fdi_portal.cache_backend.SharedRedisCache",
     "LOCATION": REDIS_URL,
     "KEY_PREFIX": PREFIX,
     "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
@@ -224,3 +224,21 @@ def test_the_project_list_page_is_kept_per_reader_and_retired(
     project.name = "改名的项目"
     project.save()
     assert "改名的项目" in staff.get("/projects/").content.decode()
+
+
+def test_a_request_reads_the_token_once_and_sees_its_own_writes(city, client, clerk, monkeypatch):
+    client.force_login(clerk)
+    client.get("/")
+    reads = []
+    read = cache._read_version
+    monkeypatch.setattr(cache, "_read_version", lambda: reads.append(1) or read())
+    client.get("/")  # the dashboard, its panels and its fragment: four cached parts
+    assert len(reads) == 1
+    cache.request_started()
+    try:
+        before = cache.data_version()
+        cache.data_changed()
+        assert cache.data_version() != before
+        assert cache.data_version() == caches["figures"].get(cache.VERSION_KEY)
+    finally:
+        cache.request_finished()
