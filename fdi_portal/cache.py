@@ -164,6 +164,13 @@ def _written_table(sql: str) -> str | None:
     return match.group(1) if match else None
 
 
+def data_written(connection: Any) -> None:
+    """Retire the cached pages once the transaction commits (or now, outside one). The writes
+    a connection executes are seen on their own (:func:`watch_writes`); call this after a
+    write that passes by them, such as PostgreSQL's COPY."""
+    _after_write(connection)
+
+
 def _after_write(connection: Any) -> None:
     """Schedule one token change for the transaction (or now, outside one)."""
     if any(callback is data_changed for _, callback, _ in connection.run_on_commit):

@@ -36,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fdi_portal.cache import data_written
 from fdi_portal.models import City, Region
 from fdi_portal.spreadsheets import CellError, limit_errors
 
@@ -150,6 +151,8 @@ def insert_rows(
                 with connection.wrap_database_errors:  # IntegrityError as Django's
                     copy(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
                 count += len(batch)
+            # A COPY passes by the connection's execute wrappers: retire the cached pages here.
+            data_written(connection)
             return count
         width = len(fields) + len(same)
         group = "(" + ", ".join(["%s"] * width) + ")"

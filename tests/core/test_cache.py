@@ -242,3 +242,17 @@ def test_a_request_reads_the_token_once_and_sees_its_own_writes(city, client, cl
         assert cache.data_version() == caches["figures"].get(cache.VERSION_KEY)
     finally:
         cache.request_finished()
+
+
+def test_an_import_loaded_with_copy_retires_the_page(city):
+    """PostgreSQL loads an import's cells with COPY, which no execute wrapper sees."""
+    from fdi_portal.imports import insert_rows
+
+    assert shangsi_june(city) is None
+    with transaction.atomic():
+        insert_rows(
+            MonthlyFigure,
+            ["region", "year", "month", "amount_usd", "is_demo"],
+            [(shangsi(city).pk, 2026, 6, Decimal("700"), False)],
+        )
+    assert shangsi_june(city) == 700
