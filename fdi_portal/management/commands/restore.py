@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fdi_portal.backups import BackupError, restore
+from fdi_portal.cache import data_changed
 
 
 class Command(BaseCommand):
@@ -40,4 +41,6 @@ class Command(BaseCommand):
             restore(file, alias=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        # Another process wrote every table: no page computed before may be shown again.
+        data_changed()
         self.stdout.write(_("Restored from %(file)s.") % {"file": file})
