@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
+import re
 import sys
 import tempfile
 import time
@@ -101,6 +101,38 @@ def traced(step: Callable[[], Any]) -> float:
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
+
+
+def resident_peak(step: Callable[[], Any]) -> float | None:
+    """Peak resident memory in MiB of a forked copy of this process while ``step`` runs: what a
+    worker doing it holds, Django and calamine's (Rust) memory included, which tracemalloc does
+    not see. The child's peak is reset (Linux: /proc/self/clear_refs) before the step; its
+    writes are lost with it (SQLite in memory) or rolled back (PostgreSQL: pass a rolled-back
+    step). None where fork or clear_refs is missing."""
+    clear = Path("/proc/self/clear_refs")
+    if not hasattr(os, "fork") or not clear.exists():
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, report, leave without cleaning up the parent's things
+        status = 1
+        try:
+            os.close(read)
+            if connection.vendor != "sqlite":
+                connection.connection = None  # the parent's socket: open a connection of our own
+            clear.write_text("5")
+            step()
+            status_text = Path("/proc/self/status").read_text()
+            peak_kb = re.search(r"VmHWM:\s+(\d+)", status_text).group(1)
+            os.write(write, peak_kb.encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        data = answer.read()
+    os.waitpid(pid, 0)
+    return int(data) / 1024 if data else None
 
 
 def rolled_back(step: Callable[[], Any]) -> Callable[[], None]:
@@ -267,22 +299,25 @@ def main() -> None:
             assert again.counts == {"new": 0, "changed": 0, "unchanged": rows}, again.counts
             report("portal re-preview (every cell unchanged)", again_s)
             peak = max(preview_mib, apply_mib)
-            # tracemalloc sees Python's objects, not calamine's (Rust) memory: the process's
-            # peak resident size so far covers both, and every step above.
-            resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            MonthlyFigure.history.all().delete()
+            MonthlyFigure.objects.all().delete()
+            resident = [
+                resident_peak(preview),
+                resident_peak(rolled_back(lambda: apply_import(result, user=None))),
+            ]
+            shown = " / ".join("—" if r is None else f"{r:.0f}" for r in resident)
+            worst = max([peak, *(r for r in resident if r is not None)])
             report(
                 "peak memory (MiB, not seconds)",
                 None,
-                f"Python objects {peak:.0f} MiB; whole process so far {resident:.0f} MiB "
-                f"(target ≤ {MEMORY_TARGET_MB}: "
-                f"{'met' if max(peak, resident) <= MEMORY_TARGET_MB else 'MISSED'})",
+                f"Python objects {peak:.0f} MiB (tracemalloc); whole process while previewing / "
+                f"applying {shown} MiB (target ≤ {MEMORY_TARGET_MB}: "
+                f"{'met' if worst <= MEMORY_TARGET_MB else 'MISSED'})",
             )
 
             if options.no_import_export:
                 report("django-import-export", None, "skipped (--no-import-export)")
             else:
-                MonthlyFigure.history.all().delete()
-                MonthlyFigure.objects.all().delete()
                 for step, seconds, note in import_export_runs(path, rows):
                     if seconds is not None and "load" not in step:
                         note = f"{seconds / openpyxl_s:.1f}× openpyxl; {note}".rstrip("; ")
