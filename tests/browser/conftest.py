@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+
+#: A white screenshot at 1366×768 is about 3.9 KB of PNG; any page with text is ten times more.
+BLANK_PNG_BYTES = 8_000
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +41,16 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.implicitly_wait(5)
+    save = driver.save_screenshot
+
+    def save_screenshot(filename: str) -> bool:
+        """A screenshot must show the page: a white one (about 4 KB of PNG) once passed
+        unnoticed for every page after an element's screenshot."""
+        saved = save(filename)
+        assert Path(filename).stat().st_size > BLANK_PNG_BYTES, f"{filename} is blank"
+        return saved
+
+    driver.save_screenshot = save_screenshot
     yield driver
     driver.quit()
 

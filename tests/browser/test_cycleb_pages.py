@@ -43,6 +43,9 @@ def test_the_notice_offers_word_and_pdf_and_shows_the_estimate_apart(
     assert no_sideways_scroll(browser)
     shot(browser, "cycleb-notice")
     outlook.screenshot(str(SHOTS / "cycleb-notice-outlook.png"))
+    # An element's screenshot leaves Chromium's screen metrics overridden: every later
+    # screenshot of the session came out white.
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_the_campaign_notice_and_the_bell(browser, live_server, clerk, fangchenggang):
