@@ -206,13 +206,15 @@ class StageForm(forms.Form):
 class ProjectFilterForm(forms.Form):
     """The project list's filters; every field optional."""
 
-    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False)
+    city = forms.ModelChoiceField(
+        label=_("City"), queryset=City.objects.none(), required=False, empty_label="—"
+    )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.none(), required=False
+        label=_("Region"), queryset=Region.objects.none(), required=False, empty_label="—"
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *Stage.choices], required=False)
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.none(), required=False
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False, empty_label="—"
     )
     origin = forms.ChoiceField(
         label=_("Origin"), choices=[("", "—"), *Investor.OriginKind.choices], required=False
@@ -246,7 +248,7 @@ class ProjectFilterForm(forms.Form):
 
 class DifficultyFilterForm(forms.Form):
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.none(), required=False
+        label=_("Region"), queryset=Region.objects.none(), required=False, empty_label="—"
     )
     department = forms.IntegerField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(
@@ -258,7 +260,10 @@ class DifficultyFilterForm(forms.Form):
         cities = City.objects.visible_to(user)
         self.fields["region"].queryset = Region.objects.filter(city__in=cities)
         self.fields["department"] = forms.ModelChoiceField(
-            label=_("Responsible department"), queryset=departments, required=False
+            label=_("Responsible department"),
+            queryset=departments,
+            required=False,
+            empty_label="—",
         )
         style(self, "sm")
 
