@@ -354,7 +354,7 @@ def write_markdown(path: Path, rows: int, lines: list[tuple[str, float | None, s
         f"# Import benchmark: {rows:,} rows",
         "",
         f"`tests/bench/bench_import.py`, {backend}, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.1f} at the end.",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f} at the end.",
         "",
         "| step | seconds | |",
         "| --- | ---: | --- |",
