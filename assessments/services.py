@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -627,10 +627,7 @@ def _write_changes(
         insert_rows(
             model.history.model,
             tracked,
-            (
-                (created[_key(c)][0], c.region.id, c.year, *_months(c), c.new_usd, False)
-                for c in new
-            ),
+            _history_rows(new, created),
             same={**history, "history_type": "+"},
         )
     if changed:
@@ -640,12 +637,15 @@ def _write_changes(
         insert_rows(
             model.history.model,
             tracked,
-            (
-                (stored[_key(c)][0], c.region.id, c.year, *_months(c), c.new_usd, False)
-                for c in changed
-            ),
+            _history_rows(changed, stored),
             same={**history, "history_type": "~"},
         )
+
+
+def _history_rows(changes: list[CellChange], ids: dict) -> Iterator[tuple]:
+    """The history row of each written cell (``ids``: the stored row of each cell's key)."""
+    for c in changes:
+        yield (ids[_key(c)][0], c.region.id, c.year, *_months(c), c.new_usd, False)
 
 
 def _key(change: CellChange) -> tuple[int, int, int | None]:
