@@ -6,6 +6,7 @@ Every setting that differs between machines comes from the environment (or a `.e
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from datetime import timedelta
@@ -327,7 +328,13 @@ CACHES = {
         else {
             "BACKEND": "fdi_portal.cache_backend.SharedRedisCache",
             "LOCATION": FIGURES_CACHE_URL,
-            "KEY_PREFIX": "fdi",
+            # One database's pages never served for another's (two portals, one Redis).
+            "KEY_PREFIX": "fdi:"
+            + hashlib.sha256(
+                "|".join(
+                    str(DATABASES["default"].get(k, "")) for k in ("ENGINE", "HOST", "PORT", "NAME")
+                ).encode()
+            ).hexdigest()[:12],
             # A cache that does not answer must not hold a page up (fdi_portal/cache.py).
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
         }

@@ -256,3 +256,39 @@ def test_an_import_loaded_with_copy_retires_the_page(city):
             [(shangsi(city).pk, 2026, 6, Decimal("700"), False)],
         )
     assert shangsi_june(city) == 700
+
+
+def _figures_prefix(database_url: str) -> str:
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['figures']['KEY_PREFIX'])"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FIGURES_CACHE_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "fdi_portal.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_two_portals_on_one_redis_never_read_each_others_pages():
+    """A staging and a production portal may share a Redis: their keys differ by database."""
+    production = _figures_prefix("postgres://postgres@127.0.0.1:5432/fdi_portal")
+    staging = _figures_prefix("postgres://postgres@127.0.0.1:5432/fdi_staging")
+    assert production.startswith("fdi:")
+    assert production != staging
+    assert production == _figures_prefix("postgres://postgres@127.0.0.1:5432/fdi_portal")
