@@ -165,14 +165,9 @@ def _written_table(sql: str) -> str | None:
 
 
 def data_written(connection: Any) -> None:
-    """Retire the cached pages once the transaction commits (or now, outside one). The writes
-    a connection executes are seen on their own (:func:`watch_writes`); call this after a
-    write that passes by them, such as PostgreSQL's COPY."""
-    _after_write(connection)
-
-
-def _after_write(connection: Any) -> None:
-    """Schedule one token change for the transaction (or now, outside one)."""
+    """Retire the cached pages once the transaction commits (or now, outside one): one token
+    change for the transaction. The writes a connection executes are seen on their own
+    (:func:`watch_writes`); call this after a write that passes by them, such as COPY."""
     if any(callback is data_changed for _, callback, _ in connection.run_on_commit):
         return
     transaction.on_commit(data_changed, using=connection.alias)
@@ -185,7 +180,7 @@ def watch_writes(sender: Any, connection: Any, **kwargs: Any) -> None:
         result = execute(sql, params, many, context)
         table = _written_table(sql)
         if table is not None and not UNWATCHED.match(table):
-            _after_write(connection)
+            data_written(connection)
         return result
 
     connection.execute_wrappers.append(wrapper)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-import zipfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +25,7 @@ from fdi_portal.spreadsheets import (
     SheetSpec,
     read_sheet,
 )
+from tests.core.test_spreadsheets import edit_sheet_xml
 
 AMOUNTS = SheetSpec(
     columns=(
@@ -65,13 +65,7 @@ def save(path: Path, rows: Sequence[Sequence[object]], *, epoch: dt.datetime | N
 
 def edit_sheet(path: Path, edit: Callable[[str], str]) -> Path:
     """Rewrite the sheet's XML in place, as another program would have saved it."""
-    with zipfile.ZipFile(path) as archive:
-        members = [(info, archive.read(info.filename)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in members:
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = edit(data.decode()).encode()
-            archive.writestr(info, data)
+    edit_sheet_xml(path, edit)
     return path
 
 
