@@ -1274,7 +1274,11 @@ def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
     city = _city(request, city_code)
     year, month = picked_period(request)
     dashboard = pages.city_dashboard(city, year=year, month=month, today=timezone.localdate())
-    return render(request, "assessments/city_dashboard.html", {"dashboard": dashboard})
+    return render(
+        request,
+        "assessments/city_dashboard.html",
+        {"dashboard": dashboard, "dashboard_key": (city.pk, year, month)},
+    )
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
@@ -73,11 +74,19 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
     year, month = picked_period(request)
     panels: dict = {}
     if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
-        dashboard = city_dashboard(city, year=year, month=month, today=today)
-        panels.update(dashboard=dashboard, ranking=dashboard.report)
-        panels["supervision"] = supervision_panel(city)
-        panels["can_draft"] = membership.role == Role.COMMERCE_STAFF
-        panels["project_alerts"] = staff_alerts(city, today)
+        # Read (from the shared cache, or computed) only if the page's fragment is not kept:
+        # unpickling them cost a kept page more than the rest of its work.
+        dashboard = SimpleLazyObject(
+            lambda: city_dashboard(city, year=year, month=month, today=today)
+        )
+        panels.update(
+            dashboard=dashboard,
+            dashboard_key=(city.pk, year, month),
+            ranking=SimpleLazyObject(lambda: dashboard.report),
+            supervision=SimpleLazyObject(lambda: supervision_panel(city)),
+            can_draft=membership.role == Role.COMMERCE_STAFF,
+            project_alerts=SimpleLazyObject(lambda: staff_alerts(city, today)),
+        )
     if membership.role == Role.LEADER:
         from projects.models import Project
 
