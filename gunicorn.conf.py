@@ -60,3 +60,11 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Load the application once in the master: workers start fast and a broken configuration
 # (no SECRET_KEY, say) stops the server at once instead of in every worker.
 preload_app = True
+
+
+def when_ready(server) -> None:
+    """In the master, after the app is loaded and before the first worker is forked: build what
+    every worker would otherwise build again after each recycling (fdi_portal/warm.py)."""
+    from fdi_portal.warm import warm_up
+
+    warm_up()
