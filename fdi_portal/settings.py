@@ -166,7 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # listed (and lifted by deleting them) in the admin under "Axes".
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # checks the lock; must come first
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with their membership in one query. (Sessions
+    # opened before it was named here end once: they name the backend that logged them in.)
+    "fdi_portal.backends.PortalBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))

@@ -420,7 +420,8 @@ def test_starting_polling_and_running_the_job_take_a_fixed_number_of_queries(
     )
     at_300 = export_queries(client, queue, redis_connection)
 
-    # Starting: session, user, membership, the rules' codes, the count; a poll: the first three;
-    # the job: the user, then the queries of the direct export without its login (ten in all).
-    assert at_150 == (5, 3, 10)
+    # Starting: the session, the user with their membership, the rules' codes, the count; a
+    # poll: the first two; the job: the user, then the queries of the direct export without its
+    # login (ten in all).
+    assert at_150 == (4, 2, 10)
     assert at_300 == at_150
