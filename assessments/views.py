@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -104,7 +105,8 @@ def _grid_context(request: HttpRequest, city: City, year: int) -> dict:
     membership = membership_of(request.user)
     official = membership is not None and membership.role == Role.REGION_OFFICIAL
     own_region = [membership.region] if official else None
-    grid = pages.figure_grid(city, year, regions=own_region)
+    # Computed (or read from the shared cache) only if the page's kept fragment is missing.
+    grid = SimpleLazyObject(lambda: pages.figure_grid(city, year, regions=own_region))
     editable = request.user.is_superuser or (
         membership is not None and membership.role == Role.COMMERCE_STAFF
     )
@@ -130,24 +132,34 @@ def _grid_context(request: HttpRequest, city: City, year: int) -> dict:
 def figure_grid_page(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
     city = _city(request, city_code)
     context = _grid_context(request, city, _check_year(year))
-    target = context["grid"].city_target
-    context["city_target_form"] = CityTargetForm(
-        initial={
-            "opened": CityTargetForm.opened_value(
-                target.target_usd if target else None, target.growth_target if target else None
-            ),
-            "target_wan": round_wan(target.target_usd, 4).normalize() if target else None,
-            "growth_percent": (target.growth_target * 100).normalize()
-            if target and target.growth_target is not None
-            else None,
-        }
-    )
+
+    def city_target_form() -> CityTargetForm:
+        target = context["grid"].city_target
+        return CityTargetForm(
+            initial={
+                "opened": CityTargetForm.opened_value(
+                    target.target_usd if target else None,
+                    target.growth_target if target else None,
+                ),
+                "target_wan": round_wan(target.target_usd, 4).normalize() if target else None,
+                "growth_percent": (target.growth_target * 100).normalize()
+                if target and target.growth_target is not None
+                else None,
+            }
+        )
+
+    # Like the grid, read only if the page's kept fragment is missing.
+    context["city_target_form"] = SimpleLazyObject(city_target_form)
     context["plan_goals_url"] = reverse("assessments:plan_goals", args=[city.admin_code, year])
     if context["editable"]:
-        context["locks"] = list(
-            PeriodLock.objects.filter(city=city, year=year).select_related("locked_by")
+        context["locks"] = SimpleLazyObject(
+            lambda: list(
+                PeriodLock.objects.filter(city=city, year=year).select_related("locked_by")
+            )
         )
-        context["waiting_count"] = FigureSubmission.objects.awaiting().in_city(city).count()
+        context["waiting_count"] = SimpleLazyObject(
+            lambda: FigureSubmission.objects.awaiting().in_city(city).count()
+        )
     return render(request, "assessments/grid.html", context)
 
 

@@ -122,17 +122,18 @@ def filtered_projects(user: Any, params: QueryDict) -> tuple[ProjectFilterForm, 
 @role_required(*READERS)
 def project_list(request: HttpRequest) -> HttpResponse:
     """A page of the filtered projects with their rules and alerts (computed for the page
-    only). A fixed number of queries, whatever the number of projects; none for the page's
-    rows while the shared cache holds them (fdi_portal.cache: until the data changes)."""
-    form, projects = filtered_projects(request.user, request.GET)
-    sort = request.GET.get("sort", "")
-    sort_query = request.GET.copy()
-    for key in ("page", "sort"):
-        sort_query.pop(key, None)
+    only). A fixed number of queries, whatever the number of projects; while the shared cache
+    holds the list for this reader and query string (fdi_portal.cache: until the data changes),
+    none but the session's: the filters' choices, the buttons and the rows are kept with it."""
     query = request.GET.copy()
     query.pop("page", None)
 
-    def page() -> str:
+    def body() -> str:
+        form, projects = filtered_projects(request.user, request.GET)
+        sort = request.GET.get("sort", "")
+        sort_query = request.GET.copy()
+        for key in ("page", "sort"):
+            sort_query.pop(key, None)
         # The page's ids first, then its rows: the database sorts (and skips, on a deep page)
         # narrow rows, not every column of every project joined to five tables.
         pagination = paginate(request, projects.values_list("pk", flat=True))
@@ -144,25 +145,22 @@ def project_list(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         reports = selectors.project_reports(rows, year=today.year, today=today)
         context = {
+            "form": form,
+            "can_create": bool(_writable_regions(request.user)),
+            "query": query.urlencode(),
             "reports": [reports[p.pk] for p in rows],
             "pagination": pagination,
             "sort": sort,
             "sort_query": sort_query.urlencode(),
         }
-        return render_to_string("projects/_project_page.html", context, request=request)
+        return render_to_string("projects/_project_list.html", context, request=request)
 
-    # Per reader (what they may see) and per query string (filters, sort, page).
+    # Per reader (what they may see and do) and per query string (filters, sort, page).
     parts = (request.user.pk, sorted(request.GET.lists()))
     return render(
         request,
         "projects/project_list.html",
-        {
-            "form": form,
-            "page": mark_safe(remembered("projects.list_page", parts, page)),  # noqa: S308
-            "sort": sort,
-            "can_create": bool(_writable_regions(request.user)),
-            "query": query.urlencode(),
-        },
+        {"list": mark_safe(remembered("projects.list", parts, body))},  # noqa: S308
     )
 
 

@@ -5,17 +5,24 @@ For the parts of a dashboard that take longer to render than to compute once the
 (the city dashboard: its tables and chart data). The fragment is kept per language and day and
 per value of each ``vary`` expression, which must name everything the fragment shows besides
 the data (the city, the period, the reader's role or id where the fragment differs by reader).
-Never around a form that posts: its CSRF token belongs to one session.
+A posting form may be inside: its ``{% csrf_token %}`` is kept as a placeholder, and each
+request's own token is written in its place when the fragment is served (the token belongs to a
+session, the fragment to every session of its reader).
 """
 
 from __future__ import annotations
 
 from django import template
+from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
 from fdi_portal import cache
 
 register = template.Library()
+
+#: What ``{% csrf_token %}`` writes in a kept fragment (letters and digits, as a real token:
+#: escaping leaves it alone), replaced by the request's token when the fragment is served.
+CSRF_PLACEHOLDER = "csrfPlaceholderOfAKeptFragment"
 
 
 class RememberedNode(template.Node):
@@ -25,8 +32,15 @@ class RememberedNode(template.Node):
     def render(self, context) -> str:
         name = f"fragment:{self.name.resolve(context)}"
         parts = tuple(expression.resolve(context) for expression in self.vary)
-        html = cache.remembered(name, parts, lambda: str(self.nodelist.render(context)))
+        html = cache.remembered(name, parts, lambda: self.render_kept(context))
+        # Inside another kept fragment, the placeholder stays for the outer one to replace.
+        if CSRF_PLACEHOLDER in html and context.get("csrf_token") != CSRF_PLACEHOLDER:
+            html = html.replace(CSRF_PLACEHOLDER, get_token(context["request"]))
         return mark_safe(html)  # noqa: S308 — rendered by the template engine, escaped there
+
+    def render_kept(self, context) -> str:
+        with context.push(csrf_token=CSRF_PLACEHOLDER):
+            return str(self.nodelist.render(context))
 
 
 @register.tag

@@ -218,7 +218,7 @@ def test_the_project_list_page_is_kept_per_reader_and_retired(
     staff.force_login(clerk)
     county.force_login(shangsi_official)
     assert "东兴的项目" in staff.get("/projects/").content.decode()
-    with django_assert_max_num_queries(9):  # the reader, the filters' choices: not the rows
+    with django_assert_max_num_queries(2):  # the session, the reader with their role: no more
         assert "东兴的项目" in staff.get("/projects/").content.decode()
     assert "东兴的项目" not in county.get("/projects/").content.decode()
     project.name = "改名的项目"
@@ -292,3 +292,46 @@ def test_two_portals_on_one_redis_never_read_each_others_pages():
     assert production.startswith("fdi:")
     assert production != staging
     assert production == _figures_prefix("postgres://postgres@127.0.0.1:5432/fdi_portal")
+
+
+def test_a_kept_page_s_forms_post_with_each_session_s_own_token(city, clerk):
+    """The figures grid is kept per reader with its posting forms (the city target, the month
+    locks): two sessions of one clerk each get their own CSRF token in them, never the other's,
+    and each one's form is accepted; a token from the kept page of nobody's session is not."""
+    import re
+
+    MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=1, amount_usd=100)
+    url = "/figures/450600/2026/"
+    browsers = [Client(enforce_csrf_checks=True) for _session in range(2)]
+    for browser in browsers:
+        browser.force_login(clerk)
+    pages_seen, tokens = [], []
+    for browser in browsers:
+        page = browser.get(url).content.decode()
+        assert "csrfPlaceholder" not in page
+        form = re.search(r'action="/figures/450600/2026/lock/1/">.*?value="([^"]+)"', page, re.S)
+        tokens.append(form.group(1))
+        pages_seen.append((browser, page))
+    assert tokens[0] != tokens[1]
+    forger = Client(enforce_csrf_checks=True)
+    forger.force_login(clerk)
+    forger.get("/")  # its own CSRF cookie
+    lock = "/figures/450600/2026/lock/1/"
+    assert forger.post(lock, {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
+    browser, _page = pages_seen[1]
+    assert browser.post(lock, {"csrfmiddlewaretoken": tokens[1]}).status_code in (200, 302)
+    from assessments.models import PeriodLock
+
+    assert PeriodLock.objects.filter(city=city, year=2026, month=1).exists()
+
+
+def test_a_login_retires_no_page(city, client, clerk, leader):
+    """A login writes its time to the user's row: that changes no figure, and the morning's
+    logins must not recompute every dashboard."""
+    client.force_login(clerk)
+    before = cache.data_version()
+    Client().force_login(leader)
+    assert cache.data_version() == before
+    leader.first_name = "新名字"
+    leader.save()
+    assert cache.data_version() != before

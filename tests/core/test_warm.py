@@ -31,7 +31,7 @@ def test_the_gunicorn_master_compiles_every_template_and_opens_no_connection(col
     when_ready(server=None)
     names = template_names()
     assert "base.html" in names
-    assert "projects/_project_page.html" in names
+    assert "projects/_project_list.html" in names
     assert set(names) <= set(cold_templates)
     assert connection.connection is None  # a fork must not share its master's connection
     assert gc.get_freeze_count() > 0
