@@ -90,8 +90,12 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
     if membership.role == Role.LEADER:
         from projects.models import Project
 
-        panels["led_projects"] = list(
-            Project.objects.filter(city=city, leader=membership.user_id).select_related("region")
+        panels["led_projects"] = SimpleLazyObject(
+            lambda: list(
+                Project.objects.filter(city=city, leader=membership.user_id).select_related(
+                    "region"
+                )
+            )
         )
     if membership.role == Role.REGION_OFFICIAL:
         # Before a notice is issued, the other regions as published (assessments.publication).
