@@ -83,7 +83,8 @@ def test_a_county_submits_staff_verify_and_lock_the_month(
     shot(browser, "cycle-queue-1366")
     assert no_sideways_scroll(browser)
     table.find_element(By.CSS_SELECTOR, "button.btn-success").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/submissions/"))
+    # The queue's own URL is already /submissions/: wait for the page the verification reloads.
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(table))
     assert MonthlyFigure.objects.get(region=shangsi, month=7).amount_usd == Decimal("3000000.00")
 
     browser.get(live_server.url + reverse("assessments:figure_grid", args=["450600", 2021]))
