@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from fdi_portal.models import Department
 from tasks.models import Plan, ProgressReport, Task
@@ -40,7 +42,10 @@ def test_a_clerk_carries_the_plan_forward_and_a_leader_opens_a_cell(
     amount.send_keys("8000")
     assert no_sideways_scroll(browser)
     shot(browser, "plan-carry-forward-1366")
+    form_page = browser.find_element(By.TAG_NAME, "body")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=carry-forward]").click()
+    # The new plan's page, not the form's, which can still be there right after the click.
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(form_page))
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "2026年防城港市扩大利用外资规模工作方案" in body
     assert "8000万美元" in body
