@@ -8,10 +8,10 @@ worker, never per-process memory) under a key that holds the *data version*, a r
 Any write to the portal's data changes the token once the write commits (:func:`watch_writes`
 sees every INSERT, UPDATE and DELETE a connection sends, bulk imports and raw SQL included), so
 a page computed before it is never read again. Writes that change no figure (sessions, login
-attempts, a login's time, the audit log, notifications, the cache itself) leave the token alone. The token is
-written after the commit, never before: a reader that computed from the old data keys it under
-the old token. Entries also expire after ``FIGURES_CACHE_SECONDS``, which bounds what a write
-made outside the portal (psql) could leave stale.
+attempts, a login's time, the audit log, notifications, the cache itself) leave the token
+alone. The token is written after the commit, never before: a reader that computed from the
+old data keys it under the old token. Entries also expire after ``FIGURES_CACHE_SECONDS``,
+which bounds what a write made outside the portal (psql) could leave stale.
 
 When the cache server does not answer, pages are computed as if nothing were cached.
 """
@@ -43,10 +43,12 @@ VERSION_KEY = "data-version"
 UNWATCHED = re.compile(
     r"^(django_session|django_admin_log|axes_|notifications_notification|fdi_portal_auditevent)\b"
 )
+#: Statements of watched tables that change no figure either: a login's only write (Django's
+#: update_last_login), without which each of the morning's logins would recompute every page.
+UNWATCHED_STATEMENTS = re.compile(
+    r'^\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\b'
+)
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
-#: A login's only write (Django's update_last_login): every page would be recomputed after each
-#: of the morning's logins otherwise.
-_LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\b')
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -162,9 +164,14 @@ def shared(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-def _written_table(sql: str) -> str | None:
+def _retires_pages(sql: str) -> bool:
+    """Whether ``sql`` writes data a page may show."""
     match = _WRITE.match(sql)
-    return match.group(1) if match else None
+    return (
+        match is not None
+        and not UNWATCHED.match(match.group(1))
+        and not UNWATCHED_STATEMENTS.match(sql)
+    )
 
 
 def data_written(connection: Any) -> None:
@@ -181,8 +188,7 @@ def watch_writes(sender: Any, connection: Any, **kwargs: Any) -> None:
 
     def wrapper(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        table = _written_table(sql)
-        if table is not None and not UNWATCHED.match(table) and not _LAST_LOGIN.match(sql):
+        if _retires_pages(sql):
             data_written(connection)
         return result
 
