@@ -335,3 +335,16 @@ def test_a_login_retires_no_page(city, client, clerk, leader):
     leader.first_name = "新名字"
     leader.save()
     assert cache.data_version() != before
+
+
+@pytest.mark.parametrize("url", ["/", "/figures/450600/2026/"])
+def test_a_kept_home_or_grid_reads_only_the_session_and_the_reader(
+    url, city, client, clerk, django_assert_max_num_queries
+):
+    """Kept, the staff home and the figures grid page read nothing they show from the database:
+    their dashboards and grids are read only when the fragment is missing."""
+    MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=1_234_500)
+    client.force_login(clerk)
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(3):  # the session, the reader, the page's city or cities
+        assert "123.45" in client.get(url).content.decode()

@@ -91,3 +91,14 @@ def test_an_order_with_ties_is_never_reversed(projects):
     is read from the start on every page."""
     _ids, _total, sql = page_of(Project.objects.order_by("name"), 6, per_page=2)
     assert re.search(r"LIMIT 1 OFFSET 10\b", sql), sql
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("", 1), ("0", 6), ("-3", 6), ("2.5", 1)])
+@pytest.mark.django_db
+def test_a_page_number_that_is_not_one_gives_the_first_or_last_page(projects, asked, shown):
+    """Django's rule, kept: not a number, the first page; out of range, the last."""
+    whole = list(Project.objects.order_by("name", "pk").values_list("pk", flat=True))
+    request = RequestFactory().get("/", {"page": asked})
+    pagination = paginate(request, Project.objects.order_by("name", "pk"), per_page=2)
+    assert pagination.page.number == shown
+    assert [p.pk for p in pagination.page] == whole[(shown - 1) * 2 : shown * 2]
