@@ -23,13 +23,14 @@ Conventions that hold for the whole module
 from __future__ import annotations
 
 import calendar
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final
+
+from fdi_portal.lib.exact import exact, round_half_up, share, to_decimal
 
 __all__ = [
     "INTERVIEW_LAST_ON_TRACK",
@@ -82,8 +83,6 @@ INTERVIEW_LAST_ON_TRACK: Final = "last_ranked_on_track"
 INTERVIEW_NO_RANKED_REGIONS: Final = "no_ranked_regions"
 INTERVIEW_REASON_BEHIND_AND_LAST: Final = "behind_schedule_and_ranked_last"
 
-_CTX: Final = Context(prec=28, rounding=ROUND_HALF_EVEN)
-_WIDE: Final = Context(prec=200, rounding=ROUND_HALF_UP)
 _ZERO: Final = Fraction(0)
 _ONE: Final = Fraction(1)
 _MONTHS: Final = range(1, 13)
@@ -94,32 +93,11 @@ _MONTHS: Final = range(1, 13)
 # --------------------------------------------------------------------------------------------
 
 
-def _exact(value: object, what: str) -> Fraction:
-    """Convert a Decimal/int/Fraction to an exact Fraction; reject floats, bools and non-finite."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | Fraction):
-        raise TypeError(f"{what} must be a Decimal, got {type(value).__name__}: {value!r}")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return Fraction(value)
-
-
-def _dec(value: Fraction) -> Decimal:
-    """An exact Fraction as a Decimal, correctly rounded to 28 significant digits."""
-    return _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
-
-
-def _round_half_up(value: Fraction, places: int) -> Decimal:
-    """Round an exact value to ``places`` decimals, halves away from zero."""
-    scaled = abs(value) * 10**places
-    whole = math.floor(scaled + Fraction(1, 2))
-    return Decimal(-whole if value < 0 else whole).scaleb(-places, context=_WIDE)
-
-
-# Public for the other pure modules (``assessments.scoring``): one exactness rule and one
-# half-up rounding for every figure.
-exact = _exact
-to_decimal = _dec
-round_half_up = _round_half_up
+# One exactness rule and one half-up rounding for every figure (``fdi_portal.lib.exact``),
+# under the names this module and ``assessments.scoring`` have always used.
+_exact = exact
+_dec = to_decimal
+_round_half_up = round_half_up
 
 
 def _check_month(month: object) -> int:
@@ -398,13 +376,6 @@ def growth(ytd: Decimal, ytd_last_year: Decimal) -> Decimal | None:
     """Year-on-year growth: (ytd − ytd last year) / ytd last year; None when last year's
     same months are 0 or less (a growth rate on nothing means nothing)."""
     return _opt(_growth(_exact(ytd, "ytd"), _exact(ytd_last_year, "ytd_last_year")))
-
-
-def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    """part / whole — a landing rate, an arrival rate, landed projects' share of the city's
-    utilised FDI; None when there is nothing to divide by (whole 0 or less)."""
-    whole_exact = _exact(whole, "whole")
-    return _dec(_exact(part, "part") / whole_exact) if whole_exact > 0 else None
 
 
 def _progress(

@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments import calculations as calc
-from assessments import plausibility
 from assessments.loaders import latest_figure_month, region_code, region_histories
 from assessments.models import (
     AnnualAssessment,
@@ -57,6 +56,7 @@ from fdi_portal.imports import (
     insert_rows,
     update_rows,
 )
+from fdi_portal.lib import plausibility
 from fdi_portal.lib.money import CENT, MAX_WAN, base_to_wan, format_wan, wan_to_base
 from fdi_portal.locking import check_unchanged
 from fdi_portal.models import AuditEvent, City, Region
@@ -373,33 +373,11 @@ def _compare(
             )
             if concerns:
                 warnings = tuple(
-                    described.get(c) or described.setdefault(c, describe_concern(c))
+                    described.get(c) or described.setdefault(c, plausibility.describe_concern(c))
                     for c in concerns
                 )
         changes.append(CellChange(row, region, year, month, old, new, warnings))
     return changes
-
-
-def describe_concern(concern: plausibility.Concern) -> str:
-    """A plausibility concern in words, for the warning the user confirms."""
-    if concern.code == "future":
-        return _("this month has not begun yet")
-    ratio = f"{concern.ratio:.1f}" if concern.ratio is not None else ""
-    reference = format_wan(concern.reference_usd)
-    if concern.code == "median":
-        return _("%(ratio)s× the median of the region's last 12 figures (%(reference)s 万美元)") % {
-            "ratio": ratio,
-            "reference": reference,
-        }
-    if concern.code == "last_year":
-        return _("%(ratio)s× the same month last year (%(reference)s 万美元)") % {
-            "ratio": ratio,
-            "reference": reference,
-        }
-    return _("the arrivals would reach %(ratio)s× the contracted FDI (%(reference)s 万美元)") % {
-        "ratio": ratio,
-        "reference": reference,
-    }
 
 
 def figure_concerns(
@@ -411,7 +389,7 @@ def figure_concerns(
     concerns = plausibility.check_figure(
         amount_usd, year=year, month=month, history=history, today=timezone.localdate()
     )
-    return tuple(describe_concern(c) for c in concerns)
+    return tuple(plausibility.describe_concern(c) for c in concerns)
 
 
 class Implausible(ValidationError):

@@ -31,6 +31,7 @@ from fdi_portal.imports import (
     name_key,
 )
 from fdi_portal.lib.money import MAX_WAN, wan_to_base
+from fdi_portal.lib.plausibility import check_arrival, describe_concern
 from fdi_portal.models import Region
 from fdi_portal.spreadsheets import CellError, Column, DataRow, ErrorCode, Kind, SheetSpec
 from projects.models import (
@@ -179,9 +180,6 @@ def _above_contract(changes: list[ArrivalChange]) -> tuple[str, ...]:
     """A warning for each project whose arrivals, once the file is written, would exceed its
     contracted FDI (one query: the stored totals of the file's projects)."""
     from django.db.models import Sum
-
-    from assessments.plausibility import check_arrival
-    from assessments.services import describe_concern
 
     pending = [c for c in changes if c.status != "unchanged"]
     if not pending:

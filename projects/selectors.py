@@ -31,8 +31,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
-from assessments.calculations import share
 from fdi_portal.cache import shared
+from fdi_portal.lib.exact import share
 from fdi_portal.models import City, Department, Region
 from projects import rules
 from projects.models import (

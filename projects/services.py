@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from fdi_portal.lib.plausibility import check_arrival, describe_concern
 from projects.models import (
     STAGE_DATE_FIELDS,
     Arrival,
@@ -119,9 +120,6 @@ def set_arrival(
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("A month is a number from 1 to 12.")})
     if amount_usd is not None and not confirmed:
-        from assessments.plausibility import check_arrival
-        from assessments.services import describe_concern
-
         others = (
             Arrival.objects.filter(project=project)
             .exclude(year=year, month=month)

@@ -20,6 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from fdi_portal.lib.money import format_wan
+
 #: A value this many times the usual one is asked about.
 FACTOR = Decimal(3)
 #: The median is taken over the region's last this-many figures (the month left out) …
@@ -108,3 +112,25 @@ def check_arrival(
     if total > contracted_usd:
         return (Concern("above_contract", contracted_usd, total / contracted_usd),)
     return ()
+
+
+def describe_concern(concern: Concern) -> str:
+    """A plausibility concern in words, for the warning the user confirms."""
+    if concern.code == "future":
+        return _("this month has not begun yet")
+    ratio = f"{concern.ratio:.1f}" if concern.ratio is not None else ""
+    reference = format_wan(concern.reference_usd)
+    if concern.code == "median":
+        return _("%(ratio)s× the median of the region's last 12 figures (%(reference)s 万美元)") % {
+            "ratio": ratio,
+            "reference": reference,
+        }
+    if concern.code == "last_year":
+        return _("%(ratio)s× the same month last year (%(reference)s 万美元)") % {
+            "ratio": ratio,
+            "reference": reference,
+        }
+    return _("the arrivals would reach %(ratio)s× the contracted FDI (%(reference)s 万美元)") % {
+        "ratio": ratio,
+        "reference": reference,
+    }

@@ -1,4 +1,4 @@
-"""Plausibility checks of an entered figure (assessments.plausibility): pure, no database.
+"""Plausibility checks of an entered figure (fdi_portal.lib.plausibility): pure, no database.
 Amounts are USD; the thresholds are tested at exactly 3× and just below."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from assessments.plausibility import check_arrival, check_figure, median
+from fdi_portal.lib.plausibility import check_arrival, check_figure, median
 
 TODAY = dt.date(2021, 6, 15)
 
