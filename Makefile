@@ -14,20 +14,31 @@ run: seed
 
 # As in production (README, "Production"): DEBUG off, PostgreSQL (DATABASE_URL, else the local
 # server's fdi_portal database), gunicorn with gunicorn.conf.py, static files hashed and compressed.
-serve: messages-compiled
+# Installs what production runs (requirements.txt) and the npm packages collectstatic gathers,
+# never the test tools: it does not go through `setup`.
+serve: $(VENV)/.installed-runtime node_modules/.installed messages-compiled
 	scripts/serve
 
-setup: $(VENV)/.installed node_modules/.installed
+# Development: runtime and dev requirements (tests, lint, browser tools) and the npm packages.
+setup: $(VENV)/.installed-dev node_modules/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# What production runs.
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# What only `make bench` needs (django-import-export, to compare the import with).
-$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+# requirements-dev.txt starts with -r requirements.txt; the runtime stamp comes first, so a
+# changed requirements.txt reinstalls both and `make serve` after `make setup` installs nothing.
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# What only `make bench` needs (django-import-export, to compare the import with); it starts
+# with -r requirements.txt: the bench scripts need no test tools.
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed-runtime
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
@@ -37,10 +48,11 @@ node_modules/.installed: package.json package-lock.json
 
 # The compiled catalogues are committed (so `make run` needs no gettext); where msgfmt is
 # installed they are rebuilt from the .po files, so an edited translation always shows.
-messages-compiled: setup
+# Needs Django only (the runtime), so `make serve` compiles them without the dev requirements.
+messages-compiled: $(VENV)/.installed-runtime
 	@if command -v msgfmt >/dev/null 2>&1; then SECRET_KEY=messages-only $(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' -v0; fi
 
-migrate: messages-compiled
+migrate: setup messages-compiled
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 
 # Seed plans (only into a database without them: nothing staff changed is overwritten) and
@@ -49,7 +61,7 @@ seed: migrate
 	$(RUN_ENV) $(MANAGE) load_seed
 	$(RUN_ENV) $(MANAGE) load_demo
 
-test: messages-compiled
+test: setup messages-compiled
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Timings and query counts of the main pages and of a 100 000-row import (tests/bench/).
@@ -59,7 +71,7 @@ test: messages-compiled
 # Load: gunicorn as in production and wrk (scripts/install-system-packages), 50 connections for
 # 30 s on the home, the figures grid and the project list at province scale in PostgreSQL;
 # written to var/bench/load.md. LOAD_ARGS=--help lists the options (LOAD_ARGS=--duration=5).
-bench: messages-compiled $(VENV)/.bench-installed
+bench: $(VENV)/.bench-installed node_modules/.installed messages-compiled
 	$(BIN)/python tests/bench/bench_pages.py $(BENCH_ARGS)
 	$(BIN)/python tests/bench/bench_import.py
 	$(BIN)/python tests/bench/bench_load.py $(LOAD_ARGS)
