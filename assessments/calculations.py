@@ -57,6 +57,7 @@ __all__ = [
     "monthly_history",
     "completion",
     "growth",
+    "goal_status",
     "share",
     "competition_ranks",
     "exact",
@@ -364,6 +365,30 @@ def _growth(ytd: Fraction, ytd_ly: Fraction) -> Fraction | None:
 def _completion(ytd: Fraction, target: Decimal | None) -> Fraction | None:
     goal = _exact(target, "target") if target is not None else _ZERO
     return ytd / goal if goal > 0 else None
+
+
+GOAL_MET: Final = "met"
+GOAL_ON_TRACK: Final = "on_track"
+GOAL_BEHIND: Final = "behind"
+
+
+def goal_status(
+    current: Decimal | None, target: Decimal | None, *, on_schedule: bool | None = None
+) -> str:
+    """A plan goal's status, the one every page and document shows:
+
+    * ``"met"`` — the current value reaches the target (``current >= target``, exactly);
+    * ``"on_track"`` — not met yet, but the goal is measured against the year's schedule
+      (``on_schedule`` given: the utilised-FDI amount goal, on track when the city is at its
+      序时进度) and is at it;
+    * ``"behind"`` — neither;
+    * ``""`` — nothing to measure yet (no current value or no target).
+    """
+    if current is None or target is None:
+        return ""
+    if _exact(current, "current") >= _exact(target, "target"):
+        return GOAL_MET
+    return GOAL_ON_TRACK if on_schedule else GOAL_BEHIND
 
 
 def completion(ytd: Decimal, target: Decimal | None) -> Decimal | None:

@@ -13,10 +13,11 @@ from assessments import documents, pages
 from assessments.document_views import document_response
 from assessments.exports import campaign_export_rows
 from assessments.forms import IssueNoticeForm
-from assessments.services import issue_campaign_notice, next_campaign_sequence
-from assessments.views import (
+from assessments.issuing import issue_campaign_notice, next_campaign_sequence
+from assessments.view_helpers import (
     GRID_READERS,
     STAFF,
+    _check_quarter,
     _check_year,
     _city,
     _sees_drafts,
@@ -24,14 +25,8 @@ from assessments.views import (
 )
 from fdi_portal.access import role_required
 from fdi_portal.forms import flash_form
+from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City
-from fdi_portal.spreadsheets import write_xlsx
-
-
-def _check_quarter(quarter: int) -> int:
-    if quarter not in (1, 2, 3, 4):
-        raise Http404(_("No such quarter."))
-    return quarter
 
 
 def _page(request: HttpRequest, city: City, year: int, quarter: int) -> pages.CampaignNoticePage:

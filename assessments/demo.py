@@ -12,8 +12,10 @@ from django.db import transaction
 
 from assessments.models import CityTarget, MonthlyFigure, RegionTarget
 from fdi_portal.demo import sync_demo_rows
-from fdi_portal.lib.money import wan_to_base
+from fdi_portal.lib.money import ratio_to_percent, wan_to_base
 from fdi_portal.models import City, Region
+from tasks.carry_forward import restate_goal_text
+from tasks.models import Plan
 
 FIRST_YEAR = 2020
 #: Annual targets in 万美元 per region, and how well each region does against it.
@@ -99,6 +101,29 @@ def load_demo_figures(today: date) -> int:
 
 
 @transaction.atomic
+@transaction.atomic
+def state_demo_targets_in_plans(year: int) -> None:
+    """The demo plans' utilised-FDI goals of ``year`` state the demo city target of that year
+    (amount and growth), so that the goal's clause and the one city target read the same."""
+    targets = {t.city_id: t for t in CityTarget.objects.filter(year=year)}
+    for plan in Plan.objects.filter(is_demo=True, year=year):
+        target = targets.get(plan.city_id)
+        if target is None:
+            continue
+        for goal in plan.goals.filter(metric__in=("utilised_fdi_usd", "utilised_fdi_growth")):
+            if goal.metric == "utilised_fdi_usd":
+                new = target.target_usd
+            elif target.growth_target is not None and goal.unit.strip() in ("%", "％"):
+                new = ratio_to_percent(target.growth_target)
+            else:
+                continue
+            if new == goal.target_value:
+                continue  # a reload writes nothing (and no history row)
+            goal.text = restate_goal_text(goal.text, goal.target_value, new, goal.unit)
+            goal.target_value = new
+            goal.save(update_fields=["text", "target_value"])
+
+
 def remove_demo_figures() -> int:
     """Delete every demo target and figure; real ones stay. Returns the number deleted."""
     deleted = 0

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments import documents, pages
-from assessments.views import (
+from assessments.notice_views import _notice_page
+from assessments.view_helpers import (
     GRID_READERS,
     _check_month,
+    _check_quarter,
     _check_year,
     _city,
-    _notice_page,
     _sees_drafts,
 )
 from fdi_portal.access import role_required
@@ -67,8 +68,7 @@ def review_document(
     """The quarterly review as a 公文 (Word or PDF)."""
     city = _city(request, city_code)
     _check_year(year)
-    if quarter not in (1, 2, 3, 4):
-        raise Http404(_("No such quarter."))
+    _check_quarter(quarter)
     try:
         review = pages.quarterly_review(city, year, quarter, drafts=_sees_drafts(request.user))
     except pages.NotIssued:

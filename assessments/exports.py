@@ -1,15 +1,17 @@
-"""The notice as a table (header first), for xlsx: amounts in 万美元 and ratios in per cent,
-rounded as the printed notice shows them."""
+"""The notice as a table (header first), for xlsx: amounts in 万美元 to two places and ratios in
+per cent at the notice's places (``NOTICE_PERCENT_PLACES``), rounded half-up as the printed
+notice shows them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
 from assessments.snapshots import CampaignRow, NoticeReport
-from fdi_portal.lib.money import round_percent, round_wan
+from fdi_portal.lib.money import notice_places, round_percent, round_wan
 
 
 def notice_export_rows(report: NoticeReport) -> Iterator[list[object]]:
+    places = notice_places()
     yield [
         "排名",
         "地区",
@@ -32,11 +34,11 @@ def notice_export_rows(report: NoticeReport) -> Iterator[list[object]]:
             round_wan(row.month_usd),
             round_wan(row.ytd_usd),
             round_wan(row.ytd_last_year_usd),
-            round_percent(row.completion),
-            round_percent(report.required_share),
+            round_percent(row.completion, places),
+            round_percent(report.required_share, places),
             row.on_track,
             round_wan(row.shortfall_usd),
-            round_percent(row.yoy_growth),
+            round_percent(row.yoy_growth, places),
             round_wan(row.catch_up_monthly_usd),
         ]
     yield [
@@ -46,11 +48,11 @@ def notice_export_rows(report: NoticeReport) -> Iterator[list[object]]:
         round_wan(report.city_month_usd),
         round_wan(report.city_ytd_usd),
         round_wan(report.city_ytd_last_year_usd),
-        round_percent(report.city_completion),
-        round_percent(report.required_share),
+        round_percent(report.city_completion, places),
+        round_percent(report.required_share, places),
         report.city_on_track,
         round_wan(report.city_shortfall_usd),
-        round_percent(report.city_yoy_growth),
+        round_percent(report.city_yoy_growth, places),
         round_wan(report.city_catch_up_monthly_usd),
     ]
 
@@ -58,6 +60,7 @@ def notice_export_rows(report: NoticeReport) -> Iterator[list[object]]:
 def campaign_export_rows(rows: Sequence[CampaignRow]) -> Iterator[list[object]]:
     """The quarterly campaign notice as a table: a total row per campaign (地区 合计), then its
     regions; amounts in 万美元, rates in per cent, rounded as printed."""
+    places = notice_places()
     yield [
         "专项行动",
         "地区",
@@ -74,8 +77,8 @@ def campaign_export_rows(rows: Sequence[CampaignRow]) -> Iterator[list[object]]:
             row.region or "合计",
             row.signed,
             row.landed,
-            round_percent(row.landing_rate),
+            round_percent(row.landing_rate, places),
             round_wan(row.contracted_fdi_usd),
             round_wan(row.arrived_fdi_usd),
-            round_percent(row.arrival_rate),
+            round_percent(row.arrival_rate, places),
         ]

@@ -335,22 +335,22 @@ def interview_counts(city: City, year: int) -> dict[int, int]:
 def promotion_event_counts(city: City, year: int) -> dict[int, int]:
     """Region id → FDI-themed promotion events the region organised in ``year`` (one
     query): the count the promotion-events indicator and the events page both use."""
-    from projects.selectors import event_counts
+    from projects.figures import event_counts
 
     return dict(event_counts(city, year).by_region)
 
 
 def campaign_figures(city: City, year: int, month: int) -> list:
     """The quarter's campaign figures (projects signed, landed, landing and arrival rates) by
-    campaign and region, January to ``month`` (projects.selectors computes them)."""
-    from projects.selectors import campaign_figures as figures
+    campaign and region, January to ``month`` (projects.figures computes them)."""
+    from projects.figures import campaign_figures as figures
 
     return list(figures(city, year, month))
 
 
 def project_goal_figures(city: City, year: int, *, campaigns: list[str], month: int):
-    """The project figures the plan goals measure (projects.selectors computes them)."""
-    from projects.selectors import project_goal_figures as figures
+    """The project figures the plan goals measure (projects.figures computes them)."""
+    from projects.figures import project_goal_figures as figures
 
     return figures(
         city, year, registered_campaigns=campaigns, landing_campaigns=campaigns, up_to_month=month

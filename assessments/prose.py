@@ -7,32 +7,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments import calculations as calc
 from assessments.snapshots import CampaignRow, InterviewCase, NoticeReport
-from fdi_portal.lib.money import format_ratio, format_wan
-
-
-def percent_places() -> int:
-    """Decimals of a percentage in a notice's words and tables (``NOTICE_PERCENT_PLACES``:
-    1 or 2, default 2), rounded half-up as bureaus print them. Issued snapshots keep ratios
-    to four decimals (xx.xx %), so more than two would only print zeros."""
-    places = getattr(settings, "NOTICE_PERCENT_PLACES", 2)
-    return places if places in (1, 2) else 2
+from fdi_portal.lib.money import format_notice_ratio, format_ratio, format_wan, notice_places
 
 
 def percent(ratio: Decimal | None) -> str:
-    """A ratio as the notice prints it: 0.16135 → 16.14% (two places) or 16.1% (one)."""
-    return format_ratio(ratio, percent_places())
+    """A ratio as the notice prints it (``fdi_portal.lib.money.format_notice_ratio``)."""
+    return format_notice_ratio(ratio)
 
 
 def against_schedule(completion: Decimal, required: Decimal) -> str:
     """「高于序时进度X个百分点」 / 「低于序时进度X个百分点」 / 「与序时进度持平」, X the difference of
     the two printed percentages (calculations.percentage_points)."""
-    points = calc.percentage_points(completion, required, percent_places())
+    points = calc.percentage_points(completion, required, notice_places())
     if points > 0:
         return _("%(points)s percentage points above the required progress") % {"points": points}
     if points < 0:
@@ -42,7 +33,7 @@ def against_schedule(completion: Decimal, required: Decimal) -> str:
 
 def year_on_year(growth: Decimal) -> str:
     """「同比增长x%」 / 「同比下降x%」 / 「与上年同期持平」 at the notice's precision."""
-    shown = calc.round_half_up(calc.exact(growth, "growth") * 100, percent_places())
+    shown = calc.round_half_up(calc.exact(growth, "growth") * 100, notice_places())
     if shown > 0:
         return _("up %(growth)s year on year") % {"growth": percent(growth)}
     if shown < 0:

@@ -9,17 +9,17 @@ still be corrected. ``settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS`` decides:
   issued notice published them;
 - ``"all"``: the live ranking, as staff see it (for bureaus that share figures as they come).
 
-Staff, leaders, department officers and province viewers always see the live figures.
+Staff, leaders, department officers and province viewers always see the live figures. The
+rankings of the notice pages are chosen here (``ranking_for``); the region page applies the same
+rule to itself in ``dashboards.pages.region_page_for``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from assessments import snapshots
 from assessments.models import Notice
-from assessments.pages import RegionPage
 from assessments.snapshots import NoticeReport
 from fdi_portal.access import sees_unpublished_figures
 from fdi_portal.models import City
@@ -51,29 +51,3 @@ def ranking_for(
     if sees_unpublished_figures(user) or live is None:
         return live, None
     return published_ranking(city, year)
-
-
-def region_page_for(user: Any, page: RegionPage) -> tuple[RegionPage, Notice | None]:
-    """The county official's page as they may see it: unchanged when they see unpublished
-    figures or the page's month is issued; otherwise their own figures as they stand, without
-    a rank, without the region above, and the city's ranking as the last notice issued it."""
-    if sees_unpublished_figures(user) or page.report is None:
-        return page, None
-    report, notice = published_ranking(page.city, page.period.year)
-    if notice is not None and notice.month >= page.report.month:
-        return page, None
-    published_month = notice.month if notice else 0
-    return (
-        dataclasses.replace(
-            page,
-            report=report,
-            row=dataclasses.replace(page.row, rank=None) if page.row else None,
-            above=None,
-            to_draw_level_usd=None,
-            history=[
-                h if h.month <= published_month else dataclasses.replace(h, rank=None)
-                for h in page.history
-            ],
-        ),
-        notice,
-    )

@@ -487,7 +487,7 @@ class CampaignRow:
 
 
 def campaign_rows(figures: list) -> tuple[CampaignRow, ...]:
-    """``projects.selectors.CampaignFigures`` (rates by ``calculations.share``) as rows."""
+    """``projects.figures.CampaignFigures`` (rates by ``calculations.share``) as rows."""
     return tuple(
         CampaignRow(
             campaign=f.campaign,

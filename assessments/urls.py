@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import campaign_views, document_views, views
+from assessments import campaign_views, document_views, notice_views, scheme_views, views
 from fdi_portal.import_views import import_urls
 
 app_name = "assessments"
@@ -47,26 +47,26 @@ urlpatterns = [
         template="<str:city_code>/template/<str:kind>/",
     ),
     # 月通报、季约谈、年考评
-    path("notices/", views.notices_home, name="notices_home"),
-    path("<str:city_code>/notices/", views.notice_list, name="notice_list"),
+    path("notices/", notice_views.notices_home, name="notices_home"),
+    path("<str:city_code>/notices/", notice_views.notice_list, name="notice_list"),
     path(
         "<str:city_code>/notices/<int:year>/<int:month>/",
-        views.notice_detail,
+        notice_views.notice_detail,
         name="notice_detail",
     ),
     path(
         "<str:city_code>/notices/<int:year>/<int:month>/issue/",
-        views.notice_issue,
+        notice_views.notice_issue,
         name="notice_issue",
     ),
     path(
         "<str:city_code>/notices/<int:year>/<int:month>/xlsx/",
-        views.notice_export,
+        notice_views.notice_export,
         name="notice_export",
     ),
     path(
         "<str:city_code>/reviews/<int:year>/<int:quarter>/",
-        views.quarterly_review,
+        notice_views.quarterly_review,
         name="quarterly_review",
     ),
     # The pages as official documents (公文), Word or PDF: assessments/document_views.py.
@@ -108,26 +108,26 @@ urlpatterns = [
     ),
     path(
         "<str:city_code>/interviews/<int:interview_id>/",
-        views.interview_record,
+        notice_views.interview_record,
         name="interview_record",
     ),
     path(
         "<str:city_code>/assessments/<int:year>/",
-        views.assessment_detail,
+        notice_views.assessment_detail,
         name="assessment_detail",
     ),
     path(
         "<str:city_code>/assessments/<int:year>/issue/",
-        views.assessment_issue,
+        notice_views.assessment_issue,
         name="assessment_issue",
     ),
     path(
         "<str:city_code>/plans/<int:plan_id>/schedule/",
-        views.schedule_edit,
+        scheme_views.schedule_edit,
         name="schedule_edit",
     ),
-    path("<str:city_code>/plans/<int:plan_id>/scheme/", views.scheme_edit, name="scheme_edit"),
-    path("<str:city_code>/goals/<int:year>/", views.plan_goals, name="plan_goals"),
-    path("<str:city_code>/dashboard/", views.city_dashboard, name="city_dashboard"),
-    path("<str:city_code>/regions/<str:region_code>/", views.region_page, name="region_page"),
+    path(
+        "<str:city_code>/plans/<int:plan_id>/scheme/", scheme_views.scheme_edit, name="scheme_edit"
+    ),
+    path("<str:city_code>/goals/<int:year>/", scheme_views.plan_goals, name="plan_goals"),
 ]

@@ -1,4 +1,7 @@
-"""Targets and monthly figures: the grid, in-place edits, history, imports and export."""
+"""Targets and monthly figures of a city's regions: the grid of a year, the in-place editors of
+a figure and a target, county submissions (submitting, the queue, verifying and returning),
+month locks, the city target, the history of every change, the figure and target imports and
+the grid's xlsx export."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,44 +23,46 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import pages, services
-from assessments.exports import notice_export_rows
-from assessments.forms import (
-    AmountForm,
-    CityTargetForm,
-    IndicatorForm,
-    IndicatorFormSet,
-    InterviewForm,
-    IssueAssessmentForm,
-    IssueNoticeForm,
-    ReviewForm,
-    ScheduleForm,
-    SchemeForm,
-    SubmissionForm,
+from assessments import pages
+from assessments.city_targets import set_city_target
+from assessments.figure_imports import (
+    CellChange,
+    ImportPreview,
+    apply_import,
+    preview_figures_import,
+    preview_submissions_import,
+    preview_targets_import,
 )
-from assessments.loaders import MONTHS, latest_period, plan_for, schedule_for
-from assessments.models import (
-    FigureSubmission,
-    Interview,
-    MonthlyFigure,
-    Notice,
-    PeriodLock,
-    ProgressSchedule,
-    RegionTarget,
-    ScoringScheme,
+from assessments.figures import (
+    Implausible,
+    StaleEdit,
+    is_locked,
+    lock_month,
+    notice_covers,
+    set_monthly_figure,
+    set_region_target,
+    unlock_month,
 )
-from assessments.publication import ranking_for, region_page_for
-from assessments.schemes import SchemeError
-from assessments.services import (
-    issue_assessment,
-    issue_notice,
-    next_sequence,
-    record_interview,
-    save_progress_schedule,
-    save_scoring_scheme,
+from assessments.forms import AmountForm, CityTargetForm, ReviewForm, SubmissionForm
+from assessments.loaders import MONTHS
+from assessments.models import FigureSubmission, MonthlyFigure, PeriodLock, RegionTarget
+from assessments.submissions import (
+    return_submission,
+    submit_figure,
+    submit_import,
+    verify_submission,
 )
-from fdi_portal.access import has_role, role_required, visible_or_404
-from fdi_portal.forms import flash_form, picked_period
+from assessments.view_helpers import (
+    GRID_READERS,
+    STAFF,
+    _check_month,
+    _check_year,
+    _city,
+    _sees_drafts,
+    _xlsx_response,
+)
+from fdi_portal.access import role_required, visible_or_404
+from fdi_portal.forms import flash_form
 from fdi_portal.import_views import (
     ROW,
     STATUS,
@@ -67,27 +72,13 @@ from fdi_portal.import_views import (
     TemplateLayout,
 )
 from fdi_portal.lib.money import base_to_wan, format_wan, round_wan, wan_to_base
-from fdi_portal.locking import StaleEdit
+from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City, Region, Role, membership_of
 from fdi_portal.pagination import paginate
-from fdi_portal.spreadsheets import write_xlsx
-
-STAFF = (Role.COMMERCE_STAFF,)
-GRID_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER)
-
-
-def _city(request: HttpRequest, city_code: str) -> City:
-    return visible_or_404(City, request.user, admin_code=city_code)
 
 
 def _region(request: HttpRequest, city: City, region_id: int) -> Region:
     return visible_or_404(Region.objects.in_city(city).assessed(), request.user, pk=region_id)
-
-
-def _check_year(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        raise Http404(_("No such year."))
-    return year
 
 
 @require_GET
@@ -196,12 +187,12 @@ def _amount_cell(request: HttpRequest, context: dict, stored, save) -> HttpRespo
                 form.opened_usd(),
                 form.cleaned_data["confirm"],
             )
-        except services.StaleEdit as stale:
+        except StaleEdit as stale:
             # Not a mistake in the form: said once, above the buttons, with their value.
             form.reopened(stale.current_usd)
             context["stale_usd"] = stale.current_usd
             context["stale"] = stale.messages[0]
-        except services.Implausible as implausible:
+        except Implausible as implausible:
             form.add_error(None, implausible)
             context["warnings"] = implausible.warnings
         except ValidationError as error:
@@ -217,7 +208,7 @@ def _cell_context(city: City, year: int, region: Region, month: int, view: str) 
         "year": year,
         "region": region,
         "month": month,
-        "locked": services.is_locked(city, year, month),
+        "locked": is_locked(city, year, month),
         "action": reverse(view, args=[city.admin_code, year, region.pk, month]),
         "cell_id": f"cell-{region.pk}-{month}",
     }
@@ -231,12 +222,11 @@ def figure_cell(
     """One region's official figure of a month, edited in place (verified at once)."""
     city = _city(request, city_code)
     region = _region(request, city, region_id)
-    if month not in MONTHS:
-        raise Http404(_("No such month."))
+    _check_month(month)
     _check_year(year)
     figure = MonthlyFigure.objects.filter(region=region, year=year, month=month).first()
     context = _cell_context(city, year, region, month, "assessments:figure_cell")
-    context["reason_required"] = services.notice_covers(city, year, month)
+    context["reason_required"] = notice_covers(city, year, month)
     context["waiting"] = (
         FigureSubmission.objects.awaiting()
         .filter(region=region, year=year, month=month)
@@ -245,7 +235,7 @@ def figure_cell(
     )
 
     def save(amount_usd: Decimal | None, reason: str, opened: Decimal | None, ok: bool) -> None:
-        services.set_monthly_figure(
+        set_monthly_figure(
             region=region,
             year=year,
             month=month,
@@ -271,13 +261,13 @@ def target_cell(request: HttpRequest, city_code: str, year: int, region_id: int)
         "city": city,
         "year": year,
         "region": region,
-        "reason_required": services.notice_covers(city, year, None),
+        "reason_required": notice_covers(city, year, None),
         "action": reverse("assessments:target_cell", args=[city.admin_code, year, region.pk]),
         "cell_id": f"target-{region.pk}",
     }
 
     def save(amount_usd: Decimal | None, reason: str, opened: Decimal | None, ok: bool) -> None:
-        services.set_region_target(
+        set_region_target(
             region=region,
             year=year,
             target_usd=amount_usd,
@@ -302,8 +292,7 @@ def figure_submit(
         request.user,
         pk=region_id,
     )
-    if month not in MONTHS:
-        raise Http404(_("No such month."))
+    _check_month(month)
     _check_year(year)
     context = _cell_context(city, year, region, month, "assessments:figure_submit")
     context["official_usd"] = (
@@ -323,7 +312,7 @@ def figure_submit(
     form = context["form"] = SubmissionForm(request.POST)
     if form.is_valid():
         try:
-            services.submit_figure(
+            submit_figure(
                 region=region,
                 year=year,
                 month=month,
@@ -332,7 +321,7 @@ def figure_submit(
                 user=request.user,
                 confirmed=form.cleaned_data["confirm"],
             )
-        except services.Implausible as implausible:
+        except Implausible as implausible:
             form.add_error(None, implausible)
             context["warnings"] = implausible.warnings
         except ValidationError as error:
@@ -427,7 +416,7 @@ def submission_verify(request: HttpRequest, city_code: str, submission_id: int) 
     """审核通过: the submitted amount becomes the official figure."""
 
     def decide(submission: FigureSubmission, reason: str) -> str:
-        services.verify_submission(submission=submission, user=request.user, reason=reason)
+        verify_submission(submission=submission, user=request.user, reason=reason)
         return _("%(region)s %(year)s-%(month)02d verified: it is now the official figure.") % {
             "region": submission.region.name,
             "year": submission.year,
@@ -443,7 +432,7 @@ def submission_return(request: HttpRequest, city_code: str, submission_id: int) 
     """退回: the submission goes back to the county with the reason."""
 
     def decide(submission: FigureSubmission, reason: str) -> str:
-        services.return_submission(submission=submission, user=request.user, reason=reason)
+        return_submission(submission=submission, user=request.user, reason=reason)
         return _("%(region)s %(year)s-%(month)02d returned to the county.") % {
             "region": submission.region.name,
             "year": submission.year,
@@ -460,7 +449,7 @@ def month_lock(request: HttpRequest, city_code: str, year: int, month: int) -> H
     city = _city(request, city_code)
     _check_year(year)
     try:
-        services.lock_month(city=city, year=year, month=_check_month(month), user=request.user)
+        lock_month(city=city, year=year, month=_check_month(month), user=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -480,7 +469,7 @@ def month_unlock(request: HttpRequest, city_code: str, year: int, month: int) ->
     form = ReviewForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.unlock_month(
+        unlock_month(
             city=city, year=year, month=_check_month(month), user=request.user, reason=reason
         )
     except ValidationError as error:
@@ -502,7 +491,7 @@ def city_target(request: HttpRequest, city_code: str, year: int) -> HttpResponse
     if form.is_valid():
         growth = form.cleaned_data["growth_percent"]
         try:
-            services.set_city_target(
+            set_city_target(
                 city=city,
                 year=year,
                 target_usd=wan_to_base(form.cleaned_data["target_wan"]),
@@ -670,23 +659,17 @@ def _lock_entries(records) -> list[HistoryEntry]:
 # Imports: declarations served by fdi_portal.import_views (see assessments/urls.py).
 
 
-def _preview_figures(
-    source: Any, *, user: Any, city: City | None, max_bytes: int
-) -> services.ImportPreview:
+def _preview_figures(source: Any, *, user: Any, city: City | None, max_bytes: int) -> ImportPreview:
     if _submits(user):
-        return services.preview_submissions_import(
-            source, city=city, user=user, max_bytes=max_bytes
-        )
-    return services.preview_figures_import(source, city=city, max_bytes=max_bytes)
+        return preview_submissions_import(source, city=city, user=user, max_bytes=max_bytes)
+    return preview_figures_import(source, city=city, max_bytes=max_bytes)
 
 
-def _preview_targets(
-    source: Any, *, user: Any, city: City | None, max_bytes: int
-) -> services.ImportPreview:
-    return services.preview_targets_import(source, city=city, max_bytes=max_bytes)
+def _preview_targets(source: Any, *, user: Any, city: City | None, max_bytes: int) -> ImportPreview:
+    return preview_targets_import(source, city=city, max_bytes=max_bytes)
 
 
-def _to_grid(preview: services.ImportPreview, city: City | None) -> str:
+def _to_grid(preview: ImportPreview, city: City | None) -> str:
     """The grid of the last year the import changed."""
     year = max(change.year for change in preview.changes)
     return reverse("assessments:figure_grid", args=[city.admin_code, year])
@@ -713,7 +696,7 @@ _FIGURES_TITLE = "{city}{year}年各县（市、区）实际使用外资（万�
 _CELLS = ngettext_lazy("Confirm: write %(n)s cell", "Confirm: write %(n)s cells", "n")
 
 
-def _places(change: services.CellChange) -> int:
+def _places(change: CellChange) -> int:
     """Decimals of 万 the preview shows a row with: 2 as everywhere, or as many as the stored
     or the new value has (up to 6, a cent) when they differ — so a row called changed never
     shows two values that read the same (340.8123 stored, 340.81 in the file: 340.8123 and
@@ -727,7 +710,7 @@ def _places(change: services.CellChange) -> int:
     return min(6, max(2, *(-e for e in exponents if isinstance(e, int))))
 
 
-def _difference(change: services.CellChange) -> str:
+def _difference(change: CellChange) -> str:
     """New − stored in 万, signed, at the precision that shows it; '' when nothing changes."""
     if change.old_usd is None or change.old_usd == change.new_usd:
         return ""
@@ -762,10 +745,10 @@ def _submits(user: Any) -> bool:
     return membership is not None and membership.role == Role.REGION_OFFICIAL
 
 
-def _apply_figures(preview: services.ImportPreview, *, user: Any, reason: str) -> dict[str, int]:
+def _apply_figures(preview: ImportPreview, *, user: Any, reason: str) -> dict[str, int]:
     if _submits(user):
-        return services.submit_import(preview, user=user, note=reason)
-    return services.apply_import(preview, user=user, reason=reason)
+        return submit_import(preview, user=user, note=reason)
+    return apply_import(preview, user=user, reason=reason)
 
 
 _BUREAU_STYLE = gettext_lazy(
@@ -816,7 +799,7 @@ IMPORTS = ImportSet(
             notes=(gettext_lazy("Columns: 地区 | 年份 | 目标（万美元）."), _BUREAU_STYLE),
             roles=STAFF,
             preview=_preview_targets,
-            apply=services.apply_import,
+            apply=apply_import,
             columns=_CELL_COLUMNS,
             layouts=(
                 TemplateLayout(
@@ -839,16 +822,6 @@ IMPORTS = ImportSet(
 )
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @require_GET
 @role_required(*GRID_READERS)
 def export_grid(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
@@ -865,451 +838,4 @@ def export_grid(request: HttpRequest, city_code: str, year: int) -> HttpResponse
     title = f"{city.name}{year}年各县（市、区）实际使用外资（万美元）"
     return _xlsx_response(
         write_xlsx(rows, title=title, sheet_name=str(year)), f"{city.name}-{year}-实际使用外资.xlsx"
-    )
-
-
-# ------------------------------------------------------------------------------------------
-# 月通报、季约谈、年考评: notices, the quarterly review, the annual assessment, plan goals
-# ------------------------------------------------------------------------------------------
-
-
-def _sees_drafts(user) -> bool:
-    """Drafts (figures not yet issued) are for the commerce staff who issue them."""
-    return has_role(user, *STAFF)
-
-
-def _check_month(month: int) -> int:
-    if month not in MONTHS:
-        raise Http404(_("No such month."))
-    return month
-
-
-@require_GET
-@role_required(*GRID_READERS)
-def notices_home(request: HttpRequest) -> HttpResponse:
-    """The notices of the user's city; a choice of cities for users who read several."""
-    cities = list(City.objects.visible_to(request.user))
-    if len(cities) == 1:
-        return redirect("assessments:notice_list", city_code=cities[0].admin_code)
-    return render(request, "assessments/notice_city_choice.html", {"cities": cities})
-
-
-@require_GET
-@role_required(*GRID_READERS)
-def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
-    """The year's notices, month by month, and the current ranking. Staff also see each
-    month that can be drafted; everybody else only issued notices."""
-    city = _city(request, city_code)
-    year_param = request.GET.get("year", "")
-    year = _check_year(int(year_param)) if year_param.isdigit() else None
-    if year is None:
-        latest = latest_period(city)
-        year = latest[0] if latest else timezone.localdate().year
-    notices = {
-        n.month: n
-        for n in Notice.objects.issued().filter(city=city, kind=Notice.Kind.MONTHLY, year=year)
-    }
-    period = latest_period(city, year)
-    last_month = period[1] if period else None
-    drafts = _sees_drafts(request.user)
-    months = [
-        {
-            "month": m,
-            "quarter": m // 3 if m % 3 == 0 else None,
-            "notice": notices.get(m),
-            "draftable": drafts and m not in notices and last_month is not None and m <= last_month,
-        }
-        for m in MONTHS
-    ]
-    ranking = pages.draft_report(city, year, last_month) if last_month else None
-    # Before a notice is issued a county official may see only the published ranking.
-    ranking, published = ranking_for(request.user, city, year, ranking)
-    return render(
-        request,
-        "assessments/notice_list.html",
-        {
-            "city": city,
-            "year": year,
-            "months": months,
-            "ranking": ranking,
-            "published_notice": published,
-            "own_region": _own_region_name(request),
-            "sees_drafts": drafts,
-        },
-    )
-
-
-def _own_region_name(request: HttpRequest) -> str:
-    membership = membership_of(request.user)
-    if membership and membership.role == Role.REGION_OFFICIAL and membership.region_id:
-        return membership.region.name
-    return ""
-
-
-def _notice_page(request: HttpRequest, city: City, year: int, month: int) -> pages.NoticePage:
-    try:
-        return pages.notice_page(city, year, month, drafts=_sees_drafts(request.user))
-    except pages.NotIssued:
-        raise Http404(_("This notice has not been issued.")) from None
-
-
-@require_GET
-@role_required(*GRID_READERS)
-def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
-    """The notice as an official 通报, ready to print on A4: issued (frozen, with the
-    revisions since) or, for staff, the draft with the form that issues it."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
-    page = _notice_page(request, city, year, month)
-    context = {
-        "city": city,
-        "notice": page.notice,
-        "report": page.report,
-        "revisions": page.revisions,
-        "title": page.title,
-        "summary": page.summary,
-        "interview_sentence": page.interview_sentence,
-        "outlook": page.outlook,
-        "quarter": page.quarter,
-        "own_region": _own_region_name(request),
-    }
-    if page.notice is not None:
-        user = page.notice.issued_by
-        context["issued_by"] = (
-            (user.get_full_name() or user.username) if user else _("command line")
-        )
-        if _sees_drafts(request.user):  # staff lock the month once its notice is issued
-            context["month_locked"] = services.is_locked(city, year, month)
-    else:
-        context["form"] = IssueNoticeForm(
-            initial={"sequence": next_sequence(city, year), "issued_on": timezone.localdate()}
-        )
-    return render(request, "assessments/notice_detail.html", context)
-
-
-@require_POST
-@role_required(*STAFF)
-def notice_issue(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
-
-    def issue(data: dict) -> str:
-        notice = issue_notice(
-            city=city,
-            year=year,
-            month=month,
-            issued_on=data["issued_on"],
-            sequence=data["sequence"],
-            user=request.user,
-        )
-        return _("Notice %(number)s issued.") % {"number": notice.number}
-
-    flash_form(request, IssueNoticeForm(request.POST), issue)
-    return redirect("assessments:notice_detail", city_code=city.admin_code, year=year, month=month)
-
-
-@require_GET
-@role_required(*GRID_READERS)
-def notice_export(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
-    """The notice's table as xlsx (the frozen one once issued)."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
-    page = _notice_page(request, city, year, month)
-    suffix = page.notice.number if page.notice else _("draft")
-    return _xlsx_response(
-        write_xlsx(notice_export_rows(page.report), title=page.title, sheet_name="通报"),
-        f"{page.title}{suffix}.xlsx",
-    )
-
-
-@require_GET
-@role_required(*GRID_READERS)
-def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: int) -> HttpResponse:
-    """季约谈: the regions to interview at the quarter's end, decided on the issued
-    quarter-end notice (for staff, provisionally on the figures as they stand), the
-    interviews held, and the quarter's campaign figures."""
-    city = _city(request, city_code)
-    _check_year(year)
-    if quarter not in (1, 2, 3, 4):
-        raise Http404(_("No such quarter."))
-    try:
-        review = pages.quarterly_review(city, year, quarter, drafts=_sees_drafts(request.user))
-    except pages.NotIssued:
-        raise Http404(_("This notice has not been issued.")) from None
-    interviews = list(
-        Interview.objects.filter(city=city, year=year, quarter=quarter).select_related(
-            "region", "recorded_by"
-        )
-    )
-    context = {
-        "city": city,
-        "year": year,
-        "quarter": quarter,
-        "month": review.month,
-        "report": review.page.report,
-        "notice": review.page.notice,
-        "cases": review.cases,
-        "campaigns": review.campaigns,
-        "interviews": interviews,
-        "editable": _sees_drafts(request.user),
-    }
-    return render(request, "assessments/quarterly_review.html", context)
-
-
-@require_POST
-@role_required(*STAFF)
-def interview_record(request: HttpRequest, city_code: str, interview_id: int) -> HttpResponse:
-    city = _city(request, city_code)
-    interview = visible_or_404(Interview.objects.filter(city=city), request.user, pk=interview_id)
-
-    def record(data: dict) -> str:
-        record_interview(
-            interview=interview, held_on=data["held_on"], notes=data["notes"], user=request.user
-        )
-        return _("The interview record is saved.")
-
-    flash_form(request, InterviewForm(request.POST), record)
-    return redirect(
-        "assessments:quarterly_review",
-        city_code=city.admin_code,
-        year=interview.year,
-        quarter=interview.quarter,
-    )
-
-
-@require_GET
-@role_required(*GRID_READERS)
-def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    """年考评: every region's score with each indicator's input, method and points — frozen
-    once issued; for staff, the draft on the figures as they stand and the form to issue it."""
-    city = _city(request, city_code)
-    _check_year(year)
-    try:
-        page = pages.assessment_page(city, year, drafts=_sees_drafts(request.user))
-    except pages.NotIssued:
-        # Not a dead end: the menu links here all year, before the assessment is issued.
-        return render(
-            request,
-            "assessments/assessment_detail.html",
-            {"city": city, "year": year, "not_issued": True},
-        )
-    return render(
-        request,
-        "assessments/assessment_detail.html",
-        {
-            "city": city,
-            "year": year,
-            "page": page,
-            "assessment": page.assessment,
-            "plan": page.plan,
-            "editable": _sees_drafts(request.user),
-            "form": IssueAssessmentForm(initial={"issued_on": timezone.localdate()}),
-        },
-    )
-
-
-@require_POST
-@role_required(*STAFF)
-def assessment_issue(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    city = _city(request, city_code)
-    _check_year(year)
-
-    def issue(data: dict) -> str:
-        issue_assessment(city=city, year=year, issued_on=data["issued_on"], user=request.user)
-        return _("The %(year)s assessment is issued.") % {"year": year}
-
-    flash_form(request, IssueAssessmentForm(request.POST), issue)
-    return redirect("assessments:assessment_detail", city_code=city.admin_code, year=year)
-
-
-def _plan(request: HttpRequest, city: City, plan_id: int):
-    from tasks.models import Plan
-
-    return visible_or_404(Plan.objects.filter(city=city), request.user, pk=plan_id)
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(*STAFF)
-def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
-    """The plan's progress schedule (序时进度): months ÷ 12, days ÷ days in the year, or
-    shares by quarter. The table shows the shares of the plan's (or this) year."""
-    city = _city(request, city_code)
-    plan = _plan(request, city, plan_id)
-    year = plan.year or timezone.localdate().year
-    current = schedule_for(plan, year)
-    if request.method == "POST":
-        form = ScheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                save_progress_schedule(
-                    plan=plan,
-                    method=form.method(),
-                    shares=form.shares(),
-                    label=form.cleaned_data["label"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The progress schedule is saved."))
-                return redirect(
-                    "assessments:schedule_edit", city_code=city.admin_code, plan_id=plan.pk
-                )
-    else:
-        quarters = [current.schedule.required(m) * 100 for m in (3, 6, 9)]
-        mode = {
-            ProgressSchedule.Method.DAYS: ScheduleForm.DAYS,
-            ProgressSchedule.Method.CUSTOM: ScheduleForm.QUARTERS,
-        }.get(current.method, ScheduleForm.EVEN)
-        form = ScheduleForm(
-            initial={
-                "mode": mode,
-                "q1": quarters[0].quantize(Decimal("0.01")),
-                "q2": quarters[1].quantize(Decimal("0.01")),
-                "q3": quarters[2].quantize(Decimal("0.01")),
-                "label": current.label,
-            }
-        )
-    shares = [(m, current.schedule.required(m)) for m in MONTHS]
-    return render(
-        request,
-        "assessments/schedule_edit.html",
-        {
-            "city": city,
-            "plan": plan,
-            "form": form,
-            "shares": shares,
-            "year": year,
-            "is_default": current.is_default,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(*STAFF)
-def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
-    """The plan's scoring scheme: one row per indicator (name, weight, input, method and the
-    method's parameters) and the vetoes. Nothing is saved unless every row is valid. 试算
-    (``action=try``) scores the edited scheme on the plan year's figures and saves nothing."""
-    city = _city(request, city_code)
-    plan = _plan(request, city, plan_id)
-    stored = ScoringScheme.objects.filter(plan=plan).first()
-    rows = [IndicatorForm.initial_for(item) for item in (stored.indicators if stored else [])]
-    year = plan.year or timezone.localdate().year
-    trial = None
-    if request.method == "POST":
-        form = SchemeForm(request.POST, stored=stored)
-        formset = IndicatorFormSet(request.POST, initial=rows, prefix="indicators")
-        # Both are validated so that every error shows at once.
-        if all([form.is_valid(), formset.is_valid()]):
-            scheme = {
-                "label": form.cleaned_data["label"],
-                "indicators": formset.indicators(),
-                "vetoes": form.vetoes(),
-            }
-            try:
-                if request.POST.get("action") == "try":
-                    trial = pages.score(city, year, scheme)
-                else:
-                    save_scoring_scheme(plan=plan, seen_token=form.seen_token, **scheme)
-            except StaleEdit as stale:
-                form.refused(stale)
-            except (ValidationError, SchemeError) as error:
-                form.add_error(None, str(error) if isinstance(error, SchemeError) else error)
-            else:
-                if trial is None:
-                    messages.success(request, _("The scoring scheme is saved."))
-                    return redirect(
-                        "assessments:scheme_edit", city_code=city.admin_code, plan_id=plan.pk
-                    )
-    else:
-        form = SchemeForm(
-            initial=SchemeForm.initial_for(
-                stored.label if stored else "", stored.vetoes if stored else []
-            ),
-            stored=stored,
-        )
-        formset = IndicatorFormSet(initial=rows, prefix="indicators")
-    return render(
-        request,
-        "assessments/scheme_edit.html",
-        {
-            "city": city,
-            "plan": plan,
-            "form": form,
-            "formset": formset,
-            # The last row is the blank one the page's script copies for 「add an indicator」.
-            "rows": [*formset.forms, formset.empty_form],
-            "total_weight": formset.total_weight(),
-            "scheme": stored,
-            "year": year,
-            "trial": trial and pages.assessment_rows(trial),
-        },
-    )
-
-
-@require_GET
-@role_required(*GRID_READERS, Role.DEPARTMENT_OFFICER)
-def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    """工作目标: each goal of the year's plan, its current value against its target."""
-    city = _city(request, city_code)
-    _check_year(year)
-    plan = plan_for(city, year)
-    return render(
-        request,
-        "assessments/plan_goals.html",
-        {
-            "city": city,
-            "year": year,
-            "plan": plan,
-            "goals": pages.goal_progress(city, year, plan),
-            "can_edit_target": _sees_drafts(request.user),
-        },
-    )
-
-
-# ------------------------------------------------------------------------------------------
-# Dashboards: a city (for readers of several cities; staff and leaders have it as their home)
-# and a region (a county official's home; staff, leaders and province viewers open any)
-# ------------------------------------------------------------------------------------------
-
-DASHBOARD_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
-
-
-@require_GET
-@role_required(*DASHBOARD_READERS)
-def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
-    """A city's dashboard: goals, utilised FDI against target and schedule, trend, ranking,
-    pipeline (``?year=&month=`` pick the period)."""
-    city = _city(request, city_code)
-    year, month = picked_period(request)
-    dashboard = pages.city_dashboard(city, year=year, month=month, today=timezone.localdate())
-    return render(
-        request,
-        "assessments/city_dashboard.html",
-        {"dashboard": dashboard, "dashboard_key": (city.pk, year, month)},
-    )
-
-
-@require_GET
-@role_required(*DASHBOARD_READERS, Role.REGION_OFFICIAL)
-def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpResponse:
-    """A region's page; a county official sees their own region's only (404 otherwise)."""
-    city = _city(request, city_code)
-    regions = Region.objects.in_city(city)
-    membership = membership_of(request.user)
-    if membership is not None and membership.role == Role.REGION_OFFICIAL:
-        regions = regions.filter(pk=membership.region_id)
-    if region_code.startswith("id") and region_code[2:].isdigit():
-        region = visible_or_404(regions, request.user, pk=int(region_code[2:]))
-    else:
-        region = visible_or_404(regions, request.user, admin_code=region_code)
-    year, month = picked_period(request)
-    page, published = region_page_for(
-        request.user, pages.region_page(city, region, year=year, month=month)
-    )
-    return render(
-        request, "assessments/region_page.html", {"page": page, "published_notice": published}
     )

@@ -7,7 +7,7 @@ memory. The sizes checked are those the zip's directory declares: Python's zipfi
 returns more bytes for a part than its declared size (it stops there and reports the file as
 damaged), so a directory that understates them cannot smuggle more past this check.
 
-Messages are plain Chinese, as in :mod:`fdi_portal.spreadsheets`, the other reader of uploads.
+Messages are plain Chinese, as in :mod:`fdi_portal.lib.spreadsheets`, the other reader of uploads.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 
 from fdi_portal.access import role_required
 from fdi_portal.audit import KINDS, audit_entries
+from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City, Role, membership_of
 from fdi_portal.pagination import paginate
-from fdi_portal.spreadsheets import write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -98,22 +98,6 @@ def create_demo_accounts() -> list[str]:
     return [account.username for account in DEMO_ACCOUNTS]
 
 
-#: The demo project the demo city leader follows (一对一跟踪).
-DEMO_LED_PROJECT = ("fcg_leader", "（演示）跨境电商物流园")
-
-
-def link_demo_leader() -> None:
-    """Make the demo leader the city leader of one demo project, so their home lists it."""
-    from projects.models import Project
-
-    username, project_name = DEMO_LED_PROJECT
-    leader = get_user_model().objects.filter(username=username).first()
-    for project in Project.objects.filter(is_demo=True, name=project_name):
-        if project.leader_id != (leader.pk if leader else None):
-            project.leader = leader
-            project.save_without_historical_record(update_fields=["leader"])
-
-
 # --------------------------------------------------------------------------- reloading in place
 
 #: The change reason of a demo row's deletion, the one demo write kept in the history.

@@ -36,8 +36,8 @@ from fdi_portal.audit import record_event, sha256_of
 from fdi_portal.forms import UploadForm
 from fdi_portal.imports import Preview, keep_upload, upload_path
 from fdi_portal.lib.money import format_wan
+from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import AuditEvent, City, Role
-from fdi_portal.spreadsheets import write_xlsx
 
 TEMPLATE = "fdi_portal/import.html"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,9 +3,10 @@ lists): the preview of what confirming would change, the store that keeps an upl
 preview and its confirmation, the one region lookup (地区 by name, short name or code) and the
 command-line front end.
 
-The reading itself is fdi_portal.spreadsheets; the web pages (upload → preview → confirm) are
+The reading itself is fdi_portal.lib.spreadsheets; the web pages (upload → preview → confirm) are
 fdi_portal.import_views. Each app compares its rows with what is stored and writes them:
-assessments.services (figures, targets), projects.imports (arrivals, project lists).
+assessments.figure_imports (figures, targets), projects.arrival_import and
+projects.project_import.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fdi_portal.cache import data_written
+from fdi_portal.lib.spreadsheets import CellError, limit_errors
 from fdi_portal.models import City, Region
-from fdi_portal.spreadsheets import CellError, limit_errors
 
 ChangeStatus = Literal["new", "changed", "unchanged"]
 #: Rows written per INSERT or UPDATE statement.

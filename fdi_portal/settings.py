@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "projects",
     "assessments",
     "notifications",
+    # The top layer: the home pages and dashboards, built on the portal apps listed before it.
+    "dashboards",
     # Background jobs: `manage.py rqworker` (README, "Background jobs").
     "django_rq",
 ]

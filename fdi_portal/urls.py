@@ -8,7 +8,8 @@ from django.urls import include, path
 from fdi_portal import audit_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page, named "home": it combines the apps, so it lives in dashboards/.
+    path("", include("dashboards.home_urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -36,6 +37,8 @@ urlpatterns = [
     path("plans/", include("tasks.urls")),
     path("projects/", include("projects.urls")),
     path("figures/", include("assessments.urls")),
+    # The city dashboard and region pages, under the figures paths they have always had.
+    path("figures/", include("dashboards.urls")),
     path("reminders/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

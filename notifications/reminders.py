@@ -3,7 +3,7 @@ notifications and emails. Reading only; a fixed number of queries whatever the n
 projects, regions and users (a few per city for the progress reports).
 
 Each reminder has a ``key`` naming it (kind, object, period): a user gets a reminder with a
-given key once, ever. The rules (DESIGN.md §6, issue 13):
+given key once, ever. The rules:
 
 * ``figures_due`` — month M's figures are due by day N of month M+1 (``ReminderSettings``,
   default 10). From ``LEAD_DAYS`` days before that day, each region official of a region of
@@ -14,12 +14,12 @@ given key once, ever. The rules (DESIGN.md §6, issue 13):
   (``tasks.progress.due_date``). From ``LEAD_DAYS`` days before, each officer of a department
   with a task of the plan in force and no report for that quarter is reminded, once a quarter.
 * ``difficulty_open`` — a difficulty still not resolved more than 30 days after it was raised
-  (``projects.selectors.DIFFICULTY_OPEN_DAYS``): the city's staff, the officials of the
+  (``projects.alerts.DIFFICULTY_OPEN_DAYS``): the city's staff, the officials of the
   project's region and the officers of the responsible department, once.
 * ``complaint_overdue`` — a complaint not answered by its deadline: the city's staff and the
   handling department's officers, once.
 * ``leader_missing`` — a project a rule of the plan says needs a city leader and that has none
-  (``projects.selectors.with_alerts``): the city's staff, once per project.
+  (``projects.alerts.with_alerts``): the city's staff, once per project.
 * ``weekly_digest`` — each user who leads projects (``Project.leader``) gets, once a week
   (ISO week), the list of their projects with their stage and open difficulties and complaints.
 """
@@ -236,8 +236,8 @@ def reports_due(today: dt.date, members: Members) -> list[Reminder]:
 def project_alerts(today: dt.date, members: Members) -> list[Reminder]:
     """Difficulties open over 30 days, complaints past their deadline, projects without the
     city leader a rule requires. Three queries."""
+    from projects.alerts import DIFFICULTY_OPEN_DAYS, with_alerts
     from projects.models import Complaint, Difficulty, Project
-    from projects.selectors import DIFFICULTY_OPEN_DAYS, with_alerts
 
     reminders = []
     cutoff = today - dt.timedelta(days=DIFFICULTY_OPEN_DAYS)

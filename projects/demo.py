@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from fdi_portal.demo import sync_demo_rows, touched_by_people
@@ -364,3 +365,17 @@ def _demo_events(city: City, today: dt.date) -> None:
     first = PromotionEvent.objects.filter(city=city, is_demo=True).order_by("date", "pk").first()
     if first is not None and not first.projects.exists():
         first.projects.set(Project.objects.filter(city=city, is_demo=True).order_by("pk")[:1])
+
+
+#: The demo project the demo city leader follows (一对一跟踪).
+DEMO_LED_PROJECT = ("fcg_leader", "（演示）跨境电商物流园")
+
+
+def link_demo_leader() -> None:
+    """Make the demo leader the city leader of one demo project, so their home lists it."""
+    username, project_name = DEMO_LED_PROJECT
+    leader = get_user_model().objects.filter(username=username).first()
+    for project in Project.objects.filter(is_demo=True, name=project_name):
+        if project.leader_id != (leader.pk if leader else None):
+            project.leader = leader
+            project.save_without_historical_record(update_fields=["leader"])

@@ -3,7 +3,8 @@
 An export of more than ``settings.EXPORT_JOB_ROWS`` projects (the province-wide one: 50 000
 rows, about 10 s) is written by a worker into ``settings.EXPORT_DIR``, while the user watches
 its progress; the view that started it sends the file (projects.views). The job writes the
-rows of the direct download, with the filters, language and access of the user who asked.
+rows of the direct download (projects.exports), with the filters (projects.filters), language
+and access of the user who asked.
 
 A job and its file are the user's alone (:func:`own_export`), and last a day: the job's record
 expires from Redis after ``KEEP_FOR``, and each new export job removes the files older than
@@ -33,6 +34,11 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+
+from fdi_portal.lib.spreadsheets import write_xlsx
+from projects.alerts import stream_reports
+from projects.exports import export_rows
+from projects.filters import filtered_projects
 
 #: The queue of settings.RQ_QUEUES the export jobs go to (the tests use one of their own).
 QUEUE = "default"
@@ -149,11 +155,6 @@ def export_projects(*, user_id: int, query: str, language: str, database: str) -
     """The job: write the export to ``EXPORT_DIR/<job id>.xlsx``, recording in the job's meta
     how many projects are written every ``PROGRESS_EVERY``; returns the file's name. The file
     appears complete or not at all (written beside it, then renamed)."""
-    # The views import this module: theirs are imported when the job runs.
-    from fdi_portal.spreadsheets import write_xlsx
-    from projects import selectors
-    from projects.views import export_rows, filtered_projects
-
     job = get_current_job()
     if connection.settings_dict["NAME"] != database:
         # A worker started for another database (another checkout, the benchmarks') must not
@@ -167,7 +168,7 @@ def export_projects(*, user_id: int, query: str, language: str, database: str) -
     with translation.override(language):
         _form, projects = filtered_projects(user, QueryDict(query))
         today = timezone.localdate()
-        reports = selectors.stream_reports(projects, year=today.year, today=today)
+        reports = stream_reports(projects, year=today.year, today=today)
         with partial.open("wb") as file:
             rows = _counted(export_rows(reports), job)
             write_xlsx(rows, title=_("Foreign-investment projects"), target=file)

@@ -1,6 +1,6 @@
 """The clause-derived project rules and the project alerts, as pure functions over plain data.
 
-Nothing here touches the ORM: ``selectors.py`` loads :class:`ProjectFacts` and :class:`RuleSpec`
+Nothing here touches the ORM: ``alerts.py`` loads :class:`ProjectFacts` and :class:`RuleSpec`
 with a few queries, these functions decide. Thresholds come from the plan (``ProjectRule.thresholds``,
 amounts as decimal strings in USD or CNY) and "today" is always a parameter.
 

@@ -1,6 +1,7 @@
 """Writes that touch several rows: creating a project with its first stage, changing its stage
 (validated and logged), and a project's monthly arrivals. The spreadsheet imports of arrivals
-and project lists are projects.imports."""
+and project lists are projects.arrival_import and projects.project_import. A plan carried
+forward keeps its project rules."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from projects.models import (
     STAGE_DATE_FIELDS,
     Arrival,
     Project,
+    ProjectRule,
     Stage,
     StageChange,
 )
 from projects.rules import stage_date_errors
+from projects.signals import arrivals_reported
 
 DATE_FIELDS: dict[str, str] = {**STAGE_DATE_FIELDS, Stage.CANCELLED: "cancelled_on"}
 
@@ -168,14 +171,27 @@ def set_arrival(
 
 def covered_arrival_months(city_ids: Iterable[int], years: Iterable[int]) -> dict[tuple, int]:
     """(city id, year) → the last month an issued campaign notice (季度通报: 落地率、到位率)
-    reports: changing an arrival up to that month changes what it reported. One query."""
-    from assessments.models import Notice
-
+    reports: changing an arrival up to that month changes what it reported. Asked of the app
+    that issues the notices (``projects.signals.arrivals_reported``)."""
     covered: dict[tuple, int] = {}
-    for city_id, year, month in (
-        Notice.objects.issued()
-        .filter(kind=Notice.Kind.QUARTERLY, city_id__in=set(city_ids), year__in=set(years))
-        .values_list("city_id", "year", "month")
+    for _receiver, answer in arrivals_reported.send(
+        sender=None, city_ids=set(city_ids), years=set(years)
     ):
-        covered[city_id, year] = max(month, covered.get((city_id, year), 0))
+        for key, month in (answer or {}).items():
+            covered[key] = max(month, covered.get(key, 0))
     return covered
+
+
+# --------------------------------------------------------------------------- a plan's rules
+
+
+def copy_plan_rules(*, plan: Any, copied_from: Any, **_: Any) -> None:
+    """A plan carried forward keeps the project rules of ``copied_from``, row for row (the
+    receiver of ``tasks.signals.plan_created``; an imported plan starts without rules)."""
+    if copied_from is None:
+        return
+    rules = list(ProjectRule.objects.filter(plan=copied_from).order_by("order", "pk"))
+    for rule in rules:
+        rule.pk = None
+        rule.plan = plan
+    ProjectRule.objects.bulk_create(rules)

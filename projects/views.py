@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,12 +35,14 @@ from fdi_portal.import_views import (
     wan_or_dash,
 )
 from fdi_portal.imports import Preview
-from fdi_portal.lib.money import base_to_wan, wan_to_base
+from fdi_portal.lib.money import wan_to_base
+from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.locking import StaleEdit, save_unless_changed
 from fdi_portal.models import City, Department, Region, Role, membership_of
 from fdi_portal.pagination import paginate
-from fdi_portal.spreadsheets import write_xlsx
-from projects import imports, jobs, selectors
+from projects import alerts, arrival_import, figures, jobs, project_import
+from projects.exports import export_rows
+from projects.filters import filtered_projects
 from projects.forms import (
     ArrivalForm,
     ComplaintForm,
@@ -50,16 +50,13 @@ from projects.forms import (
     DifficultyForm,
     EventForm,
     ProgressEntryForm,
-    ProjectFilterForm,
     ProjectForm,
     StageForm,
 )
 from projects.models import (
     Complaint,
     Difficulty,
-    Industry,
     Project,
-    ProjectRule,
     PromotionEvent,
     Stage,
 )
@@ -71,51 +68,8 @@ READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
 WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
 
 
-#: The project list's orders (``?sort=``): by city and region (the default), by name, by
-#: contracted FDI, largest first. With the alerts filter and no sort, the most urgent first.
-PROJECT_SORTS: dict[str, tuple[Any, ...]] = {
-    "": ("city__admin_code", "region__order", "name", "pk"),
-    "name": ("name", "pk"),
-    "-contracted": (F("contracted_fdi_usd").desc(nulls_last=True), "name", "pk"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_NAME = "projects.xlsx"
-
-
-def filtered_projects(user: Any, params: QueryDict) -> tuple[ProjectFilterForm, QuerySet[Project]]:
-    """The projects ``user`` sees matching the list's filters ``params``, in the list's order:
-    a queryset, filtered and ordered by the database (rules and alerts too), nothing read yet.
-    (Also run by the export job, projects.jobs, from the user's id and the query string.)"""
-    codes = (
-        ProjectRule.objects.visible_to(user)
-        .order_by("consequence_code")
-        .values_list("consequence_code", "consequence")
-        .distinct()
-    )
-    form = ProjectFilterForm(params or None, user=user, flags=list(codes))
-    projects: QuerySet[Project] = Project.objects.visible_to(user)
-    today = timezone.localdate()
-    sort = params.get("sort", "")
-    if form.is_valid():
-        data = form.cleaned_data
-        for field in ("city", "region", "campaign"):
-            if data[field]:
-                projects = projects.filter(**{field: data[field]})
-        if data["stage"]:
-            projects = projects.filter(stage=data["stage"])
-        if data["origin"]:
-            projects = projects.filter(investor__origin_kind=data["origin"])
-        if data["industry"]:
-            projects = projects.filter(industry=data["industry"])
-        if data["leader"]:
-            projects = projects.filter(leader__isnull=data["leader"] == "no")
-        if data["flag"]:
-            projects = selectors.meeting_rule(projects, data["flag"], year=today.year)
-        if data["alerts"]:
-            projects = selectors.with_alerts(projects, today=today)
-            if sort not in PROJECT_SORTS or not sort:
-                return form, projects
-    return form, projects.order_by(*PROJECT_SORTS.get(sort, PROJECT_SORTS[""]))
 
 
 @require_GET
@@ -143,7 +97,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         ).in_bulk(ids)
         rows = [found[pk] for pk in ids]
         today = timezone.localdate()
-        reports = selectors.project_reports(rows, year=today.year, today=today)
+        reports = alerts.project_reports(rows, year=today.year, today=today)
         context = {
             "form": form,
             "can_create": bool(_writable_regions(request.user)),
@@ -170,76 +124,6 @@ def _writable_regions(user: Any) -> list:
     return list(Region.objects.writable_by(user)[:1])
 
 
-def _wan(value: Any) -> Any:
-    return None if value is None else base_to_wan(value)
-
-
-def export_rows(reports: Iterable[selectors.ProjectReport]) -> Iterator[list[Any]]:
-    """The project list as spreadsheet rows, header first, one at a time; amounts in
-    万美元 / 万元."""
-    yield [
-        _("City"),
-        _("Region"),
-        _("Project"),
-        _("Investor"),
-        _("Origin"),
-        _("Industry"),
-        _("Mode"),
-        _("Campaign"),
-        _("Stage"),
-        _("Signed on"),
-        _("Landed on"),
-        _("Contracted FDI (10k USD)"),
-        _("Total investment (10k USD)"),
-        _("Fixed-asset investment (10k CNY)"),
-        _("Arrived FDI (10k USD)"),
-        _("City leader"),
-        _("Rules"),
-        _("Alerts"),
-        _("Demo data"),
-    ]
-    # Labels translated once, not per row (get_FOO_display translates every choice of the
-    # field at each call: most of the time of a 50 000-row export).
-    industries = {code: str(label) for code, label in Industry.choices}
-    modes = {code: str(label) for code, label in Project.Mode.choices}
-    stages = {code: str(label) for code, label in Stage.choices}
-    origins: dict[tuple[str, str], str] = {}
-    for report in reports:
-        p = report.project
-        investor = p.investor
-        if investor is not None:
-            origin = (investor.origin_kind, investor.origin)
-            if origin not in origins:
-                origins[origin] = investor.origin_label
-        yield [
-            p.city.name,
-            p.region.name,
-            p.name,
-            investor.name if investor else None,
-            origins[origin] if investor else None,
-            industries.get(p.industry),
-            modes.get(p.mode, p.mode),
-            p.campaign.name if p.campaign else None,
-            stages.get(p.stage, p.stage),
-            p.signed_on,
-            p.landed_on,
-            _wan(p.contracted_fdi_usd),
-            _wan(p.total_investment_usd),
-            _wan(p.fixed_asset_investment_cny),
-            _wan(report.arrived_total_usd),
-            (p.leader.get_full_name() or p.leader.username) if p.leader else None,
-            "；".join(rule.consequence for rule in report.rules) or None,
-            "；".join(alert_text(a) for a in report.alerts) or None,
-            p.is_demo,
-        ]
-
-
-def alert_text(alert: Any) -> str:
-    from projects.templatetags.projects_tags import alert_label
-
-    return str(alert_label(alert))
-
-
 @require_GET
 @role_required(*READERS)
 def project_export(request: HttpRequest) -> HttpResponse:
@@ -261,7 +145,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("projects:export_job", job_id=job_id)
     today = timezone.localdate()
-    reports = selectors.stream_reports(projects, year=today.year, today=today)
+    reports = alerts.stream_reports(projects, year=today.year, today=today)
     file = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it
     write_xlsx(export_rows(reports), title=_("Foreign-investment projects"), target=file)
     file.seek(0)
@@ -373,7 +257,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     today = timezone.localdate()
-    report = selectors.project_reports([project], year=today.year, today=today)[project.pk]
+    report = alerts.project_reports([project], year=today.year, today=today)[project.pk]
     can_write = Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
     return render(
         request,
@@ -491,7 +375,7 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "difficulties": list(pagination.page.object_list),
             "pagination": pagination,
-            "closure": selectors.closure_figures(difficulties, unassigned=_("No department")),
+            "closure": figures.closure_figures(difficulties, unassigned=_("No department")),
             "today": timezone.localdate(),
         },
     )
@@ -622,20 +506,20 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preview_arrivals(source: Any, *, user: Any, city: City | None, max_bytes: int) -> Preview:
     projects = Project.objects.writable_by(user)
-    return imports.preview_arrivals_import(source, projects=projects, max_bytes=max_bytes)
+    return arrival_import.preview_arrivals_import(source, projects=projects, max_bytes=max_bytes)
 
 
 def _apply_arrivals(preview: Preview, *, user: Any, reason: str) -> dict[str, int]:
-    return imports.apply_arrivals_import(preview, reason=reason)
+    return arrival_import.apply_arrivals_import(preview, reason=reason)
 
 
 def _preview_projects(source: Any, *, user: Any, city: City | None, max_bytes: int) -> Preview:
     regions = Region.objects.writable_by(user)
-    return imports.preview_projects_import(source, regions=regions, max_bytes=max_bytes)
+    return project_import.preview_projects_import(source, regions=regions, max_bytes=max_bytes)
 
 
 def _apply_projects(preview: Preview, *, user: Any, reason: str) -> dict[str, int]:
-    return imports.apply_projects_import(preview, user=user, today=timezone.localdate())
+    return project_import.apply_projects_import(preview, user=user, today=timezone.localdate())
 
 
 def _arrivals_template(user: Any, city: City | None) -> tuple[str, list[list[Any]]]:
@@ -714,7 +598,7 @@ IMPORTS = ImportSet(
                 TemplateLayout(
                     "projects",
                     gettext_lazy("projects"),
-                    lambda user, city: ("外资项目清单", [list(imports.PROJECT_HEADERS)]),
+                    lambda user, city: ("外资项目清单", [list(project_import.PROJECT_HEADERS)]),
                 ),
             ),
             confirm=_ROWS,
@@ -749,7 +633,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         .order_by("city__admin_code", "-date", "title", "pk"),
     )
     cities = list(City.objects.visible_to(request.user))
-    quotas = selectors.event_quotas_by_city(cities, year)
+    quotas = figures.event_quotas_by_city(cities, year)
     return render(
         request,
         "projects/event_list.html",

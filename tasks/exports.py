@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from fdi_portal.spreadsheets import escape_cell
+from fdi_portal.lib.spreadsheets import escape_cell
 from tasks.models import Plan
 from tasks.selectors import TaskNode
 

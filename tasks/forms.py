@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fdi_portal.lib.money import typed_unit
 from tasks.documents import DocumentTooLarge, UnreadableDocument, document_text
 from tasks.models import Goal, Plan, ProgressReport
 from tasks.services import METRIC_CHOICES, GoalDraft, QuotaDraft
@@ -175,15 +176,6 @@ QuotaFormSet = forms.formset_factory(QuotaForm, extra=0)
 def kept_drafts(formset: forms.BaseFormSet) -> list:
     """The drafts of the forms whose 「keep」 box is ticked, in order."""
     return [form.draft() for form in formset.forms if form.cleaned_data.get("keep")]
-
-
-#: How a goal's stored unit is typed on the carry-forward form: money in 万 as documents write it.
-_TYPED_UNITS = {"美元": (Decimal(10_000), "万美元"), "元": (Decimal(10_000), "万元")}
-
-
-def typed_unit(unit: str) -> tuple[Decimal, str]:
-    """(factor, unit shown) of a goal's stored unit: 美元 is typed in 万美元."""
-    return _TYPED_UNITS.get(unit, (Decimal(1), unit))
 
 
 class CarryForwardForm(forms.Form):

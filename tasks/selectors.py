@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core import serializers
 
+from fdi_portal.lib.exact import share
 from tasks import progress
 from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
 
@@ -181,8 +183,9 @@ class ProgressMatrix:
         return sum(row.past_deadline for row in self.rows)
 
     @property
-    def share_on_track(self) -> float | None:
-        return self.on_track / self.counted if self.counted else None
+    def share_on_track(self) -> Decimal | None:
+        """Tasks on track ÷ tasks counted in the reference quarter; None when none counts."""
+        return share(Decimal(self.on_track), Decimal(self.counted))
 
 
 def plan_year(plan: Plan, today: dt.date) -> int:

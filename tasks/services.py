@@ -1,5 +1,8 @@
 """Writes of the tasks app: importing a plan document, filing a progress report.
 
+Carrying a plan forward is ``tasks.carry_forward``, revising it ``tasks.plan_revision``; both
+store rows with the helpers here (:func:`with_history`, :func:`log_import`).
+
 :func:`preview_plan` reads a document (one query for the city's name index) and says what an
 import would store; :func:`import_plan` stores it, all or nothing. The web import and the
 ``import_plan`` command both go through them, so a preview always equals the import.
@@ -18,16 +21,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from assessments.services import (
-    CityTargetProposal,
-    apply_city_target_proposal,
-    city_target_proposal,
-)
+from fdi_portal.lib.money import written_to_base
 from fdi_portal.lib.names import normalise_name
 from fdi_portal.lib.text import clean_text
 from fdi_portal.models import City, Department
@@ -42,44 +40,7 @@ from tasks.plan_text import (
     is_collective_unit,
     parse_plan,
 )
-
-#: The regions' quota of FDI-themed promotion events the default scheme scores, as the events
-#: page reads it (``projects.selectors.REGIONS_COLLECTIVE``).
-_REGIONS_QUOTA_APPLIES_TO = "各县市区"
-
-
-def _create_default_settings(plan: Plan, quotas: Sequence[QuotaDraft]) -> None:
-    """Give a new plan the default progress schedule (月数/12) and scoring scheme, both labelled
-    「默认方案，可调整」, so its notices and annual assessment can run before staff edit them."""
-    # Imported here: the assessments app reads plans, the import only creates their settings.
-    from assessments.models import ProgressSchedule, ScoringScheme
-    from assessments.schemes import DEFAULT_SCHEDULE_LABEL, default_scheme
-
-    events_quota = max(
-        (
-            q.quantity
-            for q in quotas
-            if q.unit == "次"
-            and q.applies_to == _REGIONS_QUOTA_APPLIES_TO
-            and isinstance(q.quantity, int)
-        ),
-        default=None,
-    )
-    ProgressSchedule.objects.create(
-        plan=plan,
-        method=ProgressSchedule.Method.MONTHS,
-        label=DEFAULT_SCHEDULE_LABEL,
-        is_default=True,
-    )
-    scheme = default_scheme(events_quota=events_quota)
-    ScoringScheme.objects.create(
-        plan=plan,
-        label=scheme["label"],
-        indicators=scheme["indicators"],
-        vetoes=scheme["vetoes"],
-        is_default=True,
-    )
-
+from tasks.signals import first_answer, goals_proposed, goals_stored, plan_created
 
 #: A department chosen by hand for a written name the registry did not know.
 Corrections = Mapping[str, Department]
@@ -112,13 +73,6 @@ METRIC_CHOICES: tuple[tuple[str, Any], ...] = (
     ("landed_arrival_share", gettext_lazy("Arrivals of landed projects, share of utilised FDI")),
     ("custom", gettext_lazy("Other (shown only)")),
 )
-# Money goals are stored in base units (USD, CNY), as every amount of the portal.
-_MONEY_UNITS = {
-    "万美元": (Decimal(10_000), "美元"),
-    "亿美元": (Decimal(100_000_000), "美元"),
-    "万元": (Decimal(10_000), "元"),
-    "亿元": (Decimal(100_000_000), "元"),
-}
 
 
 @dataclass(frozen=True)
@@ -200,7 +154,7 @@ class PlanPreview:
     quotas: list[QuotaDraft] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """The shape ``import_plan --format json`` prints (see the issue)."""
+        """The shape ``import_plan --format json`` prints (:func:`plan_json`)."""
         return plan_json(self.parsed, self.warnings)
 
 
@@ -395,24 +349,22 @@ def _issued_on(text: str) -> dt.date | None:
     return None
 
 
-def plan_city_target(city: City, preview: PlanPreview) -> CityTargetProposal | None:
+def plan_city_target(city: City, preview: PlanPreview) -> Any:
     """What importing ``preview`` would set as its year's city target, beside what is stored
-    (the import page asks to confirm a replacement)."""
+    (the import page asks to confirm a replacement); None when it sets none."""
     goals = [SimpleNamespace(**goal_fields(goal)) for goal in preview.goals]
-    return city_target_proposal(city=city, year=preview.year, goals=goals)
+    return first_answer(goals_proposed, city=city, year=preview.year, goals=goals)
 
 
 def goal_fields(goal: ParsedGoal | GoalDraft) -> dict[str, Any]:
     """The Goal columns of a parsed or corrected goal: a metric code, the target in base units
-    (7000 万美元 → 70 000 000 美元)."""
+    as every amount of the portal (7000 万美元 → 70 000 000 美元)."""
     if isinstance(goal, ParsedGoal):
         subject, metric = goal.metric, metric_code(goal.metric)
     else:
         subject, metric = goal.subject, goal.metric
     value, unit = goal.target_value, goal.unit
-    if unit in _MONEY_UNITS and value is not None:
-        factor, unit = _MONEY_UNITS[unit]
-        value = value * factor
+    value, unit = written_to_base(value, unit)
     return {
         "text": goal.text,
         "subject": subject[:200],
@@ -467,7 +419,7 @@ def import_plan(
             _("%(city)s already has a plan titled “%(title)s”.")
             % {"city": city.name, "title": preview.title}
         )
-    _refuse_second_annual_plan(city, preview.year)
+    refuse_second_annual_plan(city, preview.year)
     if dry_run:
         return preview
 
@@ -483,16 +435,22 @@ def import_plan(
         source_text=text,
     )
     plan.issuing_units.set(preview.issuing_units)
-    stored_goals = _with_history(
+    stored_goals = with_history(
         [
             Goal(plan=plan, order=order, **goal_fields(goal))
             for order, goal in enumerate(preview.goals, start=1)
         ],
         user,
     )
-    proposal = city_target_proposal(city=city, year=plan.year, goals=stored_goals)
-    if proposal is not None:
-        apply_city_target_proposal(proposal, city=city, user=user, replace=replace_city_target)
+    goals_stored.send(
+        sender=None,
+        city=city,
+        year=plan.year,
+        goals=stored_goals,
+        user=user,
+        replace=replace_city_target,
+        reason="",
+    )
     quotas_of: dict[int, list[QuotaDraft]] = defaultdict(list)
     for quota in preview.quotas:
         quotas_of[quota.task_order].append(quota)
@@ -504,17 +462,17 @@ def import_plan(
         node = Task.objects.create(
             plan=plan,
             parent=by_path.get(task.parent_path),
-            **_task_fields(row, quotas_of[task.order]),
+            **task_fields(row, quotas_of[task.order]),
         )
         by_path[task.path] = node
-        assignments += _assignments(node, row)
-    _with_history(assignments, user)
-    _create_default_settings(plan, preview.quotas)
-    _log_import(_("Plan import: %(title)s"), plan, text, user)
+        assignments += assignments_of(node, row)
+    with_history(assignments, user)
+    plan_created.send(sender=None, plan=plan, copied_from=None, quotas=preview.quotas)
+    log_import(_("Plan import: %(title)s"), plan, text, user)
     return PlanPreview(**{**preview.__dict__, "plan": plan})
 
 
-def _assignments(node: Task, row: TaskRow) -> list[Assignment]:
+def assignments_of(node: Task, row: TaskRow) -> list[Assignment]:
     """The unsaved assignments of ``row``'s units to the stored task ``node``. A unit named
     twice in one task (lead in one sentence, supporting in the next: 〔各县（市、区）人民政府
     牵头〕 … 〔…，各县（市、区）人民政府分别按职责分工推进〕) is assigned once, in its first
@@ -541,7 +499,7 @@ def _assignments(node: Task, row: TaskRow) -> list[Assignment]:
     ]
 
 
-def _task_fields(row: TaskRow, quotas: Sequence[QuotaDraft]) -> dict[str, Any]:
+def task_fields(row: TaskRow, quotas: Sequence[QuotaDraft]) -> dict[str, Any]:
     """The Task columns of a parsed row (its quotas as staff kept them)."""
     task = row.parsed
     return {
@@ -596,55 +554,7 @@ def submit_report(
     return report
 
 
-# ------------------------------------------------------------------------------------------
-# Carrying a plan forward to a new year (bureaus issue a new 工作方案 each year)
-# ------------------------------------------------------------------------------------------
-
-_YEAR_WORD_RE = r"(?<!\d){year}(?=\s*年)"
-
-
-def shift_year_words(text: str, source_year: int | None, year: int) -> str:
-    """``text`` with every 「<source_year>年」 written as 「<year>年」 (2021年新登记 → 2026年新登记);
-    other years (cited documents, 2020年版) are kept."""
-    if source_year is None or source_year == year:
-        return text
-    return re.sub(_YEAR_WORD_RE.format(year=source_year), str(year), text)
-
-
-def carried_title(plan: Plan, year: int) -> str:
-    """The new year's title: the year in the title replaced (2021年…方案 → 2026年…方案), else
-    the year added in brackets."""
-    shifted = shift_year_words(plan.title, plan.start_year, year)
-    if shifted != plan.title:
-        return shifted
-    return f"{plan.title}（{year}年）"
-
-
-def _written(value: Decimal) -> str:
-    """A decimal as documents write it: 7000, 20, 2.5 (no trailing zeros, no exponent)."""
-    return format(value.normalize(), "f")
-
-
-def restate_goal_text(text: str, old: Decimal | None, new: Decimal | None, unit: str) -> str:
-    """``text`` with the old target, as written in it, replaced by the new one in the same
-    written unit (7000万美元 → 8000万美元, 20% → 25%). Unchanged when the old target is not
-    found written in the text, or when either value is missing."""
-    if old is None or new is None or old == new:
-        return text
-    if unit in ("美元", "元"):
-        candidates = [(Decimal(10_000), f"万{unit}"), (Decimal(100_000_000), f"亿{unit}")]
-    else:
-        candidates = [(Decimal(1), unit)]
-    for factor, written_unit in candidates:
-        pattern = re.compile(
-            rf"(?<![\d.]){re.escape(_written(old / factor))}(?=\s*{re.escape(written_unit)})"
-        )
-        if pattern.search(text):
-            return pattern.sub(_written(new / factor), text, count=1)
-    return text
-
-
-def _refuse_second_annual_plan(city: City, year: int | None, exclude: Plan | None = None) -> None:
+def refuse_second_annual_plan(city: City, year: int | None, exclude: Plan | None = None) -> None:
     """ValidationError when ``city`` already has an annual plan of ``year`` (one plan governs a
     year; the database holds the same rule)."""
     if year is None:
@@ -658,431 +568,7 @@ def _refuse_second_annual_plan(city: City, year: int | None, exclude: Plan | Non
         )
 
 
-@dataclass(frozen=True)
-class CarryForward:
-    """What carrying a plan forward created: the new plan and the city target it set (None
-    when it set none)."""
-
-    plan: Plan
-    city_target: Any = None
-
-
-@transaction.atomic
-def carry_forward_plan(
-    *,
-    plan: Plan,
-    year: int,
-    user: Any,
-    targets: Mapping[int, Decimal | None] | None = None,
-    replace_city_target: bool = False,
-    set_city_target: bool = True,
-    is_demo: bool = False,
-) -> CarryForward:
-    """Copy ``plan`` into an annual plan of ``year`` of the same city: goals (the year in their
-    text and subject moved: 2021年 → 2026年), the task tree with its quotas and deadlines (dates
-    moved by the same number of years), assignments, issuing units, the progress schedule, the
-    scoring scheme (labels kept) and the project rules. Progress reports are not copied: the new
-    year starts without any.
-
-    ``targets`` maps a goal's ``order`` to its new target value, in the goal's stored unit
-    (USD for money); a goal not named keeps its target. When the goal text writes the old target
-    (7000万美元), the new one replaces it. The goals' utilised-FDI amount and growth then set the
-    city target of ``year`` as an import does: a different stored target is replaced only with
-    ``replace_city_target`` (else ``ValidationError``). ``set_city_target=False`` leaves the city
-    target alone (the demo keeps its demo target).
-
-    Raises ValidationError when the city already has an annual plan of ``year`` or a plan of the
-    new title, or the year is out of range.
-    """
-    if not 2000 <= year <= 2100:
-        raise ValidationError(_("Give a year between 2000 and 2100."))
-    city = plan.city
-    # Two clerks carrying the same plan forward at once: the second waits, then is refused.
-    Plan.objects.select_for_update().filter(pk=plan.pk).first()
-    _refuse_second_annual_plan(city, year)
-    title = carried_title(plan, year)
-    if len(title) > Plan._meta.get_field("title").max_length:
-        raise ValidationError(_("The title is too long; give a shorter one."))
-    if Plan.objects.filter(city=city, title=title).exists():
-        raise ValidationError(
-            _("%(city)s already has a plan titled “%(title)s”.")
-            % {"city": city.name, "title": title}
-        )
-    source_year = plan.start_year
-    delta = year - source_year if source_year else 0
-    new = Plan.objects.create(
-        city=city,
-        title=title,
-        year=year,
-        carried_from=plan,
-        is_demo=is_demo,
-    )
-    new.issuing_units.set(plan.issuing_units.all())
-
-    targets = targets or {}
-    goals = []
-    for goal in plan.goals.order_by("order"):
-        value = targets.get(goal.order, goal.target_value)
-        goals.append(
-            Goal(
-                plan=new,
-                order=goal.order,
-                text=restate_goal_text(
-                    shift_year_words(goal.text, source_year, year),
-                    goal.target_value,
-                    value,
-                    goal.unit,
-                ),
-                metric=goal.metric,
-                target_value=value,
-                unit=goal.unit,
-                subject=shift_year_words(goal.subject, source_year, year),
-                qualifier=goal.qualifier,
-            )
-        )
-    _with_history(goals, user)
-
-    copies: dict[int, Task] = {}
-    for task in plan.tasks.order_by("order"):
-        # One by one, in document order: a child needs its parent's new primary key.
-        copies[task.pk] = Task.objects.create(
-            plan=new,
-            parent=copies.get(task.parent_id),
-            order=task.order,
-            label=task.label,
-            title=task.title,
-            text=task.text,
-            requirements=task.requirements,
-            deadline=shift_year_words(task.deadline, source_year, year),
-            deadline_on=_shift_date(task.deadline_on, delta),
-        )
-    _with_history(
-        [
-            Assignment(
-                task=copies[a.task_id],
-                role=a.role,
-                department_id=a.department_id,
-                collective=a.collective,
-                written_name=a.written_name,
-                note=a.note,
-                unresolved=a.unresolved,
-                order=a.order,
-            )
-            for a in Assignment.objects.filter(task__plan=plan).order_by("task__order", "order")
-        ],
-        user,
-    )
-    _copy_plan_settings(plan, new)
-
-    city_target = None
-    if set_city_target:
-        proposal = city_target_proposal(city=city, year=year, goals=goals)
-        if proposal is not None:
-            city_target = apply_city_target_proposal(
-                proposal,
-                city=city,
-                user=user,
-                replace=replace_city_target,
-                reason=_("Set from the goals of the plan carried forward."),
-            )
-    return CarryForward(plan=new, city_target=city_target)
-
-
-def carry_forward_city_target(
-    *, plan: Plan, year: int, targets: Mapping[int, Decimal | None]
-) -> CityTargetProposal | None:
-    """The city target of ``year`` that carrying ``plan`` forward with ``targets`` would set,
-    beside what is stored (the form asks to confirm a replacement)."""
-    goals = [
-        SimpleNamespace(
-            metric=goal.metric,
-            target_value=targets.get(goal.order, goal.target_value),
-            unit=goal.unit,
-        )
-        for goal in plan.goals.order_by("order")
-    ]
-    return city_target_proposal(city=plan.city, year=year, goals=goals)
-
-
-def _shift_date(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None or not years:
-        return day
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a year without one
-        return day.replace(year=day.year + years, day=28)
-
-
-def _copy_plan_settings(plan: Plan, new: Plan) -> None:
-    """The schedule, the scoring scheme and the project rules of ``plan``, copied to ``new``
-    row for row, labels and default flags kept (staff have not edited the copies)."""
-    # Imported here: those apps read plans; the tasks app only copies their settings.
-    from assessments.models import ProgressSchedule, ScoringScheme
-    from projects.models import ProjectRule
-
-    for model in (ProgressSchedule, ScoringScheme):
-        row = model.objects.filter(plan=plan).first()
-        if row is not None:
-            row.pk = None
-            row.plan = new
-            row._state.adding = True
-            row.save()
-    rules = list(ProjectRule.objects.filter(plan=plan).order_by("order", "pk"))
-    for rule in rules:
-        rule.pk = None
-        rule.plan = new
-    ProjectRule.objects.bulk_create(rules)
-
-
-# ------------------------------------------------------------------------------------------
-# Revisions: a revised text of a stored plan, shown as a diff, then applied in place
-# ------------------------------------------------------------------------------------------
-
-_ROLES = ("lead", "support", "shared")
-
-
-@dataclass(frozen=True)
-class UnitChange:
-    role: str
-    before: tuple[str, ...]
-    after: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TaskChange:
-    """A stored task the revised text keeps, and what changes in it."""
-
-    task: Task
-    row: TaskRow
-    old_number: str
-    new_number: str
-    units: tuple[UnitChange, ...]
-    reports: int  # progress reports filed on it, which stay with it
-
-    @property
-    def retitled(self) -> bool:
-        return self.task.title != self.row.parsed.title[:200]
-
-    @property
-    def moved(self) -> bool:
-        return self.old_number != self.new_number
-
-
-@dataclass(frozen=True)
-class RemovedTask:
-    task: Task
-    number: str
-    reports: int  # progress reports deleted with it
-
-
-@dataclass(frozen=True)
-class PlanRevision:
-    """What importing ``preview`` as a revision of ``plan`` changes (tasks matched as
-    :mod:`tasks.revisions` says)."""
-
-    plan: Plan
-    preview: PlanPreview
-    added: list[TaskRow]
-    removed: list[RemovedTask]
-    kept: list[TaskChange]  # every stored task the revision keeps, in the revised order
-    matches: dict[int, Task]  # parsed order → stored task
-
-    @property
-    def retitled(self) -> list[TaskChange]:
-        return [change for change in self.kept if change.retitled]
-
-    @property
-    def moved(self) -> list[TaskChange]:
-        return [change for change in self.kept if change.moved]
-
-    @property
-    def units_changed(self) -> list[TaskChange]:
-        return [change for change in self.kept if change.units]
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for c in self.kept if not (c.retitled or c.moved or c.units))
-
-    @property
-    def reports_kept(self) -> int:
-        return sum(change.reports for change in self.kept)
-
-    @property
-    def reports_dropped(self) -> int:
-        return sum(removed.reports for removed in self.removed)
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.added or self.removed or self.retitled or self.moved or self.units_changed)
-
-
-def revised_plan(*, city: City, title: str, revision_of: Plan | None = None) -> Plan | None:
-    """The stored plan a document revises: the one chosen, else the city's plan of the same
-    title; None for a new plan."""
-    if revision_of is not None:
-        return revision_of
-    return Plan.objects.filter(city=city, title=title).first()
-
-
-def preview_revision(*, plan: Plan, preview: PlanPreview) -> PlanRevision:
-    """The diff between ``plan`` as stored and ``preview`` (three queries)."""
-    from django.db.models import Count
-
-    from tasks import revisions
-    from tasks.selectors import label_number
-
-    tasks = list(
-        Task.objects.filter(plan=plan).annotate(report_count=Count("reports")).order_by("order")
-    )
-    paths: dict[int, tuple[str, ...]] = {}
-    for task in tasks:
-        paths[task.pk] = (*paths.get(task.parent_id, ()), task.label)
-    units: dict[int, dict[str, list[str]]] = defaultdict(lambda: {r: [] for r in _ROLES})
-    for assignment in (
-        Assignment.objects.filter(task__plan=plan)
-        .select_related("department")
-        .order_by("task__order", "order")
-    ):
-        units[assignment.task_id][assignment.role].append(assignment.unit_name)
-    pairs = revisions.match_tasks(
-        [revisions.Item(t.pk, paths[t.pk], t.title) for t in tasks],
-        [
-            revisions.Item(r.parsed.order, r.parsed.path, r.parsed.title[:200])
-            for r in preview.tasks
-        ],
-    )
-    by_pk = {task.pk: task for task in tasks}
-    matches = {order: by_pk[pk] for order, pk in pairs.items()}
-    kept, added = [], []
-    for row in preview.tasks:
-        task = matches.get(row.parsed.order)
-        if task is None:
-            added.append(row)
-            continue
-        changes = tuple(
-            UnitChange(role, tuple(units[task.pk][role]), tuple(row.named(role)))
-            for role in _ROLES
-            if set(units[task.pk][role]) != set(row.named(role))
-        )
-        kept.append(
-            TaskChange(
-                task=task,
-                row=row,
-                old_number=label_number(paths[task.pk]),
-                new_number=label_number(row.parsed.path),
-                units=changes,
-                reports=task.report_count,
-            )
-        )
-    matched = set(pairs.values())
-    removed = [
-        RemovedTask(task, label_number(paths[task.pk]), task.report_count)
-        for task in tasks
-        if task.pk not in matched
-    ]
-    return PlanRevision(plan, preview, added, removed, kept, matches)
-
-
-@transaction.atomic
-def revise_plan(
-    *,
-    plan: Plan,
-    text: str,
-    title: str | None = None,
-    corrections: Corrections | None = None,
-    goals: Sequence[GoalDraft] | None = None,
-    quotas: Sequence[QuotaDraft] | None = None,
-    user: Any = None,
-    replace_city_target: bool = False,
-) -> PlanRevision:
-    """Update ``plan`` in place to the revised ``text``: its particulars, goals, issuing units,
-    the task tree and its units. A task matched to a stored one (:mod:`tasks.revisions`) keeps
-    its row and so its progress reports; a stored task the text no longer has is deleted with
-    its reports; a new one is created. The progress schedule, scoring scheme and project rules
-    stay as staff set them. The goals set the city target as an import does (a different stored
-    target only with ``replace_city_target``). Returns the diff that was applied.
-    ValidationError for a text without numbered items or title, or a title another plan has."""
-    city = plan.city
-    # One revision at a time: a second waits and then matches against the first's result.
-    Plan.objects.select_for_update().filter(pk=plan.pk).first()
-    preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
-    if goals is not None or quotas is not None:
-        preview = replace(
-            preview,
-            goals=list(preview.goals if goals is None else goals),
-            quotas=list(preview.quotas if quotas is None else quotas),
-        )
-    if not preview.tasks:
-        raise ValidationError(_("No numbered item (一、 （一） 1. …) was found in the text."))
-    if not preview.title:
-        raise ValidationError(_("The document has no title; give one."))
-    if len(preview.title) > Plan._meta.get_field("title").max_length:
-        raise ValidationError(_("The title is too long; give a shorter one."))
-    if Plan.objects.filter(city=city, title=preview.title).exclude(pk=plan.pk).exists():
-        raise ValidationError(
-            _("%(city)s already has a plan titled “%(title)s”.")
-            % {"city": city.name, "title": preview.title}
-        )
-    _refuse_second_annual_plan(city, preview.year, exclude=plan)
-    revision = preview_revision(plan=plan, preview=preview)
-
-    parsed = preview.parsed
-    plan.title = preview.title
-    plan.document_number = parsed.document_number
-    plan.issued_on = preview.issued_on
-    plan.year = preview.year
-    plan.first_year, plan.last_year = preview.first_year, preview.last_year
-    plan.source_text = text
-    plan.save()
-    plan.issuing_units.set(preview.issuing_units)
-    Goal.objects.filter(plan=plan).delete()
-    stored_goals = _with_history(
-        [
-            Goal(plan=plan, order=order, **goal_fields(goal))
-            for order, goal in enumerate(preview.goals, start=1)
-        ],
-        user,
-    )
-    proposal = city_target_proposal(city=city, year=plan.year, goals=stored_goals)
-    if proposal is not None:
-        apply_city_target_proposal(proposal, city=city, user=user, replace=replace_city_target)
-
-    quotas_of: dict[int, list[QuotaDraft]] = defaultdict(list)
-    for quota in preview.quotas:
-        quotas_of[quota.task_order].append(quota)
-    # Out of the way first: (plan, order) is unique and the revised order reuses the numbers.
-    offset = 1 + max(
-        max((t.task.order for t in revision.kept), default=0),
-        max((r.task.order for r in revision.removed), default=0),
-        max(row.parsed.order for row in preview.tasks),
-    )
-    Task.objects.filter(plan=plan).update(order=F("order") + offset)
-    Assignment.objects.filter(task__plan=plan).delete()
-    by_path: dict[tuple[str, ...], Task] = {}
-    assignments: list[Assignment] = []
-    for row in preview.tasks:
-        fields = {
-            "parent": by_path.get(row.parsed.parent_path),
-            **_task_fields(row, quotas_of[row.parsed.order]),
-        }
-        node = revision.matches.get(row.parsed.order)
-        if node is None:
-            node = Task.objects.create(plan=plan, **fields)
-        else:
-            # Saved one by one: a child needs its parent's row (a few dozen rows).
-            for name, value in fields.items():
-                setattr(node, name, value)
-            node.save()
-        by_path[row.parsed.path] = node
-        assignments += _assignments(node, row)
-    # Re-parented above, so deleting what is left takes no kept task with it.
-    Task.objects.filter(pk__in=[removed.task.pk for removed in revision.removed]).delete()
-    _with_history(assignments, user)
-    _log_import(_("Plan revision: %(title)s"), plan, text, user)
-    return revision
-
-
-def _with_history(rows: list, user: Any) -> list:
+def with_history(rows: list, user: Any) -> list:
     """Insert ``rows`` of one model in bulk, with a history row each naming ``user`` (a plain
     bulk_create writes none: the audit page would not show who created them)."""
     if not rows:
@@ -1091,7 +577,7 @@ def _with_history(rows: list, user: Any) -> list:
     return bulk_create_with_history(rows, type(rows[0]), default_user=author)
 
 
-def _log_import(action: str, plan: Plan, text: str, user: Any) -> None:
+def log_import(action: str, plan: Plan, text: str, user: Any) -> None:
     """The audit log's entry for a plan stored from a document: who, when, its SHA-256."""
     from fdi_portal.audit import record_event, sha256_of
     from fdi_portal.models import AuditEvent

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fdi_portal.access import has_role, role_required, visible_or_404
 from fdi_portal.models import City, Department, Role, membership_of
 from tasks import exports, progress, selectors
+from tasks.carry_forward import carry_forward_city_target, carry_forward_plan
 from tasks.forms import (
     CarryForwardForm,
     GoalFormSet,
@@ -26,17 +27,8 @@ from tasks.forms import (
     kept_drafts,
 )
 from tasks.models import Plan, ProgressReport, Task
-from tasks.services import (
-    carry_forward_city_target,
-    carry_forward_plan,
-    import_plan,
-    plan_city_target,
-    preview_plan,
-    preview_revision,
-    revise_plan,
-    revised_plan,
-    submit_report,
-)
+from tasks.plan_revision import preview_revision, revise_plan, revised_plan
+from tasks.services import import_plan, plan_city_target, preview_plan, submit_report
 
 #: Roles that see every unit's progress (the matrix).
 PROGRESS_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 
-from fdi_portal.lib.money import format_ratio, format_wan
+from fdi_portal.lib.money import format_notice_ratio, format_ratio, format_wan
 
 register = template.Library()
 
@@ -30,6 +30,4 @@ def percent(ratio: Decimal | None, places: int = 1) -> str:
 def notice_percent(ratio: Decimal | None) -> str:
     """{{ row.completion|notice_percent }}: a notice's percentage at NOTICE_PERCENT_PLACES
     (1 or 2) decimals, half-up, as its words print it."""
-    from assessments.prose import percent
-
-    return percent(ratio if isinstance(ratio, Decimal) else None)
+    return format_notice_ratio(ratio if isinstance(ratio, Decimal) else None)

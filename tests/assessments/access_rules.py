@@ -214,28 +214,6 @@ RULES.update(
         "schedule_edit": Rule(200, STAFF_ONLY, kwargs=_plan),
         "scheme_edit": Rule(200, STAFF_ONLY, kwargs=_plan),
         "plan_goals": Rule(200, {"wuwei_clerk": 404, "stranger": 403}, kwargs=FCG_2021),
-        # The whole city's dashboard: not for a county official (their projects are their own).
-        "city_dashboard": Rule(
-            200,
-            {
-                "shangsi_official": 403,
-                "investment_officer": 403,
-                "wuwei_clerk": 404,
-                "stranger": 403,
-            },
-            kwargs={"city_code": "450600"},
-        ),
-        # Another county's page: not for 上思县's official (their own opens: test_dashboards).
-        "region_page": Rule(
-            200,
-            {
-                "shangsi_official": 404,
-                "investment_officer": 403,
-                "wuwei_clerk": 404,
-                "stranger": 403,
-            },
-            kwargs={"city_code": "450600", "region_code": "450681"},
-        ),
     }
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.issuing import issue_assessment
 from assessments.models import AnnualAssessment, MonthlyFigure, ProgressSchedule, RegionTarget
 from assessments.pages import draft_snapshot
-from assessments.services import issue_assessment
 from fdi_portal.models import Region
 from tasks.models import Plan
 
@@ -162,3 +163,22 @@ def test_a_year_no_plan_governs_says_so_and_offers_the_import(fangchenggang, cle
     page = client.get(reverse("assessments:assessment_detail", args=["450600", 2025]))
     assert page.context["plan"] is None
     assert reverse("tasks:plan_import") in page.content.decode()
+
+
+def test_the_goals_page_and_the_dashboard_give_each_goal_the_same_status(
+    fangchenggang, leader, client
+):
+    setup_year(fangchenggang)
+    client.force_login(leader)
+
+    def statuses(url: str) -> dict[str, str]:
+        html = client.get(url).content.decode()
+        found = re.findall(r'data-metric="(\w+)".*?data-status="(\w*)"', html, flags=re.S)
+        return dict(found)
+
+    goals_page = statuses(reverse("assessments:plan_goals", args=["450600", 2021]))
+    dashboard = statuses(reverse("dashboards:city_dashboard", args=["450600"]) + "?year=2021")
+    # 2000万 of 7000万 by June: not met; growth 17.65% against 20%: behind.
+    assert goals_page["utilised_fdi_usd"] in ("on_track", "behind")
+    assert goals_page["utilised_fdi_growth"] == "behind"
+    assert goals_page == {metric: dashboard[metric] for metric in goals_page}

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import pytest
 
+from assessments import calculations as calc
 from assessments.calculations import (
     INTERVIEW_LAST_ON_TRACK,
     INTERVIEW_NO_RANKED_REGIONS,
@@ -412,3 +413,22 @@ def test_quantize_helpers_round_half_up() -> None:
 
 def test_competition_ranks_skip_after_ties() -> None:
     assert competition_ranks([D("5"), D("7"), D("7"), D("1")]) == (3, 1, 1, 4)
+
+
+# --------------------------------------------------------------------------- a plan goal's status
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "on_schedule", "status"),
+    [
+        (D("70000000"), D("70000000"), None, "met"),  # exactly on the target: met
+        (D("69999999.99"), D("70000000"), None, "behind"),
+        (D("30000000"), D("70000000"), True, "on_track"),  # at the 序时进度, not met yet
+        (D("30000000"), D("70000000"), False, "behind"),
+        (D("0.2"), D("0.2"), None, "met"),  # growth of 20% against a 20% goal
+        (None, D("0.2"), None, ""),  # no figure yet
+        (D("5"), None, True, ""),  # no target
+    ],
+)
+def test_a_goal_is_met_on_track_or_behind(current, target, on_schedule, status):
+    assert calc.goal_status(current, target, on_schedule=on_schedule) == status

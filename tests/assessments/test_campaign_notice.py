@@ -24,9 +24,9 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from assessments.issuing import issue_campaign_notice
 from assessments.models import Notice
 from assessments.pages import campaign_notice_page
-from assessments.services import issue_campaign_notice
 from projects.models import Arrival
 from tests.projects.conftest import make_project
 
@@ -217,7 +217,7 @@ def test_the_word_document_has_the_number_title_and_the_rows(q2, clerk, client):
 
 
 def test_a_campaign_notice_does_not_make_figure_corrections_need_a_reason(q2, clerk):
-    from assessments.services import notice_covers
+    from assessments.figures import notice_covers
 
     _issue(q2, clerk)
     # It reports projects, not the monthly figures of April–June.
@@ -227,12 +227,12 @@ def test_a_campaign_notice_does_not_make_figure_corrections_need_a_reason(q2, cl
 def test_two_clerks_issuing_at_once_get_a_message_not_an_error(q2, clerk, monkeypatch):
     from django.db import IntegrityError
 
-    from assessments import services
+    from assessments import issuing
 
     # The loser's insert of the same quarter fails in the database: a message, not a 500.
     def clash(**kwargs):
         raise IntegrityError("UNIQUE constraint failed: notice_unique_period")
 
-    monkeypatch.setattr(services.Notice.objects, "select_for_update", clash)
+    monkeypatch.setattr(issuing.Notice.objects, "select_for_update", clash)
     with pytest.raises(ValidationError):
         _issue(q2, clerk)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from docx import Document
 
 from assessments import documents
-from assessments.services import issue_notice
+from assessments.issuing import issue_notice
 from tests.assessments import test_notices
 
 # The June 2021 figures worked out by hand in test_notices.py.

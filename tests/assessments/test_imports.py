@@ -1,4 +1,4 @@
-"""Spreadsheet imports of monthly figures and yearly targets (assessments.services), against real
+"""Spreadsheet imports of monthly figures and yearly targets (assessments.figure_imports), against real
 xlsx files. Amounts in the files are 万美元; stored amounts are USD: 1 万美元 = 10 000 USD, so
 every expected figure below is the file's number with the decimal point moved four places."""
 
@@ -13,15 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from assessments.models import MonthlyFigure, Notice, RegionTarget
-from assessments.services import (
+from assessments.figure_imports import (
     apply_import,
     preview_figures_import,
     preview_targets_import,
-    set_monthly_figure,
-    set_region_target,
 )
-from fdi_portal.spreadsheets import ErrorCode
+from assessments.figures import set_monthly_figure, set_region_target
+from assessments.models import MonthlyFigure, Notice, RegionTarget
+from fdi_portal.lib.spreadsheets import ErrorCode
 
 LIMIT = 20 * 1024 * 1024
 LONG_HEADER = ["地区", "年份", "月份", "实际使用外资（万美元）"]

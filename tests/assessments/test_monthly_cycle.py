@@ -1,4 +1,4 @@
-"""The monthly cycle on the figures grid (issue 13): counties submit, staff verify or return,
+"""The monthly cycle on the figures grid: counties submit, staff verify or return,
 months are locked; implausible values are confirmed; stale edits are refused. Amounts typed
 in 万美元 are stored in USD (× 10 000)."""
 
@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import figure_imports, figures, submissions
 from assessments.models import FigureSubmission, MonthlyFigure, PeriodLock, RegionTarget
 from assessments.pages import draft_report, figure_grid
 from fdi_portal.models import Region
@@ -48,7 +48,7 @@ QUEUE = reverse("assessments:submission_queue", args=["450600"])
 
 
 def submit(user, name: str = "上思县", month: int = 3, usd: str = "500000", **extra):
-    return services.submit_figure(
+    return submissions.submit_figure(
         region=region(name),
         year=2021,
         month=month,
@@ -90,7 +90,7 @@ def test_a_submitted_figure_waits_and_notices_count_verified_figures_only(
     assert row.cells[2].submission == submission
     assert submission.get_status_display() in response.content.decode()
 
-    services.verify_submission(submission=submission, user=clerk)
+    submissions.verify_submission(submission=submission, user=clerk)
 
     assert MonthlyFigure.objects.get(month=3).amount_usd == Decimal("500000.00")
     # 40万 + 50万.
@@ -107,8 +107,8 @@ def test_a_returned_figure_tells_the_county_why_and_a_new_submission_follows(
 ):
     submission = submit(shangsi_official)
     with pytest.raises(ValidationError):
-        services.return_submission(submission=submission, user=clerk, reason="  ")
-    services.return_submission(submission=submission, user=clerk, reason="与统计局数据不符")
+        submissions.return_submission(submission=submission, user=clerk, reason="  ")
+    submissions.return_submission(submission=submission, user=clerk, reason="与统计局数据不符")
 
     client.force_login(shangsi_official)
     form = client.get(submit_url("上思县", 3)).content.decode()
@@ -208,9 +208,9 @@ def test_the_queue_paginates_with_a_constant_number_of_queries(
 
 def test_every_step_of_the_cycle_is_in_the_history(client, clerk, shangsi_official, settings):
     returned = submit(shangsi_official, usd="500000", note="初报")
-    services.return_submission(submission=returned, user=clerk, reason="口径不对")
+    submissions.return_submission(submission=returned, user=clerk, reason="口径不对")
     verified = submit(shangsi_official, usd="450000", note="更正")
-    services.verify_submission(submission=verified, user=clerk)
+    submissions.verify_submission(submission=verified, user=clerk)
 
     client.force_login(clerk)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -273,7 +273,7 @@ def test_a_county_officials_file_naming_another_region_is_refused(client, shangs
 
 
 def lock_march(clerk, fangchenggang) -> PeriodLock:
-    return services.lock_month(city=fangchenggang, year=2021, month=3, user=clerk)
+    return figures.lock_month(city=fangchenggang, year=2021, month=3, user=clerk)
 
 
 def test_a_locked_month_refuses_every_change(
@@ -285,7 +285,7 @@ def test_a_locked_month_refuses_every_change(
     before = table_state()
 
     with pytest.raises(ValidationError, match="2021-03"):
-        services.set_monthly_figure(
+        figures.set_monthly_figure(
             region=region("上思县"),
             year=2021,
             month=3,
@@ -296,9 +296,9 @@ def test_a_locked_month_refuses_every_change(
     with pytest.raises(ValidationError):
         submit(shangsi_official, usd="130000")
     with pytest.raises(ValidationError):
-        services.verify_submission(submission=waiting, user=clerk)
+        submissions.verify_submission(submission=waiting, user=clerk)
     path = xlsx([LONG_HEADER, ["上思县", 2021, 3, 11], ["上思县", 2021, 4, 1]])
-    preview = services.preview_figures_import(path, city=fangchenggang, max_bytes=None)
+    preview = figure_imports.preview_figures_import(path, city=fangchenggang, max_bytes=None)
     [error] = preview.errors
     assert error.startswith('工作表"Sheet1" 第2行 C列')
     assert "2021-03" in error
@@ -307,7 +307,7 @@ def test_a_locked_month_refuses_every_change(
 
     assert table_state() == before
     # April is not locked.
-    services.set_monthly_figure(
+    figures.set_monthly_figure(
         region=region("上思县"), year=2021, month=4, amount_usd=Decimal(1), user=clerk, reason=""
     )
 
@@ -315,10 +315,10 @@ def test_a_locked_month_refuses_every_change(
 def test_unlocking_needs_a_reason_which_the_history_keeps(client, clerk, fangchenggang, settings):
     lock_march(clerk, fangchenggang)
     with pytest.raises(ValidationError):
-        services.unlock_month(city=fangchenggang, year=2021, month=3, user=clerk, reason=" ")
+        figures.unlock_month(city=fangchenggang, year=2021, month=3, user=clerk, reason=" ")
     assert PeriodLock.objects.exists()
 
-    services.unlock_month(city=fangchenggang, year=2021, month=3, user=clerk, reason="统计局更正")
+    figures.unlock_month(city=fangchenggang, year=2021, month=3, user=clerk, reason="统计局更正")
 
     assert not PeriodLock.objects.exists()
     records = PeriodLock.history.order_by("history_id")
@@ -377,7 +377,7 @@ def test_a_grid_entry_three_times_the_median_needs_confirming(client, clerk, fan
 
 def test_a_confirmed_implausible_entry_is_written(clerk, fangchenggang):
     months_of_2020("东兴市", "1000000")
-    services.set_monthly_figure(
+    figures.set_monthly_figure(
         region=region("东兴市"),
         year=2021,
         month=1,
@@ -393,8 +393,8 @@ def test_a_submission_in_a_future_month_needs_confirming_and_keeps_the_warning(
     shangsi_official, fangchenggang
 ):
     future = timezone.localdate().year + 1
-    with pytest.raises(services.Implausible):
-        services.submit_figure(
+    with pytest.raises(figures.Implausible):
+        submissions.submit_figure(
             region=region("上思县"),
             year=future,
             month=1,
@@ -402,7 +402,7 @@ def test_a_submission_in_a_future_month_needs_confirming_and_keeps_the_warning(
             note="",
             user=shangsi_official,
         )
-    submission = services.submit_figure(
+    submission = submissions.submit_figure(
         region=region("上思县"),
         year=future,
         month=1,
@@ -494,7 +494,7 @@ def test_a_demo_value_replaced_in_the_grid_shows_its_old_value_in_the_history(
             )
         ]
     )
-    services.set_monthly_figure(
+    figures.set_monthly_figure(
         region=region("上思县"),
         year=2021,
         month=5,
@@ -527,8 +527,8 @@ def test_a_demo_value_replaced_by_an_import_shows_its_old_value_too(clerk, fangc
         ]
     )
     path = xlsx([LONG_HEADER, ["上思县", 2021, 5, 120]])
-    services.apply_import(
-        services.preview_figures_import(path, city=fangchenggang, max_bytes=None), user=clerk
+    figure_imports.apply_import(
+        figure_imports.preview_figures_import(path, city=fangchenggang, max_bytes=None), user=clerk
     )
     records = MonthlyFigure.history.order_by("history_id")
     assert [(r.amount_usd, r.is_demo) for r in records] == [
@@ -548,7 +548,7 @@ def test_a_stale_cell_edit_is_refused_shows_the_other_value_and_writes_nothing(
     client.force_login(clerk)
     opened = client.get(cell_url("港口区", 1)).context["form"]["opened"].value()
     # B saves 200 from their own form …
-    services.set_monthly_figure(
+    figures.set_monthly_figure(
         region=region("港口区"),
         year=2021,
         month=1,
@@ -591,7 +591,7 @@ def test_a_stale_target_edit_is_refused(client, clerk, fangchenggang):
 
 
 def test_the_issued_notice_offers_staff_the_month_lock(client, clerk, fangchenggang):
-    from assessments.services import issue_notice
+    from assessments.issuing import issue_notice
 
     figure("上思县", 2021, 3, "100000")
     issue_notice(city=fangchenggang, year=2021, month=3, issued_on=timezone.localdate(), user=clerk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assessments.issuing import issue_notice, record_interview
 from assessments.models import Interview, MonthlyFigure, Notice, RegionTarget
 from assessments.pages import draft_snapshot, quarterly_review, quarterly_review_json
-from assessments.services import issue_notice, record_interview
 from fdi_portal.models import Region
 
 
@@ -433,15 +433,17 @@ def test_recording_an_interview_before_its_year_is_refused(june, clerk):
         )
 
 
-def test_the_supervision_panel_lists_the_latest_notice_and_pending_interviews(june, clerk):
-    from django.template.loader import render_to_string
+def test_the_xlsx_export_prints_percentages_at_the_notices_places(june, clerk, client, settings):
+    def percentages(places: int) -> list[Decimal]:
+        settings.NOTICE_PERCENT_PLACES = places
+        response = client.get(reverse("assessments:notice_export", args=["450600", 2021, 6]))
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        header = rows[1]
+        columns = [i for i, name in enumerate(header) if name and "（%）" in name]
+        return [Decimal(str(row[i])) for row in rows[2:] for i in columns if row[i] is not None]
 
-    from assessments.pages import supervision_panel
-
-    issue_notice(city=june, year=2021, month=6, issued_on=dt.date(2021, 7, 5), user=clerk)
-    panel = supervision_panel(june)
-    assert panel.latest_notice.number == "〔2021〕第1期"
-    assert [i.region.name for i in panel.pending_interviews] == ["上思县"]
-    assert panel.draftable_month == 7  # the July figure of 港口区 exists
-    html = render_to_string("assessments/_supervision_panel.html", {"supervision": panel})
-    assert "上思县" in html
+    client.force_login(clerk)
+    two, one = percentages(2), percentages(1)
+    assert all(value == value.quantize(Decimal("0.1")) for value in one)
+    assert one == [value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) for value in two]
+    assert one != two  # the data has a percentage that is not whole to one place

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.calculations import project_at_pace, project_seasonal
+from assessments.issuing import issue_notice
 from assessments.models import MonthlyFigure
-from assessments.services import issue_notice
 from tests.assessments import test_notices
 
 D = Decimal

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.forms import SchemeForm
 from assessments.models import MonthlyFigure, RegionTarget, ScoringScheme
 from assessments.pages import score as assessment_data
-from assessments.services import save_scoring_scheme
+from assessments.plan_settings import save_scoring_scheme
+from assessments.scheme_forms import SchemeForm
 from fdi_portal.models import Region
 from tasks.models import Plan
 

@@ -8,7 +8,7 @@ ROWS defaults to 100 000. Runs against a throw-away test database of the configu
 in the same run, it times:
 
 * the bare read by openpyxl (``read_only=True, data_only=True``, every value iterated): what
-  the issue's targets are measured against, and the bare read by python-calamine;
+  the import's targets are measured against (docs/performance.md), and the bare read by python-calamine;
 * the portal's preview (read, check every cell, compare with what is stored), its apply (write
   the figures and their history) and a second preview once everything is stored;
 * django-import-export (a bench-only dependency, requirements-bench.txt) configured with its
@@ -51,8 +51,8 @@ from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from assessments.figure_imports import apply_import, preview_figures_import  # noqa: E402
 from assessments.models import MonthlyFigure  # noqa: E402
-from assessments.services import apply_import, preview_figures_import  # noqa: E402
 from fdi_portal.lib.money import wan_to_base  # noqa: E402
 from fdi_portal.models import City, Region  # noqa: E402
 

@@ -54,7 +54,7 @@ import bench_pages
 import redis
 from bench_pages import BENCH_DIR, ROLES, ROOT, database_url, postgres_answers
 
-#: The target of issue 11: at province scale, p95 at most this, and no errors.
+#: The load target (docs/performance.md): at province scale, p95 at most this, and no errors.
 TARGET_P95_MS = 500
 SECRET_KEY = "bench-only-not-a-secret"
 #: The dashboard cache of the served portal: a Redis database of the bench's own.

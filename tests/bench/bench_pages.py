@@ -206,7 +206,7 @@ def child(args: argparse.Namespace) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from fdi_portal.demo_scale import SCALES
+    from dashboards.demo_scale import SCALES
     from projects.models import Project
 
     setup_test_environment()

@@ -70,7 +70,7 @@ def test_each_roles_dashboard_reads_well_at_every_size(browser, live_server, dem
     assert browser.find_element(By.CSS_SELECTOR, "[data-chart=trend] canvas")
     problems += look(browser, f"leader-home-{language}")
 
-    browser.get(live_server.url + reverse("assessments:region_page", args=["450600", "450621"]))
+    browser.get(live_server.url + reverse("dashboards:region_page", args=["450600", "450621"]))
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=region-kpis]")
     problems += look(browser, f"leader-region-{language}")
 

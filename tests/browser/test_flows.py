@@ -1,4 +1,4 @@
-"""The flows the issues' "Done when" name, walked through in a real browser (headless Chromium):
+"""The main flows of every role, walked through in a real browser (headless Chromium):
 what the user sees on each page, and what is stored at the end."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def region(name: str) -> Region:
     return Region.objects.get(name=name)
 
 
-# ---------------------------------------------------------------------- issue 4: figures
+# ---------------------------------------------------------------------- figures
 
 
 def test_a_clerk_imports_figures_corrects_a_cell_with_a_reason_and_sees_both_in_history(
@@ -170,7 +170,7 @@ def test_a_clerk_imports_figures_corrects_a_cell_with_a_reason_and_sees_both_in_
     ).exists()
 
 
-# ---------------------------------------------------------------------- issue 5: notices
+# ---------------------------------------------------------------------- notices
 
 
 def test_a_clerk_issues_the_monthly_notice_and_a_county_official_sees_it_and_their_rank(
@@ -249,7 +249,7 @@ def test_a_clerk_issues_the_monthly_notice_and_a_county_official_sees_it_and_the
     assert absent(browser, ".notice-table")
 
 
-# ---------------------------------------------------------------------- issue 3: progress
+# ---------------------------------------------------------------------- progress
 
 
 def test_an_officer_files_a_quarterly_report_and_the_clerk_sees_it_in_the_matrix(
@@ -302,7 +302,7 @@ def test_an_officer_files_a_quarterly_report_and_the_clerk_sees_it_in_the_matrix
     assert "防城港市商务局" in q3.get_attribute("title")
 
 
-# ---------------------------------------------------------------------- issue 6: projects
+# ---------------------------------------------------------------------- projects
 
 
 def test_a_clerk_creates_a_project_and_moves_it_from_signed_to_landed_but_not_backwards_in_time(

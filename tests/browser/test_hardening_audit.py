@@ -76,8 +76,8 @@ def test_a_county_officials_home_before_the_notice_reads_well_at_1366(
     """UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS=own: June's own figures, May's issued ranking."""
     import datetime as dt
 
+    from assessments.issuing import issue_notice
     from assessments.models import MonthlyFigure, RegionTarget
-    from assessments.services import issue_notice
 
     settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = "own"
     city = clerk.membership.city

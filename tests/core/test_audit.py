@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from assessments.issuing import issue_notice
 from assessments.models import MonthlyFigure
-from assessments.services import issue_notice
 from fdi_portal.audit import audit_entries, snapshot_sha256
 from fdi_portal.models import AuditEvent, Membership, Region
 from projects.models import Arrival, Difficulty, Project

@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from assessments.issuing import issue_notice
 from assessments.models import MonthlyFigure, Notice, RegionTarget
-from assessments.services import issue_notice
 from fdi_portal.backups import backup_kind
 from fdi_portal.models import City, Region
 

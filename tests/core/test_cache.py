@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessments import pages
 from assessments.models import MonthlyFigure
+from dashboards.pages import supervision_panel
 from fdi_portal import cache
 from fdi_portal.models import City, Region
 
@@ -148,9 +149,9 @@ def test_sessions_and_the_audit_log_do_not_retire_pages(city, client, clerk):
 def test_each_language_and_each_argument_has_its_entry(city, django_assert_num_queries):
     MonthlyFigure.objects.create(region=shangsi(city), year=2026, month=6, amount_usd=100)
     with translation.override("en"):
-        english = pages.supervision_panel(city)
+        english = supervision_panel(city)
     with translation.override("zh-hans"):
-        chinese = pages.supervision_panel(city)
+        chinese = supervision_panel(city)
     assert english == chinese
     assert cache.key_for("x", "v", (city,), {}) != cache.key_for("x", "v", (city,), {"year": 1})
     with translation.override("en"):

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from fdi_portal.spreadsheets import (
+from fdi_portal.lib.spreadsheets import (
     MAX_CELLS,
     Column,
     ErrorCode,

@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from assessments import services
+from assessments import issuing
 from assessments.models import AnnualAssessment, MonthlyFigure, Notice
 from fdi_portal.models import Region, Role
 from tests.conftest import make_user
@@ -56,13 +56,13 @@ def run_together(work: Callable[[int], Any], count: int = 2) -> list[Any]:
 def slow_issuing(monkeypatch) -> None:
     """The snapshot takes 0.5 s: the first issuer holds its transaction that long."""
     for name in ("draft_snapshot", "score"):
-        original = getattr(services, name)
+        original = getattr(issuing, name)
 
         def slow(*args: Any, _original: Callable = original, **kwargs: Any) -> Any:
             time.sleep(0.5)
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(services, name, slow)
+        monkeypatch.setattr(issuing, name, slow)
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_two_clerks_issuing_one_notice_at_once_one_wins_the_other_is_told(
     june, clerk, slow_issuing
 ):
     def issue(i: int) -> Notice:
-        return services.issue_notice(
+        return issuing.issue_notice(
             city=june, year=2021, month=6, issued_on=dt.date(2021, 7, 5 + i), user=clerk
         )
 
@@ -123,7 +123,7 @@ def test_two_clerks_posting_issue_at_once_get_a_redirect_each_and_one_notice(
 
 def test_two_clerks_issuing_one_assessment_at_once_one_wins(june, clerk, slow_issuing):
     def issue(i: int) -> AnnualAssessment:
-        return services.issue_assessment(
+        return issuing.issue_assessment(
             city=june, year=2021, issued_on=dt.date(2022, 1, 20 + i), user=clerk
         )
 

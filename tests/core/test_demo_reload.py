@@ -14,9 +14,9 @@ from django.core.management import call_command
 
 from assessments.demo import load_demo_figures
 from assessments.models import MonthlyFigure
-from fdi_portal.demo import create_demo_accounts, link_demo_leader
+from fdi_portal.demo import create_demo_accounts
 from fdi_portal.models import Region
-from projects.demo import load_demo_projects
+from projects.demo import link_demo_leader, load_demo_projects
 from projects.models import Arrival, Difficulty, Project, PromotionEvent
 
 pytestmark = pytest.mark.django_db

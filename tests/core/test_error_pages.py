@@ -20,7 +20,7 @@ def test_an_object_of_another_city_is_a_chinese_404_in_the_portals_layout(
 
 def test_a_page_the_role_may_not_use_is_a_chinese_403(client, shangsi_official):
     client.force_login(shangsi_official)
-    response = client.get(reverse("assessments:city_dashboard", args=["450600"]))
+    response = client.get(reverse("dashboards:city_dashboard", args=["450600"]))
     assert response.status_code == 403
     assert "您的角色不能使用此页面" in response.content.decode()
 

@@ -29,14 +29,13 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from fdi_portal.models import Region
-from projects.imports import (
+from projects.arrival_import import apply_arrivals_import, preview_arrivals_import
+from projects.models import Arrival, Project
+from projects.project_import import (
     PROJECT_HEADERS,
-    apply_arrivals_import,
     apply_projects_import,
-    preview_arrivals_import,
     preview_projects_import,
 )
-from projects.models import Arrival, Project
 from tasks.documents import UnreadableDocument, document_text
 from tasks.models import Plan, Task
 from tasks.services import import_plan, preview_plan

@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from fdi_portal.lib.spreadsheets import escape_cell, write_xlsx
 from fdi_portal.lib.text import clean_text
 from fdi_portal.middleware import CleanTextInputMiddleware
-from fdi_portal.spreadsheets import escape_cell, write_xlsx
 from tasks.documents import document_text
 from tasks.models import Plan, Task
 
@@ -79,7 +79,7 @@ def test_the_task_division_table_exports_text_stored_with_control_characters(
 ):
     plan = Plan.objects.filter(city=fangchenggang).first()
     task = Task.objects.filter(plan=plan).exclude(text="").order_by("pk").last()
-    # Stored before control characters were kept out, as the issue found it.
+    # Stored before control characters were kept out (older rows may hold them).
     Task.objects.filter(pk=task.pk).update(text=f"一是加强{BELL}协调{VERTICAL_TAB}二是推进")
     client.force_login(clerk)
     response = client.get(reverse("tasks:plan_export", kwargs={"pk": plan.pk}))

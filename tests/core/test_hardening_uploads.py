@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from fdi_portal.archives import ArchiveLimits, archive_problem
-from fdi_portal.spreadsheets import (
+from fdi_portal.lib.spreadsheets import (
     MAX_LISTED_ERRORS,
     MAX_ROWS,
     Column,
@@ -197,7 +197,7 @@ def test_thousands_of_bad_rows_list_the_first_problems_and_count_the_rest(tmp_pa
 
 
 def test_a_limited_list_keeps_counting_what_earlier_limits_left_out():
-    from fdi_portal.spreadsheets import CellError
+    from fdi_portal.lib.spreadsheets import CellError
 
     first = limit_errors(CellError("S", n, "A", None, "坏") for n in range(1, 301))
     second = limit_errors([*first, *(CellError("S", n, "B", None, "坏") for n in range(5))], 50)
@@ -209,7 +209,7 @@ def test_a_large_ordinary_workbook_is_within_the_limits():
     # A 100 000-row figures file as the benchmark writes it: 20.6 MB unpacked, ratio 8.6.
     sheet = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
     sheet.file_size, sheet.compress_size = 20_558_821, 2_387_647
-    from fdi_portal.spreadsheets import XLSX_LIMITS
+    from fdi_portal.lib.spreadsheets import XLSX_LIMITS
 
     assert archive_problem([sheet], XLSX_LIMITS) is None
 

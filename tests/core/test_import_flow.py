@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from fdi_portal import import_views
 from fdi_portal.imports import RegionLookup
 from fdi_portal.models import Region
-from projects.imports import PROJECT_HEADERS, PROJECT_REGIONS, preview_projects_import
+from projects.project_import import PROJECT_HEADERS, PROJECT_REGIONS, preview_projects_import
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from fdi_portal.spreadsheets import (
+from fdi_portal.lib.spreadsheets import (
     CellError,
     Column,
     ErrorCode,

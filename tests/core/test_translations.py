@@ -47,7 +47,15 @@ def test_every_string_in_the_code_is_in_the_zh_hans_catalogue(tmp_path, settings
     files it reads, so it must never run on the real tree here.)"""
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.mo", "migrations")
-    for part in ("fdi_portal", "tasks", "projects", "assessments", "templates", "locale"):
+    for part in (
+        "fdi_portal",
+        "tasks",
+        "projects",
+        "assessments",
+        "dashboards",
+        "templates",
+        "locale",
+    ):
         shutil.copytree(Path(settings.BASE_DIR) / part, project / part, ignore=ignore)
     settings.LOCALE_PATHS = [project / "locale"]
     monkeypatch.chdir(project)

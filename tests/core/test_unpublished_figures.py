@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from assessments.issuing import issue_notice
 from assessments.models import MonthlyFigure, RegionTarget
-from assessments.services import issue_notice
 from fdi_portal.models import Region
 
 pytestmark = pytest.mark.django_db

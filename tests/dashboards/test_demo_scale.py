@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from assessments.models import MonthlyFigure
-from fdi_portal.demo_scale import GENERATED_CODES, Scale, generate, remove_generated
+from dashboards.demo_scale import GENERATED_CODES, Scale, generate, remove_generated
 from fdi_portal.models import City
 from projects.models import Arrival, Investor, Project, PromotionEvent
 from tests.projects.conftest import make_project

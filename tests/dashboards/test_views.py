@@ -104,8 +104,8 @@ def test_a_county_official_opens_their_own_page_and_not_anothers(
     first_quarter, client, shangsi_official
 ):
     client.force_login(shangsi_official)
-    own = reverse("assessments:region_page", args=["450600", "450621"])
-    other = reverse("assessments:region_page", args=["450600", "450681"])
+    own = reverse("dashboards:region_page", args=["450600", "450621"])
+    other = reverse("dashboards:region_page", args=["450600", "450681"])
     assert client.get(own).status_code == 200
     assert client.get(other).status_code == 404
 
@@ -154,13 +154,13 @@ def test_a_nonsense_period_shows_the_latest_month_instead(first_quarter, client,
         assert response.status_code == 200
         dashboard = response.context["dashboard"]
         assert (dashboard.period.year, dashboard.period.month) == (2021, 3)
-    page = reverse("assessments:city_dashboard", args=["450600"]) + "?year=x&month=99"
+    page = reverse("dashboards:city_dashboard", args=["450600"]) + "?year=x&month=99"
     assert client.get(page).context["dashboard"].period.month == 3
 
 
 def test_an_unknown_region_code_is_a_404(first_quarter, client, leader):
     client.force_login(leader)
     assert (
-        client.get(reverse("assessments:region_page", args=["450600", "999999"])).status_code == 404
+        client.get(reverse("dashboards:region_page", args=["450600", "999999"])).status_code == 404
     )
-    assert client.get(reverse("assessments:region_page", args=["450600", "idx"])).status_code == 404
+    assert client.get(reverse("dashboards:region_page", args=["450600", "idx"])).status_code == 404

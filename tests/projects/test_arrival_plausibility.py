@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from projects.imports import preview_arrivals_import
+from projects.arrival_import import preview_arrivals_import
 from projects.models import Arrival, Project
 
 pytestmark = pytest.mark.django_db

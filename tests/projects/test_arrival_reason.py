@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import Notice
-from projects.imports import apply_arrivals_import, preview_arrivals_import
+from projects.arrival_import import apply_arrivals_import, preview_arrivals_import
 from projects.models import Arrival, Project
 from projects.services import set_arrival
 

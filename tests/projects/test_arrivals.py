@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from projects.imports import apply_arrivals_import, preview_arrivals_import
+from projects.arrival_import import apply_arrivals_import, preview_arrivals_import
 from projects.models import Arrival, Project
 from tests.projects.conftest import make_project
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from fdi_portal.models import Department, Region
+from projects.figures import event_counts, event_quotas
 from projects.models import Complaint, Difficulty, ProgressEntry, PromotionEvent
-from projects.selectors import event_counts, event_quotas
 
 D = dt.date
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from projects.figures import campaign_figures, project_goal_figures
 from projects.models import Arrival
-from projects.selectors import campaign_figures, project_goal_figures
 from tests.projects.conftest import make_project
 
 D = dt.date

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from fdi_portal.models import Region
-from projects.imports import PROJECT_HEADERS, apply_projects_import, preview_projects_import
 from projects.models import Investor, Project, StageChange
+from projects.project_import import PROJECT_HEADERS, apply_projects_import, preview_projects_import
 from tests.projects.conftest import make_project
 
 D = dt.date

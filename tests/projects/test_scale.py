@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from fdi_portal.demo_scale import Scale, generate, remove_generated
-from projects import selectors
+from dashboards.demo_scale import Scale, generate, remove_generated
+from projects import alerts
 from projects.models import Arrival, Complaint, Difficulty, Investor, Project, PromotionEvent
 from tests.conftest import make_user
 from tests.projects.conftest import make_project
@@ -82,9 +82,9 @@ def rule_cases(fcg_plan, ww_plan) -> list[Project]:
     return made
 
 
-def python_reports() -> dict[str, selectors.ProjectReport]:
+def python_reports() -> dict[str, alerts.ProjectReport]:
     projects = list(Project.objects.select_related("investor"))
-    reports = selectors.project_reports(projects, year=TODAY.year, today=TODAY)
+    reports = alerts.project_reports(projects, year=TODAY.year, today=TODAY)
     return {p.name: reports[p.pk] for p in projects}
 
 
@@ -104,14 +104,14 @@ def test_the_rule_filter_in_sql_picks_the_projects_rules_py_says_meet_the_rule(c
         for name, report in python_reports().items()
         if any(rule.consequence_code == code for rule in report.rules)
     }
-    found = selectors.meeting_rule(Project.objects.all(), code, year=TODAY.year)
+    found = alerts.meeting_rule(Project.objects.all(), code, year=TODAY.year)
     assert set(found.values_list("name", flat=True)) == expected
     assert expected  # each rule has a project over its threshold
 
 
 def test_the_rule_filter_by_hand(rule_cases):
     def names(code: str) -> set[str]:
-        found = selectors.meeting_rule(Project.objects.all(), code, year=TODAY.year)
+        found = alerts.meeting_rule(Project.objects.all(), code, year=TODAY.year)
         return set(found.values_list("name", flat=True))
 
     assert names("major_project_leader") == {"刚好1500万"}
@@ -167,7 +167,7 @@ def alert_cases(rule_cases) -> None:
 
 def test_the_alerts_filter_in_sql_picks_the_projects_rules_py_gives_alerts(alert_cases):
     expected = {name for name, report in python_reports().items() if report.alerts}
-    found = selectors.with_alerts(Project.objects.all(), today=TODAY)
+    found = alerts.with_alerts(Project.objects.all(), today=TODAY)
     assert set(found.values_list("name", flat=True)) == expected
     # by hand: the three rules needing a leader met without one, and each alert over its line
     assert expected == {
@@ -182,7 +182,7 @@ def test_the_alerts_filter_in_sql_picks_the_projects_rules_py_gives_alerts(alert
 
 def test_the_most_urgent_come_first_leaders_missing_then_the_oldest(alert_cases):
     found = list(
-        selectors.with_alerts(Project.objects.all(), today=TODAY).values_list("name", flat=True)
+        alerts.with_alerts(Project.objects.all(), today=TODAY).values_list("name", flat=True)
     )
     # No leader for a rule that needs one first (by name), then by how long the oldest alert
     # has stood: a difficulty raised 200 days ago, a stage unchanged 90 days, a difficulty

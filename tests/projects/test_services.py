@@ -142,8 +142,8 @@ def test_the_seed_fixtures_give_each_plan_its_rules_and_campaigns(fcg_plan, ww_p
 
 
 def test_demo_projects_load_twice_marked_as_demo_and_cross_the_rules(fcg_plan, ww_plan):
+    from projects.alerts import city_project_reports
     from projects.demo import load_demo_projects
-    from projects.selectors import city_project_reports
 
     real = make_project(fcg_plan.city, name="真实项目")
     assert load_demo_projects(dt.date(2026, 11, 22)) == 7

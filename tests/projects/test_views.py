@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fdi_portal.models import Department, Region
+from projects.alerts import staff_alerts
 from projects.models import Arrival, Difficulty, Investor, Project, StageChange
-from projects.selectors import staff_alerts
 from tests.projects.conftest import make_project
 
 D = dt.date

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments.models import CityTarget, ProgressSchedule, ScoringScheme
+from projects.alerts import rule_specs
 from projects.models import ProjectRule
-from projects.selectors import rule_specs
+from tasks.carry_forward import carry_forward_plan, restate_goal_text, shift_year_words
 from tasks.demo import load_demo_plans, remove_demo_plans
 from tasks.models import Assignment, Goal, Plan, ProgressReport, Task
-from tasks.services import carry_forward_plan, restate_goal_text, shift_year_words
 from tests.tasks.conftest import WW_TITLE
 
 FCG_2026 = "2026年防城港市扩大利用外资规模工作方案"

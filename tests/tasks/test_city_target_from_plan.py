@@ -21,7 +21,7 @@ SEED = Path(settings.BASE_DIR) / "fixtures" / "plans" / "fangchenggang_2021.txt"
 
 
 def plan_2022_text() -> str:
-    """The 2021 plan carried to 2022 with 15000万美元 and +15%, as the issue describes."""
+    """The 2021 plan rewritten for 2022 with 15000万美元 and +15%."""
     text = SEED.read_text(encoding="utf-8").replace("2021", "2022")
     text = text.replace("7000万美元", "15000万美元")
     return text.replace("同比增长20%以上", "同比增长15%以上")

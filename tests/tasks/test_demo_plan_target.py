@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from assessments.demo import state_demo_targets_in_plans
 from assessments.models import CityTarget
 from tasks.demo import load_demo_plans
 from tasks.models import Plan
@@ -20,6 +21,7 @@ def test_the_demo_plans_goals_state_the_demo_city_target(fcg_plan, ww_plan):
         is_demo=True,
     )
     load_demo_plans(dt.date(2026, 12, 1))
+    state_demo_targets_in_plans(2026)
     plan = Plan.objects.get(city=fcg_plan.city, year=2026, is_demo=True)
     goals = {goal.metric: goal for goal in plan.goals.all()}
     amount, growth = goals["utilised_fdi_usd"], goals["utilised_fdi_growth"]

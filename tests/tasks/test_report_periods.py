@@ -12,8 +12,9 @@ from django.utils import translation
 
 from fdi_portal.models import Department
 from tasks import progress
+from tasks.carry_forward import carry_forward_plan
 from tasks.models import ProgressReport, Task
-from tasks.services import carry_forward_plan, submit_report
+from tasks.services import submit_report
 
 INVEST = "防城港市投资促进局"
 

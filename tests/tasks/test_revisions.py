@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from fdi_portal.models import Department
 from tasks.models import Plan, ProgressReport, Task
+from tasks.plan_revision import preview_revision, revise_plan
 from tasks.revisions import Item, match_tasks
-from tasks.services import preview_plan, preview_revision, revise_plan
+from tasks.services import preview_plan
 from tests.tasks.conftest import FCG_TITLE
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "plans" / "fangchenggang_2021.txt"

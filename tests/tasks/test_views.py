@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -519,3 +520,14 @@ def test_a_goal_with_a_target_that_is_not_a_number_is_refused_and_nothing_stored
     assert response.status_code == 200
     assert response.context["goal_forms"].forms[0].errors
     assert not Plan.objects.filter(title="2099年目标测试方案").exists()
+
+
+def test_the_share_on_track_is_printed_half_up_as_every_percentage():
+    # 1 of 8 is 12.5 %: the portal's one rounding prints 13 % (Django's widthratio gave 12 %).
+    matrix = selectors.ProgressMatrix(2021, [], [], 1, 1, 8)
+    assert matrix.share_on_track == Decimal("0.125")
+    rendered = Template("{% load portal %}{{ m.share_on_track|percent:0 }}").render(
+        Context({"m": matrix})
+    )
+    assert rendered == "13%"
+    assert selectors.ProgressMatrix(2021, [], [], None, 0, 0).share_on_track is None

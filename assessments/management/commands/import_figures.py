@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from assessments import services
+from assessments.figure_imports import CellChange, apply_import, preview_figures_import
 from fdi_portal.imports import ImportCommand, Preview
 from fdi_portal.lib.money import format_wan
 from fdi_portal.models import City
@@ -36,7 +36,7 @@ class FigureImportCommand(ImportCommand):
         )
 
     def apply(self, preview: Preview, *, user: Any, options: dict[str, Any]) -> None:
-        services.apply_import(preview, user=user, reason=options["reason"])
+        apply_import(preview, user=user, reason=options["reason"])
 
     def dry_run_notes(self, preview: Preview, options: dict[str, Any]) -> None:
         if preview.reason_required and not options["reason"].strip():
@@ -47,7 +47,7 @@ class FigureImportCommand(ImportCommand):
     def summary(self, counts: dict[str, int]) -> str:
         return _("%(new)s new, %(changed)s changed, %(unchanged)s unchanged cells.") % counts
 
-    def describe(self, change: services.CellChange) -> str:
+    def describe(self, change: CellChange) -> str:
         period = str(change.year) if change.month is None else f"{change.year}-{change.month:02d}"
         return _("Row %(row)s, %(region)s %(period)s: %(old)s → %(new)s 万美元") % {
             "row": change.row,
@@ -67,4 +67,4 @@ class Command(FigureImportCommand):
         )
 
     def preview(self, path: str, *, city: City | None) -> Preview:
-        return services.preview_figures_import(path, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)
+        return preview_figures_import(path, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)

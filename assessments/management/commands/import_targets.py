@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from assessments import services
+from assessments.figure_imports import preview_targets_import
 from assessments.management.commands.import_figures import FigureImportCommand
 from fdi_portal.imports import Preview
 from fdi_portal.models import City
@@ -22,4 +22,4 @@ class Command(FigureImportCommand):
         )
 
     def preview(self, path: str, *, city: City | None) -> Preview:
-        return services.preview_targets_import(path, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)
+        return preview_targets_import(path, city=city, max_bytes=settings.UPLOAD_MAX_BYTES)

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from assessments import documents
 from assessments.exports import notice_export_rows
+from assessments.issuing import issue_notice
 from assessments.pages import notice_page
-from assessments.services import issue_notice
+from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City
-from fdi_portal.spreadsheets import write_xlsx
 
 
 class Command(BaseCommand):

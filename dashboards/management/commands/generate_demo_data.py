@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fdi_portal.demo_scale import SCALES, analyse, generate, remove_generated
+from dashboards.demo_scale import SCALES, analyse, generate, remove_generated
 
 
 class Command(BaseCommand):

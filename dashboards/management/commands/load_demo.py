@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.demo import load_demo_figures
-from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts, link_demo_leader
-from projects.demo import load_demo_projects
+from assessments.demo import load_demo_figures, state_demo_targets_in_plans
+from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts
+from projects.demo import link_demo_leader, load_demo_projects
 from tasks.demo import load_demo_plans
 
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         projects = load_demo_projects(today)
         link_demo_leader()
         load_demo_plans(today)
+        state_demo_targets_in_plans(today.year)
         self.stdout.write(
             _("Demo data ready: %(figures)s monthly figures, %(projects)s projects.")
             % {"figures": figures, "projects": projects}

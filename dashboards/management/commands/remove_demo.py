@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.demo import remove_demo_figures
+from dashboards.demo_scale import remove_generated
 from tasks.demo import remove_demo_plans
 
 
@@ -13,8 +14,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        from fdi_portal.demo_scale import remove_generated
-
         deleted = remove_demo_figures() + remove_demo_plans()
         # Every demo project, event and investor, and the cities generate_demo_data made.
         deleted += remove_generated()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from fdi_portal.imports import ImportCommand, Preview
 from fdi_portal.models import City
-from projects import imports
+from projects import arrival_import
 from projects.models import Project
 
 
@@ -25,7 +25,7 @@ class Command(ImportCommand):
 
     def preview(self, path: str, *, city: City | None) -> Preview:
         projects = Project.objects.all() if city is None else Project.objects.in_city(city)
-        return imports.preview_arrivals_import(
+        return arrival_import.preview_arrivals_import(
             path, projects=projects, max_bytes=settings.UPLOAD_MAX_BYTES
         )
 
@@ -42,4 +42,4 @@ class Command(ImportCommand):
         )
 
     def apply(self, preview: Preview, *, user: Any, options: dict[str, Any]) -> None:
-        imports.apply_arrivals_import(preview, reason=options["reason"])
+        arrival_import.apply_arrivals_import(preview, reason=options["reason"])

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fdi_portal.imports import ImportCommand, Preview
 from fdi_portal.models import City, Region
-from projects import imports
+from projects import project_import
 
 
 class Command(ImportCommand):
@@ -19,9 +19,9 @@ class Command(ImportCommand):
 
     def preview(self, path: str, *, city: City | None) -> Preview:
         regions = Region.objects.all() if city is None else Region.objects.in_city(city)
-        return imports.preview_projects_import(
+        return project_import.preview_projects_import(
             path, regions=regions, max_bytes=settings.UPLOAD_MAX_BYTES
         )
 
     def apply(self, preview: Preview, *, user: Any, options: dict[str, Any]) -> None:
-        imports.apply_projects_import(preview, user=user, today=timezone.localdate())
+        project_import.apply_projects_import(preview, user=user, today=timezone.localdate())

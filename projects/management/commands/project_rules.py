@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fdi_portal.models import City
-from projects.selectors import city_project_reports
+from projects.alerts import city_project_reports
 
 
 class Command(BaseCommand):

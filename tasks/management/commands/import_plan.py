@@ -9,15 +9,9 @@ from django.utils.translation import gettext as _
 
 from fdi_portal.models import City
 from tasks.documents import UnreadableDocument, document_text
+from tasks.plan_revision import preview_revision, revise_plan, revised_plan
 from tasks.plan_text import parse_plan
-from tasks.services import (
-    import_plan,
-    plan_json,
-    preview_plan,
-    preview_revision,
-    revise_plan,
-    revised_plan,
-)
+from tasks.services import import_plan, plan_json, preview_plan
 
 
 class Command(BaseCommand):

@@ -1,0 +1,148 @@
+"""The pages that combine the apps below: a home page per role (the city dashboard for staff and
+leaders, the region's page for county officials, the unit's plans for department officers, the
+province view for readers of several cities) and the city dashboard and region page opened from
+the rankings. Each page is built by ``dashboards.pages``; ``?year=&month=`` pick the period."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_GET
+
+from dashboards import pages
+from fdi_portal.access import role_required, visible_or_404
+from fdi_portal.forms import picked_period
+from fdi_portal.models import City, Membership, Region, Role, membership_of
+from projects.alerts import staff_alerts
+from projects.models import Project
+from tasks.models import Plan
+
+HOME_TEMPLATES = {
+    Role.COMMERCE_STAFF: "dashboards/home_commerce_staff.html",
+    Role.REGION_OFFICIAL: "dashboards/home_region_official.html",
+    Role.DEPARTMENT_OFFICER: "dashboards/home_department_officer.html",
+    Role.LEADER: "dashboards/home_leader.html",
+    Role.PROVINCE_VIEWER: "dashboards/home_province_viewer.html",
+}
+
+DASHBOARD_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's home page, by role (``HOME_TEMPLATES``); readers of several cities (province
+    viewers, superusers) get the city-by-city comparison above the list of their cities."""
+    membership = membership_of(request.user)
+    cities = list(City.objects.visible_to(request.user).order_by("admin_code"))
+    context: dict = {"cities": cities}
+    if request.user.is_superuser or (membership and membership.role == Role.PROVINCE_VIEWER):
+        context["comparison"] = _comparison(request, cities)
+    if membership is None:
+        template = (
+            "dashboards/home_superuser.html"
+            if request.user.is_superuser
+            else "dashboards/home_no_membership.html"
+        )
+    else:
+        template = HOME_TEMPLATES[membership.role]
+        context.update(_home_panels(request, membership))
+    return render(request, template, context)
+
+
+def _comparison(request: HttpRequest, cities: list[City]) -> dict:
+    """The city-by-city comparison of readers of several cities (``?year=`` picks the year)."""
+    year = picked_period(request)[0] or timezone.localdate().year
+    dashboard = pages.province_dashboard(cities, year)
+    return {
+        "year": year,
+        "rows": [row.comparison for row in dashboard.rows],
+        "dashboard": dashboard,
+    }
+
+
+def _home_panels(request: HttpRequest, membership: Membership) -> dict:
+    """What each role's home page shows of its city: the city dashboard (staff, leaders), the
+    region's page (county and park officials), a unit's plans (department officers). A fixed
+    number of queries per panel."""
+    city = membership.city
+    if city is None:
+        return {}
+    today = timezone.localdate()
+    year, month = picked_period(request)
+    panels: dict = {}
+    if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
+        # Read (from the shared cache, or computed) only if the page's fragment is not kept:
+        # unpickling them cost a kept page more than the rest of its work.
+        dashboard = SimpleLazyObject(
+            lambda: pages.city_dashboard(city, year=year, month=month, today=today)
+        )
+        panels.update(
+            dashboard=dashboard,
+            dashboard_key=(city.pk, year, month),
+            ranking=SimpleLazyObject(lambda: dashboard.report),
+            supervision=SimpleLazyObject(lambda: pages.supervision_panel(city)),
+            can_draft=membership.role == Role.COMMERCE_STAFF,
+            project_alerts=SimpleLazyObject(lambda: staff_alerts(city, today)),
+        )
+    if membership.role == Role.LEADER:
+        panels["led_projects"] = SimpleLazyObject(
+            lambda: list(
+                Project.objects.filter(city=city, leader=membership.user_id).select_related(
+                    "region"
+                )
+            )
+        )
+    if membership.role == Role.REGION_OFFICIAL:
+        # Before a notice is issued, the other regions as published (assessments.publication).
+        page, published = pages.region_page_for(
+            request.user, pages.region_page(city, membership.region, year=year, month=month)
+        )
+        panels.update(
+            region_page=page,
+            ranking=page.report,
+            published_notice=published,
+            own_region=membership.region.name,
+        )
+    if membership.role == Role.DEPARTMENT_OFFICER:
+        panels["plans"] = list(Plan.objects.in_city(city))
+    return panels
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
+    """A city's dashboard (for readers of several cities; staff and leaders have it as their
+    home): goals, utilised FDI against target and schedule, trend, ranking, pipeline."""
+    city = visible_or_404(City, request.user, admin_code=city_code)
+    year, month = picked_period(request)
+    dashboard = pages.city_dashboard(city, year=year, month=month, today=timezone.localdate())
+    return render(
+        request,
+        "dashboards/city_dashboard.html",
+        {"dashboard": dashboard, "dashboard_key": (city.pk, year, month)},
+    )
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS, Role.REGION_OFFICIAL)
+def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpResponse:
+    """A region's page (a county official's home; staff, leaders and province viewers open any);
+    a county official sees their own region's only (404 otherwise)."""
+    city = visible_or_404(City, request.user, admin_code=city_code)
+    regions = Region.objects.in_city(city)
+    membership = membership_of(request.user)
+    if membership is not None and membership.role == Role.REGION_OFFICIAL:
+        regions = regions.filter(pk=membership.region_id)
+    if region_code.startswith("id") and region_code[2:].isdigit():
+        region = visible_or_404(regions, request.user, pk=int(region_code[2:]))
+    else:
+        region = visible_or_404(regions, request.user, admin_code=region_code)
+    year, month = picked_period(request)
+    page, published = pages.region_page_for(
+        request.user, pages.region_page(city, region, year=year, month=month)
+    )
+    return render(
+        request, "dashboards/region_page.html", {"page": page, "published_notice": published}
+    )
