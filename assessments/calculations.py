@@ -41,11 +41,11 @@ __all__ = [
     "RATIO_PLACES",
     "USD_PLACES",
     "CityProgress",
-    "CityTarget",
+    "CityTargetValues",
     "InterviewCase",
     "InterviewDecision",
     "MonthlyNotice",
-    "ProgressSchedule",
+    "RequiredShares",
     "YearEndProjection",
     "RegionMonthlyInput",
     "RegionProgress",
@@ -142,7 +142,7 @@ def competition_ranks(keys: Sequence[Decimal | Fraction]) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class ProgressSchedule:
+class RequiredShares:
     """Cumulative share of the annual target required by the end of each month.
 
     ``shares[m - 1]`` is the share required by the end of month ``m``.  Accepts 12 Decimal
@@ -165,14 +165,14 @@ class ProgressSchedule:
         object.__setattr__(self, "shares", values)
 
     @classmethod
-    def even(cls) -> ProgressSchedule:
+    def even(cls) -> RequiredShares:
         """The default 序时进度: month/12 (exact thirds and twelfths, no rounding)."""
         return cls(tuple(Fraction(m, 12) for m in _MONTHS))
 
     @classmethod
     def from_quarter_ends(
         cls, q1: Decimal, q2: Decimal, q3: Decimal, q4: Decimal = Decimal(1)
-    ) -> ProgressSchedule:
+    ) -> RequiredShares:
         """Twelve shares from the four quarter-end shares, by LINEAR interpolation.
 
         Decision: months inside a quarter are interpolated on a straight line from the previous
@@ -191,7 +191,7 @@ class ProgressSchedule:
         return cls(tuple(shares))
 
     @classmethod
-    def by_days(cls, year: int) -> ProgressSchedule:
+    def by_days(cls, year: int) -> RequiredShares:
         """序时进度 by days: the days from 1 January to the end of each month over the days of
         ``year`` (365 or 366), as notices that write 「时间过半」 on 30 June count it — e.g.
         181/365 at the end of June 2021, 182/366 in 2024. December is exactly 1."""
@@ -253,7 +253,7 @@ class RegionMonthlyInput:
 
 
 @dataclass(frozen=True, slots=True)
-class CityTarget:
+class CityTargetValues:
     """The city's own annual target and growth target (ratio, ``Decimal('0.20')`` = +20 %).
 
     Either may be None.  The city target is NOT the sum of the region targets.
@@ -430,8 +430,8 @@ def build_monthly_notice(
     year: int,
     month: int,
     regions: Iterable[RegionMonthlyInput],
-    city_target: CityTarget,
-    schedule: ProgressSchedule | None = None,
+    city_target: CityTargetValues,
+    schedule: RequiredShares | None = None,
     tie_places: int | None = RATIO_PLACES,
 ) -> MonthlyNotice:
     """Compute the monthly notice for ``year``/``month`` (schedule defaults to month/12).
@@ -446,7 +446,7 @@ def build_monthly_notice(
     Raises ``ValueError`` for a bad month or duplicate region codes.
     """
     _check_month(month)
-    schedule = schedule or ProgressSchedule.even()
+    schedule = schedule or RequiredShares.even()
     share = schedule.required_share(month)
     required = _dec(share)
     inputs = tuple(regions)
@@ -533,8 +533,8 @@ def city_progress(
     ytd: Decimal | Fraction,
     ytd_last_year: Decimal | Fraction,
     month_amount: Decimal | Fraction | None,
-    city_target: CityTarget,
-    schedule: ProgressSchedule | None = None,
+    city_target: CityTargetValues,
+    schedule: RequiredShares | None = None,
 ) -> CityProgress:
     """A city's progress from its year-to-date sums: the notice's city row, and each city of
     the province's comparison (which has the sums, not the regions' rows).
@@ -542,7 +542,7 @@ def city_progress(
     ``ytd``/``ytd_last_year`` are months 1..``month`` of the year and of the year before.
     """
     _check_month(month)
-    share = (schedule or ProgressSchedule.even()).required_share(month)
+    share = (schedule or RequiredShares.even()).required_share(month)
     ytd_exact = _exact(ytd, "ytd")
     ly_exact = _exact(ytd_last_year, "ytd_last_year")
     c = _progress(city_target.target_usd, ytd_exact, ly_exact, share, month)
@@ -603,15 +603,15 @@ def _month_sum(
 
 def city_months(
     regions: Iterable[RegionMonthlyInput],
-    city_target: CityTarget,
+    city_target: CityTargetValues,
     through_month: int,
-    schedule: ProgressSchedule | None = None,
+    schedule: RequiredShares | None = None,
 ) -> CityMonths:
     """The city's monthly and cumulative totals of the year and the year before, and the
     cumulative amount the schedule requires each month (the target path of a trend chart)."""
     if through_month:
         _check_month(through_month)
-    schedule = schedule or ProgressSchedule.even()
+    schedule = schedule or RequiredShares.even()
     inputs = tuple(regions)
     this = [_month_sum(inputs, m, False) for m in _MONTHS]
     last = [_month_sum(inputs, m, True) for m in _MONTHS]
@@ -639,8 +639,8 @@ def monthly_history(
     year: int,
     through_month: int,
     regions: Iterable[RegionMonthlyInput],
-    city_target: CityTarget,
-    schedule: ProgressSchedule | None = None,
+    city_target: CityTargetValues,
+    schedule: RequiredShares | None = None,
 ) -> tuple[MonthlyNotice, ...]:
     """The notice of every month 1..``through_month`` from the same inputs: how ranks,
     completion and the schedule moved through the year (a month's notice ignores the later

@@ -14,16 +14,8 @@ from assessments.document_views import document_response
 from assessments.exports import campaign_export_rows
 from assessments.forms import IssueNoticeForm
 from assessments.issuing import issue_campaign_notice, next_campaign_sequence
-from assessments.view_helpers import (
-    GRID_READERS,
-    STAFF,
-    _check_quarter,
-    _check_year,
-    _city,
-    _sees_drafts,
-    _xlsx_response,
-)
-from fdi_portal.access import role_required
+from assessments.view_helpers import check_quarter, check_year, sees_drafts, url_city, xlsx_response
+from fdi_portal.access import FIGURE_READERS, STAFF, role_required
 from fdi_portal.forms import flash_form
 from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City
@@ -31,19 +23,19 @@ from fdi_portal.models import City
 
 def _page(request: HttpRequest, city: City, year: int, quarter: int) -> pages.CampaignNoticePage:
     try:
-        return pages.campaign_notice_page(city, year, quarter, drafts=_sees_drafts(request.user))
+        return pages.campaign_notice_page(city, year, quarter, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         raise Http404(_("This notice has not been issued.")) from None
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def campaign_notice(request: HttpRequest, city_code: str, year: int, quarter: int) -> HttpResponse:
     """The quarter's campaign notice, print-ready: issued (frozen, with the revisions since)
     or, for staff, the draft and the form that issues it."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_quarter(quarter)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_quarter(quarter)
     page = _page(request, city, year, quarter)
     context = {"city": city, "page": page, "notice": page.notice}
     if page.notice is None:
@@ -61,9 +53,9 @@ def campaign_notice(request: HttpRequest, city_code: str, year: int, quarter: in
 def campaign_notice_issue(
     request: HttpRequest, city_code: str, year: int, quarter: int
 ) -> HttpResponse:
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_quarter(quarter)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_quarter(quarter)
 
     def issue(data: dict) -> str:
         notice = issue_campaign_notice(
@@ -83,31 +75,31 @@ def campaign_notice_issue(
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def campaign_notice_export(
     request: HttpRequest, city_code: str, year: int, quarter: int
 ) -> HttpResponse:
     """The campaign notice's table as xlsx (the frozen one once issued)."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_quarter(quarter)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_quarter(quarter)
     page = _page(request, city, year, quarter)
     suffix = page.notice.number if page.notice else _("draft")
-    return _xlsx_response(
+    return xlsx_response(
         write_xlsx(campaign_export_rows(page.rows), title=page.title, sheet_name="通报"),
         f"{page.title}{suffix}.xlsx",
     )
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def campaign_notice_document(
     request: HttpRequest, city_code: str, year: int, quarter: int, fmt: str
 ) -> HttpResponse:
     """The campaign notice as a 公文 (Word or PDF)."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_quarter(quarter)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_quarter(quarter)
     page = _page(request, city, year, quarter)
     suffix = page.notice.number if page.notice else "（草稿）"
     return document_response(documents.campaign_notice_document(page), f"{page.title}{suffix}", fmt)

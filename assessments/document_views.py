@@ -11,16 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments import documents, pages
-from assessments.notice_views import _notice_page
-from assessments.view_helpers import (
-    GRID_READERS,
-    _check_month,
-    _check_quarter,
-    _check_year,
-    _city,
-    _sees_drafts,
-)
-from fdi_portal.access import role_required
+from assessments.notice_views import notice_page_for
+from assessments.view_helpers import check_month, check_quarter, check_year, sees_drafts, url_city
+from fdi_portal.access import FIGURE_READERS, role_required
 
 FORMATS = ("docx", "pdf")
 
@@ -46,31 +39,31 @@ def _suffix(issued) -> str:
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def notice_document(
     request: HttpRequest, city_code: str, year: int, month: int, fmt: str
 ) -> HttpResponse:
     """The monthly notice as a 公文 (Word or PDF)."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
-    page = _notice_page(request, city, year, month)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_month(month)
+    page = notice_page_for(request, city, year, month)
     return document_response(
         documents.notice_document(page), f"{page.title}{_suffix(page.notice)}", fmt
     )
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def review_document(
     request: HttpRequest, city_code: str, year: int, quarter: int, fmt: str
 ) -> HttpResponse:
     """The quarterly review as a 公文 (Word or PDF)."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_quarter(quarter)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_quarter(quarter)
     try:
-        review = pages.quarterly_review(city, year, quarter, drafts=_sees_drafts(request.user))
+        review = pages.quarterly_review(city, year, quarter, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         raise Http404(_("This notice has not been issued.")) from None
     name = f"{city.name}{year}年第{quarter}季度约谈情况{_suffix(review.page.notice)}"
@@ -78,13 +71,13 @@ def review_document(
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def assessment_document(request: HttpRequest, city_code: str, year: int, fmt: str) -> HttpResponse:
     """The annual assessment as a 公文 (Word or PDF)."""
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     try:
-        page = pages.assessment_page(city, year, drafts=_sees_drafts(request.user))
+        page = pages.assessment_page(city, year, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         raise Http404(_("This assessment has not been issued.")) from None
     suffix = "" if page.assessment is not None else "（草稿）"

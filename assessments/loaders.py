@@ -15,8 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, JSONField, OuterRef, Q, Subquery, Sum
 
 from assessments import calculations as calc
-from assessments.models import CityTarget, Interview, MonthlyFigure, RegionTarget
-from assessments.models import ProgressSchedule as StoredSchedule
+from assessments.models import CityTarget, Interview, MonthlyFigure, ProgressSchedule, RegionTarget
 from fdi_portal.models import City, Region
 
 if TYPE_CHECKING:
@@ -65,16 +64,16 @@ def plan_for(city: City, year: int) -> Plan | None:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class PlanSchedule:
     """A plan's progress schedule for one year, ready for the calculations."""
 
-    schedule: calc.ProgressSchedule
+    schedule: calc.RequiredShares
     method: str
     label: str
     is_default: bool
 
 
-def stored_schedule(plan: Plan | None) -> StoredSchedule | None:
+def stored_schedule(plan: Plan | None) -> ProgressSchedule | None:
     """The plan's stored schedule row, or None (no query: selected with the plan)."""
     try:
         return plan.progress_schedule if plan is not None else None
@@ -82,7 +81,7 @@ def stored_schedule(plan: Plan | None) -> StoredSchedule | None:
         return None
 
 
-def schedule_for(plan: Plan | None, year: int) -> Schedule:
+def schedule_for(plan: Plan | None, year: int) -> PlanSchedule:
     """The 序时进度 every page and command uses for ``plan`` in ``year``: months ÷ 12 when the
     plan has none, days elapsed ÷ days in ``year``, or the plan's custom shares."""
     stored = stored_schedule(plan)
@@ -93,14 +92,14 @@ def schedule_for(plan: Plan | None, year: int) -> Schedule:
 
 def _schedule(
     method: str | None, shares: Sequence[str], label: str | None, is_default: bool, year: int
-) -> Schedule:
-    if method == StoredSchedule.Method.DAYS:
-        schedule = calc.ProgressSchedule.by_days(year)
-    elif method == StoredSchedule.Method.CUSTOM:
-        schedule = calc.ProgressSchedule(tuple(Fraction(str(s)) for s in shares))
+) -> PlanSchedule:
+    if method == ProgressSchedule.Method.DAYS:
+        schedule = calc.RequiredShares.by_days(year)
+    elif method == ProgressSchedule.Method.CUSTOM:
+        schedule = calc.RequiredShares(tuple(Fraction(str(s)) for s in shares))
     else:
-        method, schedule = StoredSchedule.Method.MONTHS, calc.ProgressSchedule.even()
-    return Schedule(schedule, method, label or "", is_default)
+        method, schedule = ProgressSchedule.Method.MONTHS, calc.RequiredShares.even()
+    return PlanSchedule(schedule, method, label or "", is_default)
 
 
 # ------------------------------------------------------------------------------------------
@@ -138,8 +137,8 @@ class NoticeInputs:
     month: int
     regions: tuple[Region, ...]
     inputs: tuple[calc.RegionMonthlyInput, ...]
-    city_target: calc.CityTarget
-    schedule: Schedule
+    city_target: calc.CityTargetValues
+    schedule: PlanSchedule
     plan: Plan | None
 
     def compute(self) -> calc.MonthlyNotice:
@@ -148,7 +147,7 @@ class NoticeInputs:
         )
 
 
-def city_target(city: City, year: int) -> calc.CityTarget:
+def city_target(city: City, year: int) -> calc.CityTargetValues:
     """The city's one target for ``year`` (amount and growth; set on the grid or from the
     plan's goals), as the calculations take it. One query."""
     row = (
@@ -157,7 +156,7 @@ def city_target(city: City, year: int) -> calc.CityTarget:
         .values("target_usd", "growth_target")
         .first()
     )
-    return calc.CityTarget(
+    return calc.CityTargetValues(
         row["target_usd"] if row else None, row["growth_target"] if row else None
     )
 
@@ -240,8 +239,8 @@ class CitySums:
     ytd_usd: Decimal
     ytd_last_year_usd: Decimal
     month_usd: Decimal | None
-    city_target: calc.CityTarget
-    schedule: Schedule
+    city_target: calc.CityTargetValues
+    schedule: PlanSchedule
 
 
 def city_sums(cities: Sequence[City], year: int) -> list[CitySums]:
@@ -303,7 +302,7 @@ def city_sums(cities: Sequence[City], year: int) -> list[CitySums]:
                     (sums.get((city.pk, year - 1, m), Decimal(0)) for m in months), Decimal(0)
                 ),
                 month_usd=sums.get((city.pk, year, through)) if through else None,
-                city_target=calc.CityTarget(row["target_usd"], row["growth_target"]),
+                city_target=calc.CityTargetValues(row["target_usd"], row["growth_target"]),
                 schedule=_schedule(
                     row["schedule_method"],
                     row["schedule_shares"] or [],

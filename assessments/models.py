@@ -378,7 +378,7 @@ class ProgressSchedule(models.Model):
     (序时进度), by one of three methods: months elapsed ÷ 12 (the default, also without a row),
     days elapsed to the month's end ÷ days in the year, or a custom share per month
     (``shares``: 12 decimal strings, ratios, "0.5" = 50%; validated by
-    ``calculations.ProgressSchedule``). Every page and command reads it through
+    ``calculations.RequiredShares``). Every page and command reads it through
     ``assessments.loaders.schedule_for``."""
 
     class Method(models.TextChoices):

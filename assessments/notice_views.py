@@ -21,23 +21,21 @@ from assessments.loaders import MONTHS, latest_period
 from assessments.models import Interview, Notice
 from assessments.publication import ranking_for
 from assessments.view_helpers import (
-    GRID_READERS,
-    STAFF,
-    _check_month,
-    _check_quarter,
-    _check_year,
-    _city,
-    _sees_drafts,
-    _xlsx_response,
+    check_month,
+    check_quarter,
+    check_year,
+    sees_drafts,
+    url_city,
+    xlsx_response,
 )
-from fdi_portal.access import role_required, visible_or_404
+from fdi_portal.access import FIGURE_READERS, STAFF, role_required, visible_or_404
 from fdi_portal.forms import flash_form
 from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City, Role, membership_of
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def notices_home(request: HttpRequest) -> HttpResponse:
     """The notices of the user's city; a choice of cities for users who read several."""
     cities = list(City.objects.visible_to(request.user))
@@ -47,13 +45,13 @@ def notices_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
     """The year's notices, month by month, and the current ranking. Staff also see each
     month that can be drafted; everybody else only issued notices."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     year_param = request.GET.get("year", "")
-    year = _check_year(int(year_param)) if year_param.isdigit() else None
+    year = check_year(int(year_param)) if year_param.isdigit() else None
     if year is None:
         latest = latest_period(city)
         year = latest[0] if latest else timezone.localdate().year
@@ -63,7 +61,7 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
     }
     period = latest_period(city, year)
     last_month = period[1] if period else None
-    drafts = _sees_drafts(request.user)
+    drafts = sees_drafts(request.user)
     months = [
         {
             "month": m,
@@ -98,22 +96,22 @@ def _own_region_name(request: HttpRequest) -> str:
     return ""
 
 
-def _notice_page(request: HttpRequest, city: City, year: int, month: int) -> pages.NoticePage:
+def notice_page_for(request: HttpRequest, city: City, year: int, month: int) -> pages.NoticePage:
     try:
-        return pages.notice_page(city, year, month, drafts=_sees_drafts(request.user))
+        return pages.notice_page(city, year, month, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         raise Http404(_("This notice has not been issued.")) from None
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
     """The notice as an official 通报, ready to print on A4: issued (frozen, with the
     revisions since) or, for staff, the draft with the form that issues it."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
-    page = _notice_page(request, city, year, month)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_month(month)
+    page = notice_page_for(request, city, year, month)
     context = {
         "city": city,
         "notice": page.notice,
@@ -131,7 +129,7 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
         context["issued_by"] = (
             (user.get_full_name() or user.username) if user else _("command line")
         )
-        if _sees_drafts(request.user):  # staff lock the month once its notice is issued
+        if sees_drafts(request.user):  # staff lock the month once its notice is issued
             context["month_locked"] = is_locked(city, year, month)
     else:
         context["form"] = IssueNoticeForm(
@@ -143,9 +141,9 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
 @require_POST
 @role_required(*STAFF)
 def notice_issue(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_month(month)
 
     def issue(data: dict) -> str:
         notice = issue_notice(
@@ -163,31 +161,31 @@ def notice_issue(request: HttpRequest, city_code: str, year: int, month: int) ->
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def notice_export(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
     """The notice's table as xlsx (the frozen one once issued)."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_month(month)
-    page = _notice_page(request, city, year, month)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_month(month)
+    page = notice_page_for(request, city, year, month)
     suffix = page.notice.number if page.notice else _("draft")
-    return _xlsx_response(
+    return xlsx_response(
         write_xlsx(notice_export_rows(page.report), title=page.title, sheet_name="通报"),
         f"{page.title}{suffix}.xlsx",
     )
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: int) -> HttpResponse:
     """季约谈: the regions to interview at the quarter's end, decided on the issued
     quarter-end notice (for staff, provisionally on the figures as they stand), the
     interviews held, and the quarter's campaign figures."""
-    city = _city(request, city_code)
-    _check_year(year)
-    _check_quarter(quarter)
+    city = url_city(request, city_code)
+    check_year(year)
+    check_quarter(quarter)
     try:
-        review = pages.quarterly_review(city, year, quarter, drafts=_sees_drafts(request.user))
+        review = pages.quarterly_review(city, year, quarter, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         raise Http404(_("This notice has not been issued.")) from None
     interviews = list(
@@ -205,7 +203,7 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
         "cases": review.cases,
         "campaigns": review.campaigns,
         "interviews": interviews,
-        "editable": _sees_drafts(request.user),
+        "editable": sees_drafts(request.user),
     }
     return render(request, "assessments/quarterly_review.html", context)
 
@@ -213,7 +211,7 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
 @require_POST
 @role_required(*STAFF)
 def interview_record(request: HttpRequest, city_code: str, interview_id: int) -> HttpResponse:
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     interview = visible_or_404(Interview.objects.filter(city=city), request.user, pk=interview_id)
 
     def record(data: dict) -> str:
@@ -232,14 +230,14 @@ def interview_record(request: HttpRequest, city_code: str, interview_id: int) ->
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
     """年考评: every region's score with each indicator's input, method and points — frozen
     once issued; for staff, the draft on the figures as they stand and the form to issue it."""
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     try:
-        page = pages.assessment_page(city, year, drafts=_sees_drafts(request.user))
+        page = pages.assessment_page(city, year, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         # Not a dead end: the menu links here all year, before the assessment is issued.
         return render(
@@ -256,7 +254,7 @@ def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpRe
             "page": page,
             "assessment": page.assessment,
             "plan": page.plan,
-            "editable": _sees_drafts(request.user),
+            "editable": sees_drafts(request.user),
             "form": IssueAssessmentForm(initial={"issued_on": timezone.localdate()}),
         },
     )
@@ -265,8 +263,8 @@ def assessment_detail(request: HttpRequest, city_code: str, year: int) -> HttpRe
 @require_POST
 @role_required(*STAFF)
 def assessment_issue(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
 
     def issue(data: dict) -> str:
         issue_assessment(city=city, year=year, issued_on=data["issued_on"], user=request.user)

@@ -1,6 +1,6 @@
 """Saving a plan's assessment settings, as staff edit them: its progress schedule (序时进度)
 and its scoring scheme (indicators, methods, weights, vetoes). Each is validated whole by the
-code that reads it (``calculations.ProgressSchedule``, ``schemes.parse_scheme``) before it is
+code that reads it (``calculations.RequiredShares``, ``schemes.parse_scheme``) before it is
 stored; ``ValidationError`` says what to fix. A new plan's defaults or copies are given by
 ``receivers.give_settings``.
 """
@@ -30,7 +30,7 @@ def save_progress_schedule(
         raise ValidationError(_("Unknown schedule method %(method)s.") % {"method": method})
     if method == ProgressSchedule.Method.CUSTOM:
         try:
-            calc.ProgressSchedule(tuple(shares))
+            calc.RequiredShares(tuple(shares))
         except (TypeError, ValueError) as error:
             raise ValidationError(str(error)) from error
     else:

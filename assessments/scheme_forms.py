@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import calculations as calc
 from assessments import scoring
-from assessments.models import ProgressSchedule as StoredSchedule
+from assessments.models import ProgressSchedule
 from assessments.schemes import INPUTS, METHOD_LABELS, METHODS
 from fdi_portal.locking import LockedFormMixin
 
@@ -55,9 +55,9 @@ class ScheduleForm(forms.Form):
     def method(self) -> str:
         """The stored schedule method the chosen mode means."""
         return {
-            self.EVEN: StoredSchedule.Method.MONTHS,
-            self.DAYS: StoredSchedule.Method.DAYS,
-            self.QUARTERS: StoredSchedule.Method.CUSTOM,
+            self.EVEN: ProgressSchedule.Method.MONTHS,
+            self.DAYS: ProgressSchedule.Method.DAYS,
+            self.QUARTERS: ProgressSchedule.Method.CUSTOM,
         }[self.cleaned_data["mode"]]
 
     def shares(self) -> list[Fraction]:
@@ -65,7 +65,7 @@ class ScheduleForm(forms.Form):
         data = self.cleaned_data
         if data["mode"] != self.QUARTERS:
             return []
-        schedule = calc.ProgressSchedule.from_quarter_ends(
+        schedule = calc.RequiredShares.from_quarter_ends(
             *(data[q] / 100 for q in ("q1", "q2", "q3"))
         )
         return list(schedule.shares)

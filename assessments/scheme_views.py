@@ -26,8 +26,8 @@ from assessments.scheme_forms import (
     edited_scheme,
 )
 from assessments.schemes import SchemeError
-from assessments.view_helpers import GRID_READERS, STAFF, _check_year, _city, _sees_drafts
-from fdi_portal.access import role_required, visible_or_404
+from assessments.view_helpers import check_year, sees_drafts, url_city
+from fdi_portal.access import FIGURE_READERS, STAFF, role_required, visible_or_404
 from fdi_portal.locking import StaleEdit
 from fdi_portal.models import City, Role
 from tasks.models import Plan
@@ -42,7 +42,7 @@ def _plan(request: HttpRequest, city: City, plan_id: int) -> Plan:
 def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpResponse:
     """The plan's progress schedule (序时进度): months ÷ 12, days ÷ days in the year, or
     shares by quarter. The table shows the shares of the plan's (or this) year."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     plan = _plan(request, city, plan_id)
     year = plan.year or timezone.localdate().year
     current = schedule_for(plan, year)
@@ -99,7 +99,7 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
     """The plan's scoring scheme: one row per indicator (name, weight, input, method and the
     method's parameters) and the vetoes. Nothing is saved unless every row is valid. 试算
     (``action=try``) scores the edited scheme on the plan year's figures and saves nothing."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     plan = _plan(request, city, plan_id)
     stored = ScoringScheme.objects.filter(plan=plan).first()
     rows = [IndicatorForm.initial_for(item) for item in (stored.indicators if stored else [])]
@@ -153,11 +153,11 @@ def scheme_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRespo
 
 
 @require_GET
-@role_required(*GRID_READERS, Role.DEPARTMENT_OFFICER)
+@role_required(*FIGURE_READERS, Role.DEPARTMENT_OFFICER)
 def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
     """工作目标: each goal of the year's plan, its current value against its target."""
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     plan = plan_for(city, year)
     return render(
         request,
@@ -167,6 +167,6 @@ def plan_goals(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
             "year": year,
             "plan": plan,
             "goals": pages.goal_progress(city, year, plan),
-            "can_edit_target": _sees_drafts(request.user),
+            "can_edit_target": sees_drafts(request.user),
         },
     )

@@ -52,16 +52,8 @@ from assessments.submissions import (
     submit_import,
     verify_submission,
 )
-from assessments.view_helpers import (
-    GRID_READERS,
-    STAFF,
-    _check_month,
-    _check_year,
-    _city,
-    _sees_drafts,
-    _xlsx_response,
-)
-from fdi_portal.access import role_required, visible_or_404
+from assessments.view_helpers import check_month, check_year, sees_drafts, url_city, xlsx_response
+from fdi_portal.access import FIGURE_READERS, STAFF, role_required, visible_or_404
 from fdi_portal.forms import flash_form
 from fdi_portal.import_views import (
     ROW,
@@ -82,7 +74,7 @@ def _region(request: HttpRequest, city: City, region_id: int) -> Region:
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def figures_home(request: HttpRequest) -> HttpResponse:
     """The grid of the current year for a user of one city; a choice of cities otherwise."""
     year = timezone.localdate().year
@@ -119,10 +111,10 @@ def _grid_context(request: HttpRequest, city: City, year: int) -> dict:
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def figure_grid_page(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    city = _city(request, city_code)
-    context = _grid_context(request, city, _check_year(year))
+    city = url_city(request, city_code)
+    context = _grid_context(request, city, check_year(year))
 
     def city_target_form() -> CityTargetForm:
         target = context["grid"].city_target
@@ -220,10 +212,10 @@ def figure_cell(
     request: HttpRequest, city_code: str, year: int, region_id: int, month: int
 ) -> HttpResponse:
     """One region's official figure of a month, edited in place (verified at once)."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     region = _region(request, city, region_id)
-    _check_month(month)
-    _check_year(year)
+    check_month(month)
+    check_year(year)
     figure = MonthlyFigure.objects.filter(region=region, year=year, month=month).first()
     context = _cell_context(city, year, region, month, "assessments:figure_cell")
     context["reason_required"] = notice_covers(city, year, month)
@@ -253,9 +245,9 @@ def figure_cell(
 @role_required(*STAFF)
 def target_cell(request: HttpRequest, city_code: str, year: int, region_id: int) -> HttpResponse:
     """A region's annual target, edited in place."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     region = _region(request, city, region_id)
-    _check_year(year)
+    check_year(year)
     target = RegionTarget.objects.filter(region=region, year=year).first()
     context = {
         "city": city,
@@ -286,14 +278,14 @@ def figure_submit(
 ) -> HttpResponse:
     """A county official submits their own region's figure of a month, in place in the grid
     (已报送 until staff verify it). Another region is a 404."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     region = visible_or_404(
         Region.objects.in_city(city).assessed().writable_by(request.user),
         request.user,
         pk=region_id,
     )
-    _check_month(month)
-    _check_year(year)
+    check_month(month)
+    check_year(year)
     context = _cell_context(city, year, region, month, "assessments:figure_submit")
     context["official_usd"] = (
         MonthlyFigure.objects.filter(region=region, year=year, month=month)
@@ -336,12 +328,12 @@ def figure_submit(
 def submission_queue(request: HttpRequest, city_code: str) -> HttpResponse:
     """Staff: the submissions waiting for them, oldest first, to verify or return. A county
     official: their region's submissions, newest first, with the reasons of returned ones."""
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     membership = membership_of(request.user)
     submissions = FigureSubmission.objects.filter(region__city=city).select_related(
         "region", "submitted_by", "reviewed_by"
     )
-    staff = _sees_drafts(request.user)
+    staff = sees_drafts(request.user)
     if staff:
         submissions = submissions.awaiting().order_by("submitted_at", "pk")
     else:
@@ -394,7 +386,7 @@ def _submission_difference(
 
 
 def _submission(request: HttpRequest, city_code: str, submission_id: int) -> FigureSubmission:
-    city = _city(request, city_code)
+    city = url_city(request, city_code)
     return visible_or_404(
         FigureSubmission.objects.filter(region__city=city).select_related(
             "region__city", "submitted_by"
@@ -446,10 +438,10 @@ def submission_return(request: HttpRequest, city_code: str, submission_id: int) 
 @role_required(*STAFF)
 def month_lock(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
     """Lock a month: its figures refuse every change until unlocked with a reason."""
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     try:
-        lock_month(city=city, year=year, month=_check_month(month), user=request.user)
+        lock_month(city=city, year=year, month=check_month(month), user=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -464,13 +456,13 @@ def month_lock(request: HttpRequest, city_code: str, year: int, month: int) -> H
 @role_required(*STAFF)
 def month_unlock(request: HttpRequest, city_code: str, year: int, month: int) -> HttpResponse:
     """Unlock a month, with a reason (kept in the history)."""
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     form = ReviewForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         unlock_month(
-            city=city, year=year, month=_check_month(month), user=request.user, reason=reason
+            city=city, year=year, month=check_month(month), user=request.user, reason=reason
         )
     except ValidationError as error:
         for text in error.messages:
@@ -485,8 +477,8 @@ def month_unlock(request: HttpRequest, city_code: str, year: int, month: int) ->
 @require_POST
 @role_required(*STAFF)
 def city_target(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     form = CityTargetForm(request.POST)
     if form.is_valid():
         growth = form.cleaned_data["growth_percent"]
@@ -533,8 +525,8 @@ def figure_history(request: HttpRequest, city_code: str, year: int) -> HttpRespo
     step of the monthly cycle: submissions, their verification or return, locks and unlocks.
 
     ``?region=ID&month=M`` narrows it to one cell (the grid's history link)."""
-    city = _city(request, city_code)
-    _check_year(year)
+    city = url_city(request, city_code)
+    check_year(year)
     figures = MonthlyFigure.history.filter(region__city=city, year=year)
     targets = RegionTarget.history.filter(region__city=city, year=year)
     submissions = FigureSubmission.objects.filter(region__city=city, year=year)
@@ -823,11 +815,11 @@ IMPORTS = ImportSet(
 
 
 @require_GET
-@role_required(*GRID_READERS)
+@role_required(*FIGURE_READERS)
 def export_grid(request: HttpRequest, city_code: str, year: int) -> HttpResponse:
     """The year's grid in the wide import layout, so the file re-imports unchanged."""
-    city = _city(request, city_code)
-    grid = _grid_context(request, city, _check_year(year))["grid"]
+    city = url_city(request, city_code)
+    grid = _grid_context(request, city, check_year(year))["grid"]
 
     def wan(amount: Decimal | None) -> Decimal | None:
         return None if amount is None else base_to_wan(amount).normalize()
@@ -836,6 +828,6 @@ def export_grid(request: HttpRequest, city_code: str, year: int) -> HttpResponse
     rows += [[row.region.name, year, *(wan(c.amount_usd) for c in row.cells)] for row in grid.rows]
     rows.append(["合计", None, *(wan(c.amount_usd) for c in grid.month_totals)])
     title = f"{city.name}{year}年各县（市、区）实际使用外资（万美元）"
-    return _xlsx_response(
+    return xlsx_response(
         write_xlsx(rows, title=title, sheet_name=str(year)), f"{city.name}-{year}-实际使用外资.xlsx"
     )

@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from dashboards import pages
-from fdi_portal.access import role_required, visible_or_404
+from fdi_portal.access import OVERVIEW_READERS, role_required, visible_or_404
 from fdi_portal.forms import picked_period
 from fdi_portal.models import City, Membership, Region, Role, membership_of
 from projects.alerts import staff_alerts
@@ -26,8 +26,6 @@ HOME_TEMPLATES = {
     Role.LEADER: "dashboards/home_leader.html",
     Role.PROVINCE_VIEWER: "dashboards/home_province_viewer.html",
 }
-
-DASHBOARD_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
 
 
 @require_GET
@@ -111,7 +109,7 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
 
 
 @require_GET
-@role_required(*DASHBOARD_READERS)
+@role_required(*OVERVIEW_READERS)
 def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
     """A city's dashboard (for readers of several cities; staff and leaders have it as their
     home): goals, utilised FDI against target and schedule, trend, ranking, pipeline."""
@@ -126,7 +124,7 @@ def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*DASHBOARD_READERS, Role.REGION_OFFICIAL)
+@role_required(*OVERVIEW_READERS, Role.REGION_OFFICIAL)
 def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpResponse:
     """A region's page (a county official's home; staff, leaders and province viewers open any);
     a county official sees their own region's only (404 otherwise)."""

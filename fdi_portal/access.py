@@ -55,8 +55,23 @@ def role_required(*roles: Role) -> Callable[[View], View]:
     return decorator
 
 
+# Who may do what, by role: each group named once, here. Superusers pass every check.
+
+#: The commerce bureau's staff: they write figures and targets, verify, lock and issue.
+STAFF = (Role.COMMERCE_STAFF,)
 #: Roles that read a whole city's data.
 CITY_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFICER)
+#: Roles that read the monthly figures, notices, reviews and assessments (a county official:
+#: their own region's figures and what the issued notices published).
+FIGURE_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER)
+#: Roles that read the overviews of a city: its dashboard and every unit's progress on a plan.
+OVERVIEW_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
+#: Roles that read projects (a province viewer: every city of the province).
+PROJECT_READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
+#: Roles that create and edit projects and their arrivals.
+PROJECT_WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
+#: Roles that record promotion events.
+EVENT_WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFICER)
 
 
 def sees_unpublished_figures(user: Any) -> bool:

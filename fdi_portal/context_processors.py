@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fdi_portal.access import FIGURE_READERS
 from fdi_portal.models import Role, membership_of
 
 
@@ -18,8 +19,6 @@ class NavItem:
     url_name: str
     roles: tuple[Role, ...]
 
-
-FIGURE_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.REGION_OFFICIAL, Role.PROVINCE_VIEWER)
 
 #: The main navigation. Apps add their entries here as they gain pages; an item shows for
 #: superusers and for the roles listed.

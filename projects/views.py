@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fdi_portal.access import CITY_READERS, has_role, role_required, visible_or_404
+from fdi_portal.access import (
+    EVENT_WRITERS,
+    PROJECT_READERS,
+    PROJECT_WRITERS,
+    has_role,
+    role_required,
+    visible_or_404,
+)
 from fdi_portal.cache import remembered
 from fdi_portal.import_views import (
     ROW,
@@ -64,16 +71,13 @@ from projects.services import change_stage, create_project, set_arrival
 
 logger = logging.getLogger(__name__)
 
-READERS = (*CITY_READERS, Role.PROVINCE_VIEWER)
-WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL)
-
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_NAME = "projects.xlsx"
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def project_list(request: HttpRequest) -> HttpResponse:
     """A page of the filtered projects with their rules and alerts (computed for the page
     only). A fixed number of queries, whatever the number of projects; while the shared cache
@@ -125,7 +129,7 @@ def _writable_regions(user: Any) -> list:
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def project_export(request: HttpRequest) -> HttpResponse:
     """The filtered projects as xlsx. Up to ``settings.EXPORT_JOB_ROWS`` of them (a city's), at
     once; more (the province's), as a background job whose progress page offers the file when
@@ -199,7 +203,7 @@ QUEUE_DOWN = gettext_lazy(
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
     """The progress page of an export job: a bar that static/js/export-job.js moves by polling
     :func:`export_job_status`, then the download button (or why there is none)."""
@@ -216,7 +220,7 @@ def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def export_job_status(request: HttpRequest, job_id: str) -> JsonResponse:
     """An export job's progress as JSON (:func:`_export_status`); 404 unless the user started
     it; 503 when Redis does not answer."""
@@ -231,7 +235,7 @@ def export_job_status(request: HttpRequest, job_id: str) -> JsonResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def export_job_file(request: HttpRequest, job_id: str) -> FileResponse:
     """The file an export job wrote, to the user who started it (and audited as a download,
     like the direct export)."""
@@ -247,7 +251,7 @@ def export_job_file(request: HttpRequest, job_id: str) -> FileResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_or_404(
         Project.objects.select_related(
@@ -279,7 +283,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -292,7 +296,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_or_404(Project.objects.writable_by(request.user), request.user, pk=pk)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
@@ -313,7 +317,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_or_404(Project.objects.writable_by(request.user), request.user, pk=pk)
     form = StageForm(request.POST)
@@ -344,7 +348,7 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def difficulty_list(request: HttpRequest) -> HttpResponse:
     """A page of the visible difficulties, filterable, with the closure rate (办结率) and the
     median days to resolve by responsible department and by region over all of them."""
@@ -391,7 +395,7 @@ def _writable_project(request: HttpRequest, pk: int) -> Project:
 
 
 @require_POST
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def arrival_set(request: HttpRequest, pk: int) -> HttpResponse:
     """Set one month's arrived FDI of a project (an empty amount removes it)."""
     project = _writable_project(request, pk)
@@ -460,19 +464,19 @@ def _list_form(
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_form(request, _writable_project(request, pk), "progress")
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def difficulty_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_form(request, _writable_project(request, pk), "difficulty")
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def difficulty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     difficulty = visible_or_404(
         Difficulty.objects.writable_by(request.user).select_related("project__city"),
@@ -483,13 +487,13 @@ def difficulty_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_form(request, _writable_project(request, pk), "complaint")
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*PROJECT_WRITERS)
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = visible_or_404(
         Complaint.objects.writable_by(request.user).select_related("project__city"),
@@ -549,7 +553,7 @@ IMPORTS = ImportSet(
                 gettext_lazy("Columns: 项目名称 (or 项目编号) | 年份 | 月份 | 到位外资（万美元）."),
                 _ALL_OR_NOTHING,
             ),
-            roles=WRITERS,
+            roles=PROJECT_WRITERS,
             preview=_preview_arrivals,
             apply=_apply_arrivals,
             columns=(
@@ -581,7 +585,7 @@ IMPORTS = ImportSet(
                 ),
                 _ALL_OR_NOTHING,
             ),
-            roles=WRITERS,
+            roles=PROJECT_WRITERS,
             preview=_preview_projects,
             apply=_apply_projects,
             columns=(
@@ -614,11 +618,8 @@ IMPORTS = ImportSet(
 # --------------------------------------------------------------------------- events
 
 
-EVENT_WRITERS = (Role.COMMERCE_STAFF, Role.REGION_OFFICIAL, Role.DEPARTMENT_OFFICER)
-
-
 @require_GET
-@role_required(*READERS)
+@role_required(*PROJECT_READERS)
 def event_list(request: HttpRequest) -> HttpResponse:
     """A page of the year's promotion events and, per city, each organiser's FDI-themed events
     against the plan's quota (各县市区 ≥ 4, 各主管部门 ≥ 2 for Fangchenggang 2021) with the

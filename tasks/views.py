@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fdi_portal.access import has_role, role_required, visible_or_404
+from fdi_portal.access import OVERVIEW_READERS, has_role, role_required, visible_or_404
 from fdi_portal.models import City, Department, Role, membership_of
 from tasks import exports, progress, selectors
 from tasks.carry_forward import carry_forward_city_target, carry_forward_plan
@@ -29,9 +29,6 @@ from tasks.forms import (
 from tasks.models import Plan, ProgressReport, Task
 from tasks.plan_revision import preview_revision, revise_plan, revised_plan
 from tasks.services import import_plan, plan_city_target, preview_plan, submit_report
-
-#: Roles that see every unit's progress (the matrix).
-PROGRESS_READERS = (Role.COMMERCE_STAFF, Role.LEADER, Role.PROVINCE_VIEWER)
 
 
 def _today() -> dt.date:
@@ -71,7 +68,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "goals": list(plan.goals.order_by("order")),
             "issuing_units": list(plan.issuing_units.all()),
             "matrix": matrix,
-            "can_see_progress": has_role(request.user, *PROGRESS_READERS),
+            "can_see_progress": has_role(request.user, *OVERVIEW_READERS),
             "can_carry_forward": _is_city_staff(request.user, plan.city_id),
         },
     )
@@ -218,7 +215,7 @@ def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     )
 
 
-@role_required(*PROGRESS_READERS)
+@role_required(*OVERVIEW_READERS)
 @require_GET
 def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Tasks × quarters with each task's status; missing reports turn overdue 10 days after
@@ -245,7 +242,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*PROGRESS_READERS)
+@role_required(*OVERVIEW_READERS)
 @require_GET
 def progress_cell(
     request: HttpRequest, pk: int, task_pk: int, year: int, quarter: int

@@ -16,10 +16,10 @@ from assessments.calculations import (
     INTERVIEW_NO_RANKED_REGIONS,
     INTERVIEW_REASON_BEHIND_AND_LAST,
     INTERVIEW_REQUIRED,
-    CityTarget,
+    CityTargetValues,
     MonthlyNotice,
-    ProgressSchedule,
     RegionMonthlyInput,
+    RequiredShares,
     build_monthly_notice,
     competition_ranks,
     quantize_ratio,
@@ -68,7 +68,7 @@ def june_notice() -> MonthlyNotice:
         # F: target 0 = no target, no figures at all.
         RegionMonthlyInput("F", "F区", D("0")),
     ]
-    return build_monthly_notice(2024, 6, regions, CityTarget(D("5000"), D("0.20")))
+    return build_monthly_notice(2024, 6, regions, CityTargetValues(D("5000"), D("0.20")))
 
 
 def by_code(notice: MonthlyNotice) -> dict:
@@ -175,16 +175,16 @@ def test_city_growth_exactly_at_growth_target_is_met() -> None:
         RegionMonthlyInput("Y", "Y", D("100"), {1: D("60")}, {1: D("50")}),
     ]
     # (120 − 100) / 100 = 0.2
-    met = build_monthly_notice(2024, 1, regions, CityTarget(D("1000"), D("0.20"))).city
+    met = build_monthly_notice(2024, 1, regions, CityTargetValues(D("1000"), D("0.20"))).city
     assert met.growth == D("0.2")
     assert met.growth_target_met is True
-    missed = build_monthly_notice(2024, 1, regions, CityTarget(D("1000"), D("0.25"))).city
+    missed = build_monthly_notice(2024, 1, regions, CityTargetValues(D("1000"), D("0.25"))).city
     assert missed.growth_target_met is False  # 0.2 < 0.25
 
 
 def test_city_without_last_year_or_targets_has_no_growth_verdict() -> None:
     regions = [RegionMonthlyInput("X", "X", D("100"), {1: D("60")})]
-    city = build_monthly_notice(2024, 1, regions, CityTarget(None, D("0.20"))).city
+    city = build_monthly_notice(2024, 1, regions, CityTargetValues(None, D("0.20"))).city
     assert city.growth is None
     assert city.growth_target_met is None
     assert city.completion is None
@@ -202,7 +202,7 @@ def test_ties_at_the_top_share_rank_one_and_the_next_rank_skips() -> None:
         RegionMonthlyInput("Q", "Q", D("200"), {1: D("160")}),  # 0.8
         RegionMonthlyInput("R", "R", D("100"), {1: D("10")}),  # 0.1
     ]
-    notice = build_monthly_notice(2024, 1, regions, CityTarget(None))
+    notice = build_monthly_notice(2024, 1, regions, CityTargetValues(None))
     assert [(r.code, r.rank) for r in notice.regions] == [("P", 1), ("Q", 1), ("R", 3)]
 
 
@@ -212,9 +212,9 @@ def test_ratios_that_print_alike_share_a_rank_unless_exact_ties_are_asked_for() 
         RegionMonthlyInput("H", "H", D("100000"), {6: D("45674")}),  # 0.45674 → prints 0.4567
         RegionMonthlyInput("K", "K", D("100000"), {6: D("45666")}),  # 0.45666 → prints 0.4567
     ]
-    printed = build_monthly_notice(2024, 6, regions, CityTarget(None))
+    printed = build_monthly_notice(2024, 6, regions, CityTargetValues(None))
     assert [(r.code, r.rank) for r in printed.regions] == [("G", 1), ("H", 2), ("K", 2)]
-    exact = build_monthly_notice(2024, 6, regions, CityTarget(None), tie_places=None)
+    exact = build_monthly_notice(2024, 6, regions, CityTargetValues(None), tie_places=None)
     assert [(r.code, r.rank) for r in exact.regions] == [("G", 1), ("H", 2), ("K", 3)]
     # Both H and K are behind 0.5; printed they tie for last, exactly only K is last.
     assert [c.code for c in select_interviews(printed).interviewees] == ["H", "K"]
@@ -222,7 +222,7 @@ def test_ratios_that_print_alike_share_a_rank_unless_exact_ties_are_asked_for() 
 
 
 def test_custom_quarter_schedule_is_interpolated_linearly() -> None:
-    schedule = ProgressSchedule.from_quarter_ends(D("0.20"), D("0.50"), D("0.75"))
+    schedule = RequiredShares.from_quarter_ends(D("0.20"), D("0.50"), D("0.75"))
     # Q1: 0.20 × 1/3, 2/3, 3/3; Q2: 0.20 + 0.30 × k/3; Q3: 0.50 + 0.25 × k/3; Q4: 0.75 + 0.25 × k/3
     assert schedule.shares == (
         Fraction(1, 15),
@@ -243,13 +243,13 @@ def test_custom_quarter_schedule_is_interpolated_linearly() -> None:
 
 
 def test_custom_schedule_on_track_is_exact_even_for_repeating_shares() -> None:
-    schedule = ProgressSchedule.from_quarter_ends(D("0.20"), D("0.50"), D("0.75"))
+    schedule = RequiredShares.from_quarter_ends(D("0.20"), D("0.50"), D("0.75"))
     regions = [
         # February share 2/15; 1500 × 2/15 = 200 exactly.
         RegionMonthlyInput("ON", "ON", D("1500"), months("100", "100")),
         RegionMonthlyInput("OFF", "OFF", D("1500"), months("100", "99")),
     ]
-    rows = by_code(build_monthly_notice(2024, 2, regions, CityTarget(None), schedule))
+    rows = by_code(build_monthly_notice(2024, 2, regions, CityTargetValues(None), schedule))
     assert rows["ON"].on_track is True
     assert rows["ON"].schedule_shortfall == D("0")
     assert rows["OFF"].on_track is False
@@ -257,7 +257,7 @@ def test_custom_schedule_on_track_is_exact_even_for_repeating_shares() -> None:
 
 
 def test_even_schedule_is_month_over_twelve() -> None:
-    schedule = ProgressSchedule.even()
+    schedule = RequiredShares.even()
     assert schedule.required_share(1) == Fraction(1, 12)
     assert schedule.required(6) == D("0.5")
     assert schedule.required(9) == D("0.75")
@@ -267,7 +267,7 @@ def test_even_schedule_is_month_over_twelve() -> None:
 def test_exactly_on_even_schedule_in_a_twelfth_month_is_on_track() -> None:
     # Required 2/12 = 1/6 = 0.1666…; 1200 × 1/6 = 200.
     regions = [RegionMonthlyInput("X", "X", D("1200"), months("100", "100"))]
-    row = build_monthly_notice(2024, 2, regions, CityTarget(None)).regions[0]
+    row = build_monthly_notice(2024, 2, regions, CityTargetValues(None)).regions[0]
     assert row.on_track is True
     assert row.schedule_shortfall == D("0")
 
@@ -285,12 +285,12 @@ def test_exactly_on_even_schedule_in_a_twelfth_month_is_on_track() -> None:
 )
 def test_invalid_schedules_are_rejected(shares: list[Decimal]) -> None:
     with pytest.raises(ValueError, match="schedule|share"):
-        ProgressSchedule(tuple(shares))
+        RequiredShares(tuple(shares))
 
 
 def test_float_shares_and_amounts_are_rejected() -> None:
     with pytest.raises(TypeError):
-        ProgressSchedule(tuple([0.5] * 11 + [1.0]))
+        RequiredShares(tuple([0.5] * 11 + [1.0]))
     with pytest.raises(TypeError):
         RegionMonthlyInput("X", "X", D("1"), {1: 0.5})
 
@@ -302,7 +302,7 @@ def test_catch_up_at_year_end_is_none_and_the_gap_is_reported() -> None:
         # 1100 against 1000: over-fulfilled.
         RegionMonthlyInput("T", "T", D("1000"), {12: D("1100")}),
     ]
-    rows = by_code(build_monthly_notice(2024, 12, regions, CityTarget(None)))
+    rows = by_code(build_monthly_notice(2024, 12, regions, CityTargetValues(None)))
     assert rows["S"].completion == D("0.9")
     assert rows["S"].on_track is False  # required 1
     assert rows["S"].schedule_shortfall == D("100")  # 1000 × 1 − 900
@@ -314,19 +314,19 @@ def test_catch_up_at_year_end_is_none_and_the_gap_is_reported() -> None:
 
 def test_catch_up_is_zero_once_the_annual_target_is_reached() -> None:
     regions = [RegionMonthlyInput("T", "T", D("1000"), {1: D("1000")})]
-    row = build_monthly_notice(2024, 1, regions, CityTarget(None)).regions[0]
+    row = build_monthly_notice(2024, 1, regions, CityTargetValues(None)).regions[0]
     assert row.catch_up_per_month == D("0")  # max(0, 1000 − 1000) / 11
 
 
 def test_bad_notice_inputs_are_rejected() -> None:
     with pytest.raises(ValueError, match="month"):
-        build_monthly_notice(2024, 13, [], CityTarget(None))
+        build_monthly_notice(2024, 13, [], CityTargetValues(None))
     with pytest.raises(ValueError, match="duplicate"):
         build_monthly_notice(
             2024,
             1,
             [RegionMonthlyInput("X", "X", None), RegionMonthlyInput("X", "Y", None)],
-            CityTarget(None),
+            CityTargetValues(None),
         )
     with pytest.raises(ValueError, match="negative"):
         RegionMonthlyInput("X", "X", D("-1"))
@@ -363,7 +363,7 @@ def test_last_ranked_region_on_track_is_not_interviewed() -> None:
         ),  # 0.3 ≥ 3/12 = 0.25, last but on track
         RegionMonthlyInput("Z", "Z", None, {}),  # no target, no figures: never interviewed
     ]
-    decision = select_interviews(build_monthly_notice(2024, 3, regions, CityTarget(None)))
+    decision = select_interviews(build_monthly_notice(2024, 3, regions, CityTargetValues(None)))
     assert decision.code == INTERVIEW_LAST_ON_TRACK
     assert decision.last_rank == 2
     assert decision.interviewees == ()
@@ -375,7 +375,7 @@ def test_printed_tie_at_the_bottom_interviews_only_the_tied_region_behind() -> N
         RegionMonthlyInput("ON", "ON", D("100000"), {3: D("25000")}),  # 0.25 = 3/12: on track
         RegionMonthlyInput("OFF", "OFF", D("100000"), {3: D("24999.8")}),  # 0.249998 → 0.2500
     ]
-    notice = build_monthly_notice(2024, 3, regions, CityTarget(None))
+    notice = build_monthly_notice(2024, 3, regions, CityTargetValues(None))
     assert [(r.code, r.rank) for r in notice.regions] == [("X", 1), ("ON", 2), ("OFF", 2)]
     decision = select_interviews(notice)
     assert [c.code for c in decision.interviewees] == ["OFF"]
@@ -384,7 +384,7 @@ def test_printed_tie_at_the_bottom_interviews_only_the_tied_region_behind() -> N
 
 def test_no_ranked_regions_means_nobody_is_interviewed() -> None:
     regions = [RegionMonthlyInput("Z", "Z", None, {9: D("5")})]
-    decision = select_interviews(build_monthly_notice(2024, 9, regions, CityTarget(None)))
+    decision = select_interviews(build_monthly_notice(2024, 9, regions, CityTargetValues(None)))
     assert decision.code == INTERVIEW_NO_RANKED_REGIONS
     assert decision.last_rank is None
     assert decision.interviewees == ()
@@ -392,7 +392,7 @@ def test_no_ranked_regions_means_nobody_is_interviewed() -> None:
 
 @pytest.mark.parametrize("month", [1, 2, 4, 5, 7, 8, 10, 11])
 def test_interviews_outside_quarter_ends_are_rejected(month: int) -> None:
-    notice = build_monthly_notice(2024, month, [], CityTarget(None))
+    notice = build_monthly_notice(2024, month, [], CityTargetValues(None))
     with pytest.raises(ValueError, match="quarter"):
         select_interviews(notice)
 

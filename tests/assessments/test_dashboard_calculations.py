@@ -7,9 +7,9 @@ from decimal import Decimal as D
 import pytest
 
 from assessments.calculations import (
-    CityTarget,
-    ProgressSchedule,
+    CityTargetValues,
     RegionMonthlyInput,
+    RequiredShares,
     catch_up_to,
     city_months,
     monthly_history,
@@ -22,7 +22,7 @@ B = RegionMonthlyInput("B", "乙", D(60), {1: D(20), 2: D(10)}, {})
 
 
 def test_city_months_sum_the_regions_month_by_month_and_cumulate_to_the_month_reached():
-    months = city_months([A, B], CityTarget(D(240)), through_month=3)
+    months = city_months([A, B], CityTargetValues(D(240)), through_month=3)
     assert months.amounts[:4] == (D(30), D(10), D(30), None)
     assert months.amounts_last_year[0] == D(5)
     assert months.amounts_last_year[1] is None  # nobody reported: not 0
@@ -36,15 +36,15 @@ def test_city_months_sum_the_regions_month_by_month_and_cumulate_to_the_month_re
 
 
 def test_city_months_have_no_target_path_without_a_target_and_follow_the_plans_schedule():
-    assert city_months([A], CityTarget(None), through_month=1).required == (None,) * 12
-    quarters = ProgressSchedule.from_quarter_ends(D("0.1"), D("0.4"), D("0.7"))
-    months = city_months([A, B], CityTarget(D(240)), through_month=3, schedule=quarters)
+    assert city_months([A], CityTargetValues(None), through_month=1).required == (None,) * 12
+    quarters = RequiredShares.from_quarter_ends(D("0.1"), D("0.4"), D("0.7"))
+    months = city_months([A, B], CityTargetValues(D(240)), through_month=3, schedule=quarters)
     assert months.required[2] == D(24)  # 10 % of 240 at the end of March
     assert months.required[5] == D(96)  # 40 % at the end of June
 
 
 def test_the_history_gives_each_months_ranking_on_the_figures_of_that_month_only():
-    history = monthly_history(2021, 3, [A, B], CityTarget(D(240)))
+    history = monthly_history(2021, 3, [A, B], CityTargetValues(D(240)))
     ranks = [{r.code: r.rank for r in notice.regions} for notice in history]
     # Jan: A 10/120 = 8.33 %, B 20/60 = 33.33 %; Feb: A 8.33 %, B 50 %;
     # Mar: A 40/120 = 33.33 %, B 30/60 = 50 %.
