@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from assessments.figures import NOT_CHECKED, check_amount, history_user, require_reason
 from assessments.models import CityTarget
-from fdi_portal.lib.money import CENT, format_ratio, format_wan
+from fdi_portal.cache import retires
+from fdi_portal.lib.money import CENT, format_ratio, format_wan, goal_ratio
 from fdi_portal.models import City
 
 
@@ -64,7 +65,7 @@ def city_target_proposal(
             plan_usd = Decimal(goal.target_value).quantize(CENT)
         elif goal.metric == "utilised_fdi_growth":
             value = Decimal(goal.target_value)
-            plan_growth = value / 100 if goal.unit.strip() in ("%", "％") else value
+            plan_growth = goal_ratio(value, goal.unit)
     if plan_usd is None and plan_growth is None:
         return None
     stored = CityTarget.objects.filter(city=city, year=year).first()
@@ -77,6 +78,7 @@ def city_target_proposal(
     )
 
 
+@retires("city")
 @transaction.atomic
 def set_city_target(
     *,

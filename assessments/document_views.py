@@ -4,9 +4,8 @@ Who may download is who may read the page (drafts: staff only)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -30,7 +29,7 @@ def document_response(docx: bytes, filename: str, fmt: str) -> HttpResponse:
     else:
         content, content_type = docx, documents.DOCX_TYPE
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     return response
 
 

@@ -17,6 +17,7 @@ from assessments import calculations as calc
 from assessments import scoring
 from assessments.models import ProgressSchedule
 from assessments.schemes import INPUTS, METHOD_LABELS, METHODS
+from fdi_portal.lib.money import base_to_wan, percent_to_ratio, ratio_to_percent, wan_to_base
 from fdi_portal.locking import LockedFormMixin
 
 
@@ -66,7 +67,7 @@ class ScheduleForm(forms.Form):
         if data["mode"] != self.QUARTERS:
             return []
         schedule = calc.RequiredShares.from_quarter_ends(
-            *(data[q] / 100 for q in ("q1", "q2", "q3"))
+            *(percent_to_ratio(data[q]) for q in ("q1", "q2", "q3"))
         )
         return list(schedule.shares)
 
@@ -78,8 +79,6 @@ class ScheduleForm(forms.Form):
 #   sizes are per cent of the target; the region-target thresholds of the stepped bonus are
 #   万美元 (a region's target is an amount);
 # - points, quotas and counts are stored as typed.
-HUNDRED = Decimal(100)
-WAN = Decimal(10000)
 #: Rows offered for the bands of a 分档计分 indicator, the by-target bonus of a stepped one, and
 #: the scheme's vetoes: real 考核办法 use three to five bands and one or two vetoes.
 BAND_ROWS = 5
@@ -110,9 +109,9 @@ def _number(label: str, *, initial: int | None = None, help_text: str = "") -> f
 def _target_to_stored(value: Decimal, input_code: str) -> Decimal:
     kind = INPUTS[input_code][1]
     if kind == "ratio":
-        return value / HUNDRED
+        return percent_to_ratio(value)
     if kind == "usd":
-        return value * WAN
+        return wan_to_base(value)
     return value
 
 
@@ -122,9 +121,9 @@ def _target_from_stored(value: object, input_code: str) -> str | None:
     number = Decimal(str(value))
     kind = INPUTS[input_code][1]
     if kind == "ratio":
-        number *= HUNDRED
+        number = ratio_to_percent(number)
     elif kind == "usd":
-        number /= WAN
+        number = base_to_wan(number)
     return _plain(number)
 
 
@@ -505,7 +504,7 @@ class IndicatorForm(forms.Form):
         if method == "ratio_to_target":
             params: dict = {
                 "target": _plain(_target_to_stored(data["rt_target"], input_code)),
-                "cap": _plain(data["rt_cap"] / HUNDRED),
+                "cap": _plain(percent_to_ratio(data["rt_cap"])),
             }
         elif method == "efficacy_coefficient":
             params = {"higher_is_better": data["ec_higher_is_better"]}
@@ -539,9 +538,9 @@ class IndicatorForm(forms.Form):
         data = self.cleaned_data
         params: dict = {
             "target": _plain(_target_to_stored(data["st_target"], input_code)),
-            "step_above": _plain(data["st_step_above"] / HUNDRED),
+            "step_above": _plain(percent_to_ratio(data["st_step_above"])),
         }
-        by_target = self._table(BY_TARGET_FIELDS, lambda v: v * WAN)
+        by_target = self._table(BY_TARGET_FIELDS, wan_to_base)
         if by_target:
             params["points_per_step_above_by_target"] = by_target
         else:
@@ -550,7 +549,7 @@ class IndicatorForm(forms.Form):
             params["below_target"] = scoring.BELOW_TARGET_ZERO
         else:
             params |= {
-                "step_below": _plain(data["st_step_below"] / HUNDRED),
+                "step_below": _plain(percent_to_ratio(data["st_step_below"])),
                 "points_per_step_below": _plain(data["st_points_below"]),
             }
         params |= {
@@ -575,7 +574,7 @@ class IndicatorForm(forms.Form):
 
         def percent(key: str) -> str | None:
             value = params.get(key)
-            return None if value is None else _plain(Decimal(str(value)) * HUNDRED)
+            return None if value is None else _plain(ratio_to_percent(Decimal(str(value))))
 
         def plain(key: str) -> str | None:
             value = params.get(key)
@@ -619,7 +618,7 @@ class IndicatorForm(forms.Form):
             initial |= rows(
                 "points_per_step_above_by_target",
                 BY_TARGET_FIELDS,
-                lambda usd: _plain(Decimal(str(usd)) / WAN),
+                lambda usd: _plain(base_to_wan(Decimal(str(usd)))),
             )
         elif method == "quota":
             initial["qu_quota"] = plain("quota")

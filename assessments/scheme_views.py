@@ -4,8 +4,6 @@ its goals (工作目标) against their targets."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +26,7 @@ from assessments.scheme_forms import (
 from assessments.schemes import SchemeError
 from assessments.view_helpers import check_year, sees_drafts, url_city
 from fdi_portal.access import FIGURE_READERS, STAFF, role_required, visible_or_404
+from fdi_portal.lib.money import round_percent
 from fdi_portal.locking import StaleEdit
 from fdi_portal.models import City, Role
 from tasks.models import Plan
@@ -64,7 +63,7 @@ def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRes
                     "assessments:schedule_edit", city_code=city.admin_code, plan_id=plan.pk
                 )
     else:
-        quarters = [current.schedule.required(m) * 100 for m in (3, 6, 9)]
+        quarters = [round_percent(current.schedule.required(m), 2) for m in (3, 6, 9)]
         mode = {
             ProgressSchedule.Method.DAYS: ScheduleForm.DAYS,
             ProgressSchedule.Method.CUSTOM: ScheduleForm.QUARTERS,
@@ -72,9 +71,9 @@ def schedule_edit(request: HttpRequest, city_code: str, plan_id: int) -> HttpRes
         form = ScheduleForm(
             initial={
                 "mode": mode,
-                "q1": quarters[0].quantize(Decimal("0.01")),
-                "q2": quarters[1].quantize(Decimal("0.01")),
-                "q3": quarters[2].quantize(Decimal("0.01")),
+                "q1": quarters[0],
+                "q2": quarters[1],
+                "q3": quarters[2],
                 "label": current.label,
             }
         )

@@ -63,7 +63,14 @@ from fdi_portal.import_views import (
     PreviewColumn,
     TemplateLayout,
 )
-from fdi_portal.lib.money import base_to_wan, format_wan, round_wan, wan_to_base
+from fdi_portal.lib.money import (
+    base_to_wan,
+    format_wan,
+    percent_to_ratio,
+    ratio_to_percent,
+    round_wan,
+    wan_to_base,
+)
 from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City, Region, Role, membership_of
 from fdi_portal.pagination import paginate
@@ -125,7 +132,7 @@ def figure_grid_page(request: HttpRequest, city_code: str, year: int) -> HttpRes
                     target.growth_target if target else None,
                 ),
                 "target_wan": round_wan(target.target_usd, 4).normalize() if target else None,
-                "growth_percent": (target.growth_target * 100).normalize()
+                "growth_percent": ratio_to_percent(target.growth_target)
                 if target and target.growth_target is not None
                 else None,
             }
@@ -487,7 +494,7 @@ def city_target(request: HttpRequest, city_code: str, year: int) -> HttpResponse
                 city=city,
                 year=year,
                 target_usd=wan_to_base(form.cleaned_data["target_wan"]),
-                growth_target=None if growth is None else growth / 100,
+                growth_target=None if growth is None else percent_to_ratio(growth),
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 keep_missing=False,

@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -110,7 +109,3 @@ def table_xlsx(plan: Plan, nodes: list[TaskNode]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def content_disposition(filename: str) -> str:
-    return content_disposition_header(as_attachment=True, filename=filename)

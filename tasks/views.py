@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -135,7 +136,9 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = exports.content_disposition(f"{plan.title}任务分工表.xlsx")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{plan.title}任务分工表.xlsx"
+    )
     return response
 
 

@@ -44,7 +44,7 @@ def _download(client, user, name: str, args: list) -> bytes:
     response = client.get(reverse(f"assessments:{name}", args=args))
     assert response.status_code == 200
     assert response["Content-Type"] == documents.DOCX_TYPE
-    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert response["Content-Disposition"].lower().startswith("attachment; filename*=utf-8''")
     return response.content
 
 
