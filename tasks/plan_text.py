@@ -24,24 +24,57 @@ Decisions where the source documents leave room (also pinned by ``tests/tasks/te
 * **Missing labels.**  A short unpunctuated line after a finished item (e.g. 防城港's
   「强化利用外资政策支持」) becomes a task whose label is inferred from the numbering around it
   (code ``missing_label``).
-* **Roles.**  牵头 → lead; 配合/协助/协同/参与/协办 → support; 按职责(分工)负责/推进/落实,
-  分别…, 共同负责 → shared.  A bare 负责 is lead when the group names one unit
-  (「（市政府外事办负责）」) and shared when it names several.  Labelled forms: 牵头单位/牵头部门 →
-  lead; 配合单位/协办单位/参与单位 → support; 责任单位/责任部门 → support when a 牵头 group is in
-  the same bracket, otherwise shared (they then are the responsible units, not helpers).
+* **Roles.**  A role phrase is how the units share (分别, 共同, 各自 …), by what (按职责分工 …)
+  and the role word, and it never stays glued to a name: 牵头 → lead, also 分别牵头 (each unit
+  leads its own part: 「市人力社保局、市农业农村局分别牵头」 → lead 市人力社保局, 市农业农村局) and
+  共同牵头 (they lead together); 配合/协助/协同/参与/协办 → support; 按职责(分工)负责/推进/落实,
+  分别/共同/各自负责 → shared.  A bare 负责 is lead when the group names one unit
+  (「（市政府外事办负责）」) and is left to the document's rule when it names several.  Labelled
+  forms: 牵头单位/牵头部门 → lead; 配合单位/协办单位/参与单位 → support; 责任单位/责任部门 →
+  support when a 牵头 group is in the same bracket, otherwise left to the document's rule.
   A group without a role takes the role of the next group (「市发展改革委、商务局，各县（市、区）
-  人民政府分别按职责分工推进」 is one shared list).  Units whose role is unknown or missing are kept
-  in ``shared`` and warned (``unknown_role``) – never dropped.
-* **Unit brackets** are the brackets that end a line or the item; mid-sentence brackets are
-  glosses (（含…，下同）, （境）, 《…（负面清单）…》, 〔2023〕109号) and stay in the text.  A bracket that
-  ends the item but has no role word is only read as a unit list if it looks like one (names
-  ending in 局/委/办/府…); then ``unknown_role`` is warned.  An item whose bracket is never closed
-  gets ``unclosed_bracket``; the open text is still read as a unit list if it has role words.
+  人民政府分别按职责分工推进」 is one shared list).  An unknown role word is warned
+  (``unknown_role``) and its units kept in ``shared`` – never dropped; when a known role word
+  stands before the unknown rest (a garbled copy's 「省发展改革委牵头卖力」), the known word is
+  read and the rest warned.
+* **Who leads when the document leaves it to its rule.**  Units whose role the task does not
+  say (责任单位 without a 牵头, a list without any role word, several units 负责) take it from the
+  document's rule for who leads: 「（第一责任单位为牵头单位，下同）」, 「（除标注“分别牵头”外，
+  列第一位为牵头或汇总单位，下同）」, 「排在首位的为牵头部门」, 「牵头单位为列在首位的责任单位」 –
+  any wording that says the first (第一/首位/首个) listed unit leads.  Under it the first such
+  unit leads and the others support (「责任单位：市经信局、市财政局（列第一位者为工作牵头单位或
+  汇总单位，下同）」 → lead 市经信局, support 市财政局); a task that names its own roles
+  (「分别牵头」, 「牵头单位：」) keeps them.  A rule reaches the task it is written in and, when
+  it says 下同 (以下同, 后同, 全文同 …), every later task of the document until another rule
+  replaces it; 「排名不分先后」 is a rule too (listed units share).  A rule stated before the
+  tasks or in a task's own text (「责任分解中，列第一位的责任单位为牵头单位或汇总单位」) reaches
+  every later task.  The rule is never a unit or a note; the task keeps its words and line in
+  :attr:`ParsedTask.lead_rule` / ``lead_rule_line`` (the preview shows them).  Without a rule,
+  one such unit alone leads (「责任单位：市建设局」, 「（市财政局）」 → lead 市财政局) and several
+  share (a list without role words is warned ``unknown_role``).
+* **Text that cannot be read is never silent.**  A name that is only a level or a level and
+  one character (「责任单位：市」 where a page is cut, 「市发」), that holds digits, quotes or a
+  full stop, that ends in a role fragment (「…局分别」), or that ends an unclosed bracket or the
+  document without a unit ending (「（牵头单位：市商务局、市发展改」) is warned
+  (``unreadable_unit``, at its line) and not stored.  A bracket that ends a line and holds unit
+  names but could not be read is warned (``dropped_bracket``); the document's last item, when
+  it stops mid-sentence without units, is warned (``cut_off``).  A line that starts with the
+  next number of a numbering in use but a wrong mark (「2)」, 「2，」, 「（2」) is that item,
+  warned (``garbled_label``); pinyin glosses a web copy put after characters (「發(fā)」) are
+  removed and warned once (``pinyin_gloss``).
+* **Unit brackets** are the brackets that end a line or the item, or follow a sentence
+  (「…。（市商务局、市财政局）下一句…」); other mid-sentence brackets are glosses (（含…，下同）,
+  （境）, 《…（负面清单）…》, 〔2023〕109号) and stay in the text.  A bracket without a role word
+  that ends the item or follows a sentence is only read as a unit list if it looks like one (names
+  ending in 局/委/办/府…).  An item whose bracket is never closed gets ``unclosed_bracket``; the
+  open text is still read as a unit list if it has role words.  「6月底完成」 in a unit list is
+  the deadline.
 * **Unit names** are written names normalised by :func:`normalise_unit_name`.  A 市/县/区 prefix
   written once in a bracket applies to the later bare department names of the same bracket
   (「市司法局、商务局、市场监管局」 → 市司法局, 市商务局, 市市场监管局); it is not added to
   collective units (各…, 相关…, 市级…), to names naming another level or place (国家…, 省…,
-  人民银行…, …海关, …园区管委会, names containing 市/县/区) – 「市场」 is not a prefix.
+  人民银行…, …海关, …园区管委会, names containing 市/县/区) – 「市场」 is not a prefix; 州 is a
+  prefix like 市 (「州司法局、州委编办及州直相关单位」).  「能源局等省有关部门」 is two units.
   及/以及 always split; 和/与 split only when both sides look like unit names (end in
   局/委/办/会/府/院/部门/中心… – so 工业和信息化局, 住房和城乡建设局, 大数据和行政审批局 stay whole)
   or when ``resolve`` knows both sides; never when ``resolve`` knows the whole name.  With a
@@ -65,7 +98,8 @@ Decisions where the source documents leave room (also pinned by ``tests/tasks/te
   before anything is read, so units are matched and stored in Simplified form; a
   ``traditional_script`` warning says so.  Page numbers (「— 3 —」, 「第4页 共9页」) and running
   headers repeated three times or more inside the body are dropped, so a unit wrapped across a
-  page break is joined.  ⑴ reads as （1）, ⒈ as 1., ──/――/－－ as the —— bullet.
+  page break is joined; a field line (「牵头单位:区发改局」 in three tasks) is never a header.
+  ⑴ reads as （1）, ⒈ as 1., ──/――/－－ as the —— bullet.
 * **Notes.**  A bracket after a unit name holding 包括/含/下同/简称… or a comma is the unit's
   note (「各区政府（包括各开发区管委会，下同）」 → 各区政府, note 「包括各开发区管委会，下同」);
   a bracket inside a name (各县（市、区）人民政府) is part of it.  及 never splits inside brackets.
@@ -112,6 +146,10 @@ Resolver = Callable[[str], str | None]
 LEAD = "lead"
 SUPPORT = "support"
 SHARED = "shared"
+# Units whose role the document leaves to its rule for who leads (责任单位 without a 牵头, a list
+# without any role word, several units 负责): the first leads under 「列第一位的为牵头单位」, one
+# unit alone leads, several without a rule share.
+OPEN = "open"
 
 
 # --------------------------------------------------------------------------- public types
@@ -165,6 +203,10 @@ class ParsedTask:
     order: int
     notes: tuple[tuple[str, str], ...] = ()  # (unit, note) as 各区政府 → 包括各开发区管委会，下同
     deadline: str = ""  # 完成时限 as written, e.g. 2022年10月底前, 长期坚持
+    # The document's words that made ``lead``, when its own rule did (「列第一位者为工作牵头单位
+    # 或汇总单位，下同」) and the line they stand on; "" when the task names its lead itself.
+    lead_rule: str = ""
+    lead_rule_line: int = 0
 
     def note_of(self, unit: str) -> str:
         """The note written after ``unit`` in the unit list, or ""."""
@@ -467,9 +509,26 @@ def _find_top(text: str, char: str) -> int:
 
 # --------------------------------------------------------------------------- unit lists
 
+# A role phrase after the names: how they share (分别, 共同 …), by what (按职责分工 …), and the
+# role word.  「市人力社保局、市农业农村局分别牵头」: each leads its own part, and 分别 is never part
+# of a name.  推进/落实/实施/承担 are roles only after 分别/共同/按职责… (「分别抓好落实」).
+_ROLE_MODIFIERS = "分别|共同|各自|联合|一同|具体|均|都"
+_ROLE_DUTY = "(?:按照?|根据|依据?)(?:各自)?(?:职责|职能)(?:分工)?|分工"
+_LEAD_WORDS = ("牵头负责", "牵头", "主责", "主办")
+_SUPPORT_WORDS = ("协同配合", "配合", "协助", "协同", "参与", "协办")
+_DUTY_WORDS = ("抓好落实", "负责", "推进", "落实", "实施", "承担")
+_ROLE_PIECES_RE = re.compile(
+    rf"(?P<mod>{_ROLE_MODIFIERS})?(?P<duty>{_ROLE_DUTY})?"
+    rf"(?P<word>{'|'.join(_LEAD_WORDS + _SUPPORT_WORDS + _DUTY_WORDS)})?"
+)
 _ROLE_RE = re.compile(
-    r"^(?P<names>.+?)(?P<role>(?:分别)?按(?:照)?(?:职责|职能)(?:分工)?(?:负责|推进|落实|抓好落实)"
-    r"|分别负责|共同负责|分工负责|牵头负责|牵头|协同配合|配合|协助|协同|参与|协办|负责)$"
+    rf"^(?P<names>.+?)(?P<role>(?P<mod>{_ROLE_MODIFIERS})?(?P<duty>{_ROLE_DUTY})?"
+    rf"(?P<word>{'|'.join(_LEAD_WORDS + _SUPPORT_WORDS + _DUTY_WORDS)}))$"
+)
+# Words that end a name only when a role phrase was cut off or garbled (「市农业农村局分别」).
+_ROLE_FRAGMENT_RE = re.compile(
+    rf"(?:{_ROLE_MODIFIERS}|按照?|根据|依据?|职责|职能|分工|"
+    rf"{'|'.join(_LEAD_WORDS + _SUPPORT_WORDS)}|负责)$"
 )
 _LABEL_ROLE_RE = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6}?(?:单位|部门))：(?P<names>.*)$")
 _LABELLED_ROLES = {
@@ -496,6 +555,27 @@ _STANDING_INVOLVES_RE = re.compile(
 _IGNORABLE_RE = re.compile(
     r"^(?:不再(?:一一)?(?:列出|列举|重复|做分工|分工|单列)|下同|同上|以下同|以下不再列出)$"
 )
+# The document's own rule for who leads among the units it lists: 「第一责任单位为牵头单位」,
+# 「列第一位者为工作牵头单位或汇总单位」, 「排在首位的为牵头部门」, 「牵头单位为排在第一位的单位」.
+_FIRST_LEADS_RE = re.compile(
+    r"(?:第一|首位|首个|首家|第1)[^，。；]{0,12}?(?:位|个|者|的|为|是|单位|部门)[^，。；]{0,10}?牵头"
+    r"|牵头(?:单位|部门)?(?:为|是|即)[^，。；]{0,8}?(?:第一|首位|首个|第1)"
+)
+# …and the rule that the order says nothing (「排名不分先后」): listed units then share.
+_NO_ORDER_RE = re.compile(r"不分先后|不分主次|无先后顺序")
+# A rule reaches later tasks when it says so: 下同, 以下同, 后同, 全文同 …
+_SAME_BELOW_RE = re.compile(r"下同|以下同|下文同|后同|全文同|以下均同|以下各项同|余同")
+# Clauses that belong to a rule: its condition before it (「涉及多个单位的」, 「除标注“分别牵头”
+# 外」) and what it says of the others after it (「其余为配合单位」, 「下同」).
+_RULE_BEFORE_RE = re.compile(r"^(?:除.{1,20}外|.{1,12}的|凡.{1,12}|如.{1,12})$")
+_RULE_AFTER_RE = re.compile(
+    r"^(?:(?:其余|其他|其它|余下|其后|另)[^，；]{0,10}(?:为|是|作为)|下同|以下同|后同|全文同|余同)"
+)
+# A 完成时限 written without its label inside a unit list: 「6月底完成」, 「2023年底前」.
+_DEADLINE_GROUP_RE = re.compile(
+    r"^(?:\d{4}年)?(?:\d{1,2}月(?:底|末|\d{1,2}日|上旬|中旬|下旬)?|年?底|年?末|上半年|下半年|"
+    r"第?[一二三四1-4]季度末?|长期|持续)(?:前|以前|之前)?(?:完成|实现|落实|坚持|推进)?$"
+)
 # A parenthetical after a unit name that is a note on it, not part of it:
 # 各区政府（包括各开发区管委会，下同）; 各县（市、区）人民政府 keeps its bracket.
 _NOTE_RE = re.compile(r"包括|包含|^含|不含|下同|简称|^即|其中|除外")
@@ -513,7 +593,7 @@ _DEADLINE_LABELS = (
     "进度安排",
     "时间安排",
 )
-_COLLECTIVE_RE = re.compile(r"^(?:各|相关|有关|其他|其它|全市|全县|全区|[市县区](?:级|直))")
+_COLLECTIVE_RE = re.compile(r"^(?:各|相关|有关|其他|其它|全市|全县|全区|[市县区州省](?:级|直))")
 _OTHER_LEVEL_RE = re.compile(r"^(?:国家|省|自治区|中国|中央|中共|人民银行|国务院|驻)")
 _PLACE_WORDS = ("海关", "支行", "分行", "支局", "分局", "管委会", "园区", "公司", "集团", "银行")
 
@@ -574,6 +654,13 @@ class _UnitParse:
     unknown_word: str = ""
     notes: dict[str, str] = field(default_factory=dict)  # name as split → note
     deadline: str = ""
+    # the document's rule for who leads, as written (「第一责任单位为牵头单位，下同」)
+    rule: str = ""
+
+
+_ETC_COLLECTIVE_RE = re.compile(
+    r"等(?=(?:[省市县区州](?:级|直)?)?(?:各|有关|相关|其他|其它)[\u4e00-\u9fff]{0,6}(?:部门|单位)$)"
+)
 
 
 class _Names:
@@ -583,11 +670,12 @@ class _Names:
         self.prefix = ""
         self.resolve = resolve
         self.notes: dict[str, str] = {}
+        self.rules: list[str] = []  # 「市税务局（列第一位者为工作牵头单位或汇总单位，下同）」
 
     def _with_prefix(self, name: str) -> str:
         if _is_collective(name):
             return name
-        if name[0] in "市县区" and not name.startswith("市场"):
+        if name[0] in "市县区州" and not name.startswith("市场"):
             self.prefix = name[0]
             return name
         if self.prefix and _prefix_eligible(name):
@@ -617,11 +705,13 @@ class _Names:
             self.prefix = saved
 
     def _split_joined(self, piece: str) -> list[str]:
-        """Split at 及/以及 (outside brackets) always, at 和/与 only between two unit names."""
+        """Split at 及/以及 (outside brackets) always, at 和/与 only between two unit names, and at
+        等 before a collective (「能源局等省有关部门」 → 能源局, 省有关部门)."""
         parts = [p for p in _split_words(piece, ("以及", "及")) if p] if "及" in piece else [piece]
         result: list[str] = []
         for part in parts:
-            result.extend(self._split_and(part))
+            for name in self._split_and(part):
+                result.extend(p for p in _ETC_COLLECTIVE_RE.split(name) if p)
         return result
 
     def _split_and(self, piece: str) -> list[str]:
@@ -652,7 +742,9 @@ class _Names:
             for part in self._split_joined(piece):
                 part, note = _split_note(part)
                 name = self._with_prefix(part)
-                if note:
+                if note and _is_lead_rule(note):
+                    self.rules.append(note)
+                elif note:
                     self.notes.setdefault(name, note)
                 names.append(name)
         return names
@@ -682,6 +774,47 @@ def _split_words(text: str, words: tuple[str, ...]) -> list[str]:
     return parts
 
 
+def _is_lead_rule(text: str) -> bool:
+    """Whether ``text`` states the document's rule for who leads (see :data:`_FIRST_LEADS_RE`)."""
+    return bool(_FIRST_LEADS_RE.search(text) or _NO_ORDER_RE.search(text))
+
+
+def _garbled_role(group: str) -> tuple[str, re.Match[str], str] | None:
+    """Split 「省发展改革委牵头卖力」 into the names, the readable part of the role phrase (牵头)
+    and what could not be read (卖力): a name ending like a unit, then a role phrase, then at
+    most four unknown characters.  None when no role phrase follows a unit name."""
+    for cut in range(len(group) - 1, 1, -1):
+        head, tail = group[:cut], group[cut:]
+        if not head.endswith(_UNIT_ENDINGS):
+            continue
+        pieces = _ROLE_PIECES_RE.match(tail)
+        if pieces and pieces.end() and 1 <= len(tail) - pieces.end() <= 4:
+            return head, pieces, tail[pieces.end() :]
+    return None
+
+
+def _name_count(written: str) -> int:
+    """How many names ``written`` lists (split at 、 and 及 outside brackets; 会同 counts)."""
+    pieces = [p for piece in _split_top(written, "、") for p in _split_words(piece, ("以及", "及"))]
+    return len([p for p in pieces if p.strip()]) + written.count("会同")
+
+
+def _role_of(pieces: re.Match[str], count: int) -> str:
+    """The role a role phrase gives ``count`` names: 牵头 (also 分别/共同牵头) leads, 配合 … support,
+    负责 … with 分别/共同/按职责 shares; a bare 负责 leads when it names one unit and is left to the
+    document's rule (:data:`OPEN`) when it names several."""
+    word = pieces.group("word") or ""
+    if word in _LEAD_WORDS:
+        return LEAD
+    if word in _SUPPORT_WORDS:
+        return SUPPORT
+    if pieces.group("mod") or pieces.group("duty"):
+        return SHARED
+    if word == "负责":
+        return LEAD if count == 1 else OPEN
+    return ""
+
+
 def _split_note(name: str) -> tuple[str, str]:
     """Split 「各区政府（包括各开发区管委会，下同）」 into the name and its note."""
     if not name or name[-1] not in _CLOSE:
@@ -706,14 +839,31 @@ def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
     label_role = ""
     has_lead = False
     labelled: list[tuple[str, list[str]]] = []
-    for raw_group in _split_top(text, "，；。"):
-        group = raw_group.strip("、")
-        if not group:
+    groups = [g.strip("、") for g in _split_top(text, "，；。")]
+    # 「第一责任单位为牵头单位，下同」, 「涉及多个单位的，第一个为牵头单位，其余为配合单位」: the
+    # document's rule, with its condition and its tail, names no unit.
+    in_rule: set[int] = set()
+    for index, group in enumerate(groups):
+        if not _is_lead_rule(_mask_brackets(group)):
+            continue
+        first = last = index
+        while first > 0 and _RULE_BEFORE_RE.match(groups[first - 1]) and first - 1 not in in_rule:
+            first -= 1
+        while last + 1 < len(groups) and _RULE_AFTER_RE.match(groups[last + 1]):
+            last += 1
+        in_rule.update(range(first, last + 1))
+        result.rule = result.rule or "，".join(groups[first : last + 1])
+        result.recognised = True
+    for index, group in enumerate(groups):
+        if not group or index in in_rule:
             continue
         if _IGNORABLE_RE.match(group) or _DOCNO_RE.fullmatch(group):
             continue  # 「不再一一列出」, 「下同」 and cited documents (国发〔2017〕5号) name no unit
         if label_role == "deadline" and not (_FIELD_LABEL_RE.match(group) or _ROLE_RE.match(group)):
             result.deadline += "，" + group
+            continue
+        if _DEADLINE_GROUP_RE.match(group):
+            result.deadline = result.deadline or group  # 「6月底完成」 without its label
             continue
         standing = _STANDING_RE.match(group) or _STANDING_INVOLVES_RE.match(group)
         if standing:
@@ -743,27 +893,37 @@ def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
             role_word = _ROLE_RE.match(written)
             if role_word:
                 written = role_word.group("names")
-                if role_word.group("role").startswith(("按", "分别", "共同", "分工")):
+                if role_word.group("mod") or role_word.group("duty"):
                     role = SHARED
             group_names = result.pending + names.split(written)
             result.pending = []
             labelled.append((role, group_names))
             continue
         role_match = _ROLE_RE.match(group)
+        role = ""
         if role_match:
-            group_names = result.pending + names.split(role_match.group("names"))
+            written = role_match.group("names")
+            role = _role_of(role_match, len(result.pending) + _name_count(written))
+        elif garbled := _garbled_role(group):
+            written, pieces, unread = garbled
+            role = _role_of(pieces, len(result.pending) + _name_count(written))
+            if role:
+                readable = pieces.group(0)
+                result.problems.append(
+                    (
+                        "unknown_role",
+                        f"分工角色“{readable}{unread}”中的“{unread}”无法识别，已按“{readable}”读取",
+                        group,
+                    )
+                )
+        if role:
+            leaders, _, others = written.partition("会同") if role != SUPPORT else (written, "", "")
+            group_names = result.pending + names.split(leaders)
             result.pending = []
-            word = role_match.group("role")
-            if word in ("牵头", "牵头负责"):
-                role = LEAD
-            elif word in ("配合", "协助", "协同", "协同配合", "参与", "协办"):
-                role = SUPPORT
-            elif word == "负责":
-                role = LEAD if len(group_names) == 1 else SHARED
-            else:
-                role = SHARED
+            role = LEAD if others else role  # 「市商务局会同市财政局负责」
             has_lead = has_lead or role == LEAD
             result.entries.extend((role, name) for name in group_names)
+            result.entries.extend((SUPPORT, name) for name in names.split(others) if others)
             result.recognised = True
             label_role = ""
             continue
@@ -774,12 +934,15 @@ def _parse_unit_list(content: str, resolve: Resolver | None) -> _UnitParse:
             result.pending.extend(group_names)
     for role, group_names in labelled:
         if role == "responsible":
-            role = SUPPORT if has_lead else SHARED
+            role = SUPPORT if has_lead else OPEN
         result.entries.extend((role, name) for name in group_names)
     if result.pending:
         head, word = _split_unknown_role(result.pending[-1])
         result.pending[-1] = head
         result.unknown_word = word
+    if names.rules and not result.rule:
+        result.rule = names.rules[0]
+        result.recognised = True
     return result
 
 
@@ -869,6 +1032,31 @@ def _join(parts: list[str]) -> str:
     return text
 
 
+# A number written with the wrong mark after it (「2，」「2)」「（2」「二:」): an item label
+# garbled by a copy, when the number is the next one of a numbering in use.
+_GARBLED_LABEL_RE = re.compile(
+    rf"^(?P<open>[（(])?(?P<num>\d{{1,2}}|{_CN})(?P<mark>[，,、.．:：)）]?)(?=[\u4e00-\u9fff“])"
+)
+_ARABIC_STYLES = ("arabic_dot", "arabic_comma", "paren_arabic")
+_CN_STYLES = ("cn", "paren_cn")
+
+
+def _garbled_label(text: str, tree: _Tree) -> tuple[str, int, str] | None:
+    """(style, number, rest) when ``text`` starts with a garbled label that continues a
+    numbering of the open items (see :data:`_GARBLED_LABEL_RE`), else None."""
+    match = _GARBLED_LABEL_RE.match(text)
+    if not match or not (match.group("open") or match.group("mark")):
+        return None
+    if match.group("open") and match.group("mark") in ("）", ")"):
+        return None  # a well-formed （2）: not garbled
+    number = _cn_to_int(match.group("num"))
+    styles = _ARABIC_STYLES if match.group("num").isdigit() else _CN_STYLES
+    for node in reversed(tree.stack):
+        if node.style in styles and tree.expected(node.style) == number:
+            return node.style, number, text[match.end() :]
+    return None
+
+
 def _collect_items(
     lines: list[_Line], start: int, end: int, warnings: list[ParseWarning]
 ) -> list[_Item]:
@@ -917,6 +1105,20 @@ def _collect_items(
         text_so_far = _item_text(current)
         finished = _ends_with(text_so_far, "。！？!?；;" + _CLOSE)
         open_bracket = _scan_brackets(text_so_far)[1] is not None
+        garbled = _garbled_label(line.text, tree) if finished and not open_bracket else None
+        if garbled:
+            style, number, rest = garbled
+            written = line.text[: len(line.text) - len(rest)]
+            current = open_item(style, number, line, rest)
+            warnings.append(
+                ParseWarning(
+                    line.no,
+                    "garbled_label",
+                    f"编号“{written}”写法不规范，已按“{current.label}”读作一项",
+                    line.text[:40],
+                )
+            )
+            continue
         if finished and not open_bracket and _is_heading_like(line.text):
             guess = infer(index)
             if guess:
@@ -1211,14 +1413,41 @@ class _Units:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     shared: list[str] = field(default_factory=list)
+    open: list[str] = field(default_factory=list)  # roles left to the document's rule (OPEN)
+    # 「未写明分工角色」 of role-less lists: kept only when their units end up shared.
+    open_warnings: list[ParseWarning] = field(default_factory=list)
     has_bracket: bool = False
     notes: dict[str, str] = field(default_factory=dict)
     deadline: str = ""
+    rule: str = ""  # the document's rule for who leads, as written in this item
+    rule_line: int = 0
+    rule_in_text: bool = False  # stated in the item's own text: it reaches every later task
 
     def add(self, role: str, name: str) -> None:
-        target = {LEAD: self.lead, SUPPORT: self.support}.get(role, self.shared)
+        target = {LEAD: self.lead, SUPPORT: self.support, OPEN: self.open}.get(role, self.shared)
         if name not in target:
             target.append(name)
+
+
+# A name that is only a level (「市」 of a page cut after 「责任单位：市」), or a level and one
+# character (「市发」).
+_LEVEL_ONLY_RE = re.compile(r"^[市县区州省盟旗](?:委|直|级)?[\u4e00-\u9fff]?$")
+
+
+def _unreadable(name: str, *, cut_off: bool) -> str:
+    """Why ``name`` cannot be read as a unit ("" when it can).  ``cut_off`` says the text stops
+    right after it (an unclosed bracket or a field at the end of the document)."""
+    if _is_collective(name):
+        return ""
+    if len(name) < 2 or (_LEVEL_ONLY_RE.match(name) and not name.endswith(_UNIT_ENDINGS)):
+        return "不是完整的单位名称（可能是断页或乱码）"
+    if re.search(r"[\d“”\"《》。！？]", name):
+        return "含有数字、引号或句读，不像单位名称"
+    if _ROLE_FRAGMENT_RE.search(name):
+        return "与分工用语连在一起，无法确定单位名称"
+    if cut_off and not name.endswith(_UNIT_ENDINGS + _PLACE_WORDS):
+        return "文本在此中断，单位名称不完整"
+    return ""
 
 
 def _build_task(
@@ -1228,6 +1457,7 @@ def _build_task(
     warnings: list[ParseWarning],
     standing: list[StandingUnit],
     in_goals: bool,
+    last_item: bool = False,
 ) -> tuple[ParsedTask, _Units]:
     segments = item.segments
     if len(segments) > 1 and not segments[0][1]:  # a label alone on its line: 「（二）」
@@ -1239,13 +1469,16 @@ def _build_task(
     segment_starts = set(offsets)
 
     spans, unclosed = _scan_brackets(text)
-    candidates: list[tuple[int, int, bool]] = []  # (open index, end exclusive, closed)
+    # (open index, end exclusive, closed, after a sentence): brackets that end a line or the
+    # item, and brackets right after a sentence (「…。（市商务局、市财政局）下一句…」).
+    candidates: list[tuple[int, int, bool | None, bool]] = []
     for start, close in spans:
         after = close + 1
         while after < len(text) and text[after] in "。；;，,.":
             after += 1
-        if after in segment_ends or after == len(text):
-            candidates.append((start, close + 1, True))
+        after_sentence = start in segment_starts or text[start - 1] in "。；;！？!?"
+        if after in segment_ends or after == len(text) or after_sentence:
+            candidates.append((start, close + 1, True, after_sentence))
     field_start = _field_start(text, segment_starts)
     if field_start is not None:
         candidates = [c for c in candidates if c[0] < field_start]
@@ -1260,14 +1493,14 @@ def _build_task(
                 text[unclosed : unclosed + 40],
             )
         )
-        candidates.append((unclosed, len(text), False))
+        candidates.append((unclosed, len(text), False, False))
     # A 「责任单位：…」 / 「完成时限：…」 field outside brackets runs to the end of the item;
-    # it is read like a bracket's content (the -1 marks it as not bracketed).
-    fields = [(field_start, len(text), None)] if field_start is not None else []
+    # it is read like a bracket's content (closed None marks it as not bracketed).
+    fields = [(field_start, len(text), None, False)] if field_start is not None else []
 
     units = _Units()
     removed: list[tuple[int, int]] = []
-    for number, (start, stop, closed) in enumerate([*candidates, *fields]):
+    for number, (start, stop, closed, after_sentence) in enumerate([*candidates, *fields]):
         if closed is None:
             content = text[start:stop]
         else:
@@ -1278,23 +1511,53 @@ def _build_task(
         unit_like = parsed.pending and all(map(_looks_like_unit, parsed.pending))
         if parsed.deadline and not units.deadline:
             units.deadline = parsed.deadline
-        if not parsed.recognised and not (is_last and unit_like):
+        if not parsed.recognised and not ((is_last or after_sentence) and unit_like):
+            if closed and any(map(_looks_like_unit, parsed.pending)):
+                warnings.append(
+                    ParseWarning(
+                        line,
+                        "dropped_bracket",
+                        "括号中像是单位名称，但未能读作责任单位，已留在正文中，请核对",
+                        content[:40],
+                    )
+                )
             continue
         removed.append((start, stop))
         units.has_bracket = True
+        if parsed.rule and not units.rule:
+            units.rule, units.rule_line = parsed.rule, line
         for code, message, fragment in parsed.problems:
             warnings.append(ParseWarning(line, code, message, fragment))
         entries = list(parsed.entries)
         if parsed.pending:
             word = parsed.unknown_word
-            message = (
-                f"无法识别的分工角色“{word}”，相关单位暂列为共同负责"
-                if word
-                else "未写明分工角色（牵头/配合/负责），相关单位暂列为共同负责"
-            )
-            warnings.append(ParseWarning(line, "unknown_role", message, content))
-            entries.extend((SHARED, name) for name in parsed.pending)
-        for role, name in entries:
+            if word:
+                warnings.append(
+                    ParseWarning(
+                        line,
+                        "unknown_role",
+                        f"无法识别的分工角色“{word}”，相关单位暂列为共同负责",
+                        content,
+                    )
+                )
+            else:
+                units.open_warnings.append(
+                    ParseWarning(
+                        line,
+                        "unknown_role",
+                        "未写明分工角色（牵头/配合/负责），相关单位暂列为共同负责",
+                        content,
+                    )
+                )
+            entries.extend((SHARED if word else OPEN, name) for name in parsed.pending)
+        cut_off = closed is False or (closed is None and last_item)
+        for index, (role, name) in enumerate(entries):
+            why = _unreadable(name, cut_off=cut_off and index == len(entries) - 1)
+            if why:
+                warnings.append(
+                    ParseWarning(line, "unreadable_unit", f"“{name}”{why}，未列为责任单位", name)
+                )
+                continue
             resolved = _resolved(name, resolve, line, warnings)
             units.add(role, resolved)
             if parsed.notes.get(name):
@@ -1309,6 +1572,13 @@ def _build_task(
     body = text
     for start, stop in reversed(removed):
         body = body[:start] + body[stop:]
+    # 「责任分解中，列第一位的责任单位为牵头单位或汇总单位」 in the text: a rule for the document.
+    if not units.rule:
+        for clause in _split_top(body, "。；;"):
+            if _is_lead_rule(clause):
+                units.rule, units.rule_in_text = clause.strip("，, "), True
+                units.rule_line = item.line
+                break
     first_len = len(parts[0]) - sum(
         min(stop, len(parts[0])) - start for start, stop in removed if start < len(parts[0])
     )
@@ -1429,6 +1699,14 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+# A pronunciation gloss a web copy put after a character: 「發(fā)」, 「區(qū)」 (tone marks make it
+# pinyin, not an English gloss such as 「(PPP)」).
+_TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS_RE = re.compile(
+    rf"(?<=[\u4e00-\u9fff])[（(](?=[a-zü]*[{_TONE_MARKED}])[a-zü{_TONE_MARKED}]{{1,6}}[）)]"
+)
+
+
 def to_simplified(text: str) -> str:
     """``text`` in Simplified characters (OpenCC's Traditional → Simplified tables, offline).
 
@@ -1453,6 +1731,8 @@ def _drop_running_heads(lines: list[_Line]) -> list[_Line]:
             and len(text) <= 40
             and _parse_label(text) is None
             and not re.search("[。；;]", text)
+            # 「牵头单位:区发改局」 heads the units of every task it leads: content, not furniture
+            and not _FIELD_LABEL_RE.match(text.translate(_PUNCT_TO_FULL))
         )
         if repeated and index > body:
             line = _Line(line.no, "", None, False)
@@ -1484,6 +1764,17 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
                 raw_lines[converted - 1][:40],
             )
         )
+    glossed = next((no for no, raw in enumerate(simplified, 1) if _PINYIN_GLOSS_RE.search(raw)), 0)
+    if glossed:
+        warnings.append(
+            ParseWarning(
+                glossed,
+                "pinyin_gloss",
+                "文本中夹有拼音注音（如“发(fā)”），已去掉后识别",
+                simplified[glossed - 1][:40],
+            )
+        )
+        simplified = [_PINYIN_GLOSS_RE.sub("", raw) for raw in simplified]
     lines = _drop_running_heads(
         [_clean_line(no, raw) for no, raw in enumerate(simplified, start=1)]
     )
@@ -1520,10 +1811,29 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
     built: list[tuple[ParsedTask, _Units]] = []
     for order, item in enumerate(items, start=1):
         in_goals = any(item.path[: len(root)] == root for root in goal_roots)
-        built.append(_build_task(item, order, resolve, warnings, standing, in_goals))
+        last_item = order == len(items)
+        built.append(_build_task(item, order, resolve, warnings, standing, in_goals, last_item))
+    if items and not built[-1][1].has_bracket:
+        _warn_if_cut_off(items[-1], warnings)
 
+    # The document's rule for who leads: stated before the tasks it reaches every task; stated
+    # in a task's units it reaches that task, and every later one when it says 下同, until
+    # another rule replaces it.
+    rule = next(
+        (
+            (clause.strip("，, "), ln.no)
+            for ln in preamble
+            for clause in _split_top(ln.text, "。；;")
+            if _is_lead_rule(clause)
+        ),
+        ("", 0),
+    )
     tasks: list[ParsedTask] = []
     for task, units in built:
+        own = (units.rule, units.rule_line) if units.rule else None
+        if own and (units.rule_in_text or _SAME_BELOW_RE.search(units.rule)):
+            rule = own
+        task = _apply_lead_rule(task, units, own or rule, warnings)
         extra = [
             s.name
             for s in standing
@@ -1553,6 +1863,49 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
         issuing_units=_issuing_units(preamble),
         standing_units=standing,
     )
+
+
+def _apply_lead_rule(
+    task: ParsedTask, units: _Units, rule: tuple[str, int], warnings: list[ParseWarning]
+) -> ParsedTask:
+    """Give the units the document left open (:data:`OPEN`) their roles: under a rule that the
+    first listed leads, the first leads and the others support; one unit alone leads; several
+    without a rule (or under 「排名不分先后」) share, and a role-less list is warned."""
+    if not units.open:
+        return task
+    words, line = rule
+    if not task.lead and words and _FIRST_LEADS_RE.search(words):
+        support = tuple(dict.fromkeys(task.support + tuple(units.open[1:])))
+        return replace(
+            task,
+            lead=(units.open[0],),
+            support=support,
+            lead_rule=words,
+            lead_rule_line=line,
+        )
+    if not task.lead and len(units.open) == 1:
+        return replace(task, lead=(units.open[0],))
+    warnings.extend(units.open_warnings)
+    return replace(task, shared=tuple(dict.fromkeys(task.shared + tuple(units.open))))
+
+
+def _warn_if_cut_off(item: _Item, warnings: list[ParseWarning]) -> None:
+    """The document's last item, which has no units, stops mid-sentence (a copy or a page cut
+    off): say so, since its units are lost.  A heading (「二、主要任务」) is not cut off."""
+    no, last = item.segments[-1]
+    text = _item_text(item)
+    if not last or _ends_with(last, "。！？!?；;…" + _CLOSE) or _scan_brackets(text)[1] is not None:
+        return  # an unclosed bracket has its own warning
+    open_quote = text.count("“") > text.count("”")
+    if open_quote or re.search("[，,、：:；;。]", text):
+        warnings.append(
+            ParseWarning(
+                no,
+                "cut_off",
+                "文本在此中断，该项任务可能不完整，其责任单位未能读取",
+                last[-40:],
+            )
+        )
 
 
 def _order_of(built: list[tuple[ParsedTask, _Units]], path: tuple[str, ...]) -> int:

@@ -172,6 +172,8 @@ def plan_json(parsed: ParsedPlan, warnings: list[ParseWarning] | None = None) ->
                 "requirements": [_requirement_json(r) for r in task.requirements],
                 "deadline": task.deadline,
                 "notes": dict(task.notes),
+                "lead_rule": task.lead_rule,
+                "lead_rule_line": task.lead_rule_line,
             }
             for task in parsed.tasks
         ],
@@ -220,6 +222,73 @@ def metric_code(subject: str) -> str:
     return "custom"
 
 
+# Where a document names its own place: its letterhead or signature (湖州市人民政府办公室), else
+# the start of its title (2021年防城港市…方案).
+_PLACE_RE = re.compile(
+    r"^(?:\d{4}年)?(?:中共)?(?P<place>[\u4e00-\u9fff]{2,6}?(?:自治州|市|盟|地区))"
+)
+# Units of another level than a city's: 省发展改革委, 国家…, 中国人民银行…, …海关.
+_OTHER_LEVEL_RE = re.compile(r"^(?:国家|国务院|中央|中共中央|省|自治区|中国|人民银行|驻)|海关$")
+#: How many names a summary warning lists before 「等」.
+_NAMES_LISTED = 8
+
+
+def _document_place(parsed: ParsedPlan) -> str:
+    """The city a document is of, as it names itself (「湖州市」), or ""."""
+    for written in [*parsed.issuing_units, parsed.title]:
+        match = _PLACE_RE.match(written)
+        if match:
+            return match.group("place")
+    return ""
+
+
+def _same_place(place: str, city_name: str) -> bool:
+    stem = re.sub("(?:自治州|市|盟|地区)$", "", city_name)
+    return bool(stem) and stem in place
+
+
+def _unknown_units_first(
+    parsed: ParsedPlan, city: City, unresolved: list[str]
+) -> tuple[list[ParseWarning], list[str]]:
+    """The warnings with units of elsewhere summed up, and the unknown names, own city first.
+
+    Units the registry of ``city`` does not know are warned one by one only when they may be
+    the city's own. When the document names another city as its own (「湖州市人民政府办公室」
+    imported for 防城港市; a region of the city, such as 东兴市 of 防城港市, is the city's own:
+    one query, only then), all its unknown units are that city's; units of another level
+    (省…, 国家…, …海关) are never the city's. Each group is one warning at the end, so what is
+    really unknown, and what the parser could not read, stays in sight."""
+    place = _document_place(parsed)
+    elsewhere_city = (
+        bool(place)
+        and bool(unresolved)
+        and not _same_place(place, city.name)
+        and not city.regions.filter(name=place).exists()
+    )
+    elsewhere = [name for name in unresolved if elsewhere_city or _OTHER_LEVEL_RE.search(name)]
+    other = set(elsewhere)
+    warnings = [
+        w for w in parsed.warnings if not (w.code == "unknown_unit" and w.fragment in other)
+    ]
+    if elsewhere:
+        listed = "、".join(elsewhere[:_NAMES_LISTED]) + (
+            "等" if len(elsewhere) > _NAMES_LISTED else ""
+        )
+        if elsewhere_city:
+            message = (
+                f"文件属于{place}，而导入的是{city.name}：{len(elsewhere)}个单位不在"
+                f"{city.name}的单位名录中，未逐一列出（{listed}）"
+            )
+        else:
+            message = (
+                f"{len(elsewhere)}个单位属于上级或其他地区，不在{city.name}的单位名录中，"
+                f"未逐一列出（{listed}）"
+            )
+        warnings.append(ParseWarning(0, "units_elsewhere", message, listed))
+    own = [name for name in unresolved if name not in other]
+    return warnings, own + elsewhere
+
+
 def preview_plan(
     *,
     city: City,
@@ -227,7 +296,8 @@ def preview_plan(
     title: str | None = None,
     corrections: Corrections | None = None,
 ) -> PlanPreview:
-    """Parse ``text`` against ``city``'s registry (one query) without writing anything.
+    """Parse ``text`` against ``city``'s registry (one query; a second when a document naming
+    another place has unknown units) without writing anything.
 
     Every unit is resolved through :meth:`DepartmentQuerySet.name_index`; ``corrections`` maps a
     written name the registry does not know to the department staff chose for it. Collective
@@ -285,7 +355,7 @@ def preview_plan(
                 )
         rows.append(TaskRow(task, tuple(units), deadline_date(task.deadline, deadline_year)))
 
-    warnings = list(parsed.warnings)
+    warnings, unresolved_list = _unknown_units_first(parsed, city, list(unresolved))
     issuing: list[Department] = []
     for written in parsed.issuing_units:
         department = index.get(normalise_name(written))
@@ -300,6 +370,7 @@ def preview_plan(
             )
         elif department not in issuing:
             issuing.append(department)
+    warnings.sort(key=lambda w: w.code == "units_elsewhere")  # the summary last
 
     return PlanPreview(
         parsed=parsed,
@@ -311,7 +382,7 @@ def preview_plan(
         tasks=rows,
         issuing_units=issuing,
         warnings=warnings,
-        unresolved_names=list(unresolved),
+        unresolved_names=unresolved_list,
         goals=[
             GoalDraft(
                 text=goal.text,

@@ -49,7 +49,8 @@ def test_a_deadline_field_in_a_bracket_or_on_its_own_line_is_kept_as_written():
         "2022年10月底前",
         "编制清单。",
     )
-    assert (second.shared, second.deadline) == (("市财政局",), "长期坚持")
+    # one 责任单位 alone leads its task
+    assert (second.lead, second.deadline) == (("市财政局",), "长期坚持")
     # no field: the deadline phrase of the task's own text
     assert third.deadline == "2022年10月底前"
     assert fourth.deadline == ""

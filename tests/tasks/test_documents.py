@@ -105,7 +105,8 @@ SICHUAN: list[Row] = [
         ("省发展改革委", "省市场监管局", "商务厅", "省大数据中心", SICHUAN_STANDING),
     ),
     # 「具体任务均涉及相关市(州)人民政府,不再做分工,下同」 reaches the later tasks with units
-    (("一", "（二）"), "优化市场准入环境", (), (), ("省市场监管局", SICHUAN_STANDING)),
+    # 〔责任单位:省市场监管局〕: one 责任单位 alone leads
+    (("一", "（二）"), "优化市场准入环境", ("省市场监管局",), (), (SICHUAN_STANDING,)),
     # the copy breaks off before this task's bracket
     (("一", "（三）"), "加强反垄断和反不正当竞争执法", (), (), ()),
 ]
@@ -117,7 +118,8 @@ def test_sichuan_reads_the_nested_bracket_of_its_standing_clause():
     assert plan.title == "四川省“十四五”现代流通体系建设实施方案"
     assert plan.issuing_units == ["四川省发展和改革委员会"]
     assert [s.name for s in plan.standing_units] == [SICHUAN_STANDING]
-    assert plan.warnings == []
+    # the copy breaks off inside item (三), which has no units: said, never silent
+    assert [(w.line, w.code) for w in plan.warnings] == [(10, "cut_off")]
 
 
 # --------------------------------------------------------------------------- 济南 2018
@@ -168,7 +170,8 @@ def test_xining_reads_two_labels_without_a_comma_and_its_qualitative_goals():
     # four sentences, none with a quantity
     assert [g.target_value for g in plan.goals] == [None, None, None, None]
     assert plan.goals[0].text.startswith("到2020年,我市商贸流通业实力显著提升")
-    assert plan.warnings == []
+    # the copy breaks off in item 2 (「加快建」), which has no units
+    assert [(w.line, w.code) for w in plan.warnings] == [(21, "cut_off")]
 
 
 # --------------------------------------------------------------------------- 开封 2020

@@ -833,7 +833,8 @@ def test_labelled_units_sharing_by_duty_and_a_standing_involvement_are_read():
     )
     first, second = plan.children("一")
     assert first.shared == ("省发展改革委", "商务厅", "相关市（州）人民政府")
-    assert second.shared == ("省市场监管局", "相关市（州）人民政府")
+    # one 责任单位 alone leads; the standing unit shares
+    assert (second.lead, second.shared) == (("省市场监管局",), ("相关市（州）人民政府",))
     assert plan.warnings == []
 
 

@@ -140,6 +140,8 @@ class Command(BaseCommand):
                 for role in ("lead", "support", "shared")
                 if (data_units := task[role])
             )
+            if task["lead_rule"]:  # the document's rule that made the lead
+                units += f"（{task['lead_rule']}）"
             indent = "  " * (len(task["path"]) - 1)
             self.stdout.write(f"{indent}{task['label']} {task['title']}  {units}")
         for warning in data["warnings"]:
