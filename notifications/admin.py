@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
-from notifications.models import Notification, ReminderSettings
+from notifications.models import ChatRobot, Notification, ReminderSettings
 
 
 @admin.register(Notification)
@@ -13,3 +14,11 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ["city", "figures_due_day"]
+
+
+@admin.register(ChatRobot)
+class ChatRobotAdmin(admin.ModelAdmin):
+    list_display = ["city", "kind", "name", "is_active", "last_sent_at", "last_failed_at"]
+    list_filter = ["kind", "is_active"]
+    readonly_fields = ["last_sent_at", "last_failed_at", "last_error"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

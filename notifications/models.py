@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fdi_portal.models import City
+from fdi_portal.models import City, CityScopedQuerySet
 
 
 class Kind(models.TextChoices):
@@ -96,3 +96,59 @@ class ReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city}"
+
+
+class ChatRobotQuerySet(CityScopedQuerySet):
+    def failing(self) -> ChatRobotQuerySet:
+        """Active robots whose last delivery failed (and none has succeeded since)."""
+        return self.filter(is_active=True, last_failed_at__isnull=False).filter(
+            Q(last_sent_at__isnull=True) | Q(last_sent_at__lt=F("last_failed_at"))
+        )
+
+
+class ChatRobot(models.Model):
+    """A group robot of a city's 企业微信 or 钉钉 group: it receives, as markdown, the reminders
+    ``send_reminders`` sends to the city's people and their weekly digests
+    (``notifications.robots``). Delivery is a background job; its last outcome is kept here and
+    a failure is shown on the reminders page."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot (企业微信)")
+        DINGTALK = "dingtalk", _("DingTalk robot (钉钉)")
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="chat_robots", verbose_name=_("city")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(
+        _("name"), max_length=60, blank=True, help_text=_("The group, e.g. 全市招商工作群.")
+    )
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        max_length=500,
+        help_text=_("The robot's address as the group settings show it (with its key or token)."),
+    )
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=100,
+        blank=True,
+        help_text=_("钉钉 only: the secret (SEC…) of the robot's 加签 security setting."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("last failed at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    objects = ChatRobotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["city", "kind"]
+        constraints = [
+            # A city names at most one robot of each kind; each run posts once to each.
+            models.UniqueConstraint(fields=["city", "kind"], name="chat_robot_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} · {self.get_kind_display()}"

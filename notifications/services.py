@@ -1,5 +1,7 @@
 """Sending reminders: each due reminder not sent before becomes a notification (the bell) and
-an email through Django's email backend — once."""
+an email through Django's email backend — once; and, for a city that names group robots
+(企业微信, 钉钉), one markdown message per robot with the city's new reminders, posted by a
+background job (notifications.jobs)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from notifications.models import Notification
+from fdi_portal.models import Membership
+from notifications import robots
+from notifications.jobs import enqueue_delivery
+from notifications.models import ChatRobot, Kind, Notification
 from notifications.reminders import Reminder, due_reminders
 
 log = logging.getLogger(__name__)
@@ -57,7 +63,57 @@ def send_reminders(*, today: dt.date, dry_run: bool = False) -> list[Reminder]:
         sent.append(reminder)
         if reminder.email:
             _email(notification, reminder)
+    announce_to_robots(sent, today=today)
     return sent
+
+
+def robot_messages(reminders: list[Reminder], *, today: dt.date) -> dict[int, robots.Message]:
+    """The markdown message of each city for its group robots: every reminder sent to one of
+    its people, once (a reminder sent to several people is listed once), and each leader's
+    weekly digest under their name. Keyed by city id; one query."""
+    people = dict(
+        Membership.objects.filter(
+            user_id__in={r.user_id for r in reminders}, city__isnull=False
+        ).values_list("user_id", "city_id")
+    )
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    lines: dict[int, list[str]] = {}
+    seen: set[tuple[int, str, str, str]] = set()
+    for reminder in reminders:
+        city_id = people.get(reminder.user_id)
+        if city_id is None:
+            continue
+        title = reminder.title
+        if reminder.kind == Kind.WEEKLY_DIGEST:
+            title = f"{reminder.username}：{title}"
+        if (city_id, reminder.key, title, reminder.body) in seen:
+            continue
+        seen.add((city_id, reminder.key, title, reminder.body))
+        entry = f"- **{title}**"
+        if reminder.due and reminder.kind != Kind.WEEKLY_DIGEST:
+            entry += " " + _("(due %(date)s)") % {"date": reminder.due.isoformat()}
+        entry += "".join(f"\n  > {line}" for line in reminder.body.splitlines() if line)
+        if base and reminder.url:
+            link = _("Open in the portal")
+            entry += f"\n  [{link}]({base}{reminder.url})"
+        lines.setdefault(city_id, []).append(entry)
+    title = _("FDI portal reminders, %(date)s") % {"date": today.isoformat()}
+    return {
+        city_id: robots.Message(title=title, text="\n".join(entries))
+        for city_id, entries in lines.items()
+    }
+
+
+def announce_to_robots(reminders: list[Reminder], *, today: dt.date) -> int:
+    """Queue, for each active robot of a city, the city's message; how many were queued."""
+    messages = robot_messages(reminders, today=today)
+    if not messages:
+        return 0
+    queued = 0
+    for robot in ChatRobot.objects.filter(city_id__in=messages, is_active=True):
+        enqueue_delivery(robot, messages[robot.city_id])
+        queued += 1
+    return queued
 
 
 def _email(notification: Notification, reminder: Reminder) -> None:

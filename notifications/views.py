@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fdi_portal.access import STAFF, has_role, role_required
+from fdi_portal.models import City, membership_of
 from fdi_portal.pagination import paginate
-from notifications.models import Notification
+from notifications import robots
+from notifications.forms import ChatRobotForm
+from notifications.jobs import enqueue_delivery
+from notifications.models import ChatRobot, Notification
 from notifications.services import mark_read
 
 PAGE_SIZE = 25
@@ -24,6 +31,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if unread_only:
         notifications = notifications.unread()
     pagination = paginate(request, notifications, per_page=PAGE_SIZE)
+    # The bureau's staff see the group robots of their city whose last message did not arrive.
+    failing_robots = (
+        list(
+            ChatRobot.objects.failing()
+            .filter(city__in=City.objects.visible_to(request.user))
+            .select_related("city")
+        )
+        if has_role(request.user, *STAFF)
+        else []
+    )
     return render(
         request,
         "notifications/list.html",
@@ -31,6 +48,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "pagination": pagination,
             "notifications": list(pagination.page.object_list),
             "unread_only": unread_only,
+            "failing_robots": failing_robots,
+            "manages_robots": has_role(request.user, *STAFF),
         },
     )
 
@@ -64,3 +83,39 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     mark_read(user=request.user)
     return redirect("notifications:list")
+
+
+@role_required(*STAFF)
+def robot_settings(request: HttpRequest) -> HttpResponse:
+    """The group robots of the clerk's city: one form per kind (企业微信, 钉钉); POST saves
+    one (``kind``), removes it (``remove``) or sends it a test message (``test``)."""
+    membership = membership_of(request.user)
+    if membership is None or membership.city is None:
+        raise Http404(_("Group robots belong to a city: use the admin."))
+    city = membership.city
+    robots_by_kind = {robot.kind: robot for robot in ChatRobot.objects.filter(city=city)}
+    forms = {}
+    for kind, label in ChatRobot.Kind.choices:
+        robot = robots_by_kind.get(kind) or ChatRobot(city=city, kind=kind)
+        posted = request.method == "POST" and request.POST.get("kind") == kind
+        if posted and "remove" in request.POST:
+            if robot.pk:
+                robot.delete()
+                messages.success(request, _("The robot is removed."))
+            return redirect("notifications:robots")
+        if posted and "test" in request.POST and robot.pk:
+            message = robots.Message(
+                title=_("Test message"), text=_("The FDI portal's reminders will arrive here.")
+            )
+            enqueue_delivery(robot, message)
+            messages.success(request, _("A test message is on its way; its outcome shows here."))
+            return redirect("notifications:robots")
+        form = ChatRobotForm(request.POST if posted else None, instance=robot, prefix=kind)
+        if posted and form.is_valid():
+            form.save()
+            messages.success(request, _("The robot is saved."))
+            return redirect("notifications:robots")
+        forms[kind] = {"label": label, "form": form, "robot": robot if robot.pk else None}
+    return render(
+        request, "notifications/robots.html", {"city": city, "forms": list(forms.items())}
+    )

@@ -11,4 +11,6 @@ RULES = {
     "open": Rule(302, kwargs={"pk": 999999}, method="post"),
     "read_all": Rule(302, method="post"),
     "unread_count": Rule(200),
+    # A city's commerce staff name its group robots; an administrator uses the admin.
+    "robots": Rule(403, {"clerk": 200, "wuwei_clerk": 200, "superuser": 404}),
 }
