@@ -16,8 +16,18 @@ Decisions where the source documents leave room (also pinned by ``tests/tasks/te
 * **Tree.**  Every numbered item is a task; ``path`` holds the labels from the top, e.g.
   ``("二", "（三）", "一是")``.  The nesting follows the order in which numbering styles first
   appear (一、 > （一） > 1. > （1） …), not markdown ``#`` levels, which are unreliable.  Labels
-  are written canonically: ``二``, ``（三）``, ``1.``, ``1、``, ``（1）``, ``①``, ``一是``,
-  ``——1`` (dash bullets are numbered by position).  ``order`` is 1-based document order.
+  are written canonically: ``二``, ``（三）``, ``1.``, ``1、``, ``（1）``, ``①``, ``一是``.  A
+  —— bullet has no number and none is invented: its label is ``——`` as written, so bullets under
+  one parent share a path (「二、主要目标」's two bullets are both ``("二", "——")``) and only
+  ``order`` (1-based document order) tells them apart.
+* **Prose sections are not tasks.**  A top-level item before the first top-level item with
+  items under it or units, that holds text but no units, no quota and no items (「一、总体要求」
+  followed by a paragraph, 指导思想, 基本原则, a notice's 「一、高度重视，认真研究政策。…」 before
+  its table), is left out; ``order`` counts what is left.  A goals section stays (it heads the
+  goals read from it, and its items that name units are tasks: 「二、主要目标」 with its ——
+  items); so does a section after the tasks (「三、工作要求」), a bare heading (「二、主要任务」
+  where a copy stops), and every top-level item of a document whose top level has neither items
+  under it nor units (苍溪's ⑴⑵⑶ are its tasks).
 * **Title / text.**  ``title`` is the bold run after the label, else the first sentence (up to
   the first 。), else a short heading line; ``text`` is the rest of the item's own paragraph(s)
   without the unit bracket and without its children.
@@ -92,8 +102,13 @@ Decisions where the source documents leave room (also pinned by ``tests/tasks/te
   (「2021年全市实际利用外资同比增长」).  Clauses without a quantity are goals with
   ``target_value=None``.
 * **Requirements** are counted commitments: 不少于/不低于/至少 N 次/场/个/家/项… or N 次…以上 not
-  followed by 的 (「1500万美元以上的重大项目」 is a threshold, not a requirement).  ``applies_to`` is
-  the subject before the period word (年内, 每年, 每季度 …) or before the verb.
+  followed by 的 (「1500万美元以上的重大项目」 is a threshold, not a requirement).  ``period`` is
+  the time the count is over: 年内, 每年, 每季度 …, with the number written before it (「三年内」,
+  「两年内」, 「1年内」, 「6个月内」, 「每两年」), a five-year plan (「“十四五”期间」), a date
+  (「2023年底前」, 「到2025年」, 「2021—2023年」).  A number is never a subject: ``applies_to`` is the
+  subject before the period (「各县市区年内开展」 → 各县市区), else the words after it up to the verb
+  or a total (共, 累计 …): 「三年内全市共储备项目不少于300个」 → period 三年内, applies_to 全市;
+  「每年新引进…」 → no subject.  Without a verb or total only a leading 全市/全县… is a subject.
 * **Script and layout.**  Traditional characters are converted to Simplified (OpenCC's tables)
   before anything is read, so units are matched and stored in Simplified form; a
   ``traditional_script`` warning says so.  Page numbers (「— 3 —」, 「第4页 共9页」) and running
@@ -252,14 +267,16 @@ class ParsedPlan:
     standing_units: list[StandingUnit] = field(default_factory=list)
 
     def task(self, *path: str) -> ParsedTask:
-        """The task at ``path`` (labels as in :attr:`ParsedTask.path`); KeyError if absent."""
+        """The task at ``path`` (labels as in :attr:`ParsedTask.path`), the first one where ——
+        bullets share it; KeyError if absent."""
         for task in self.tasks:
             if task.path == path:
                 return task
         raise KeyError(path)
 
     def children(self, *path: str) -> list[ParsedTask]:
-        """The direct children of the item at ``path`` (``()`` for the sections)."""
+        """The direct children of the item at ``path`` (``()`` for the sections); under ——
+        bullets that share a path, the children of all of them."""
         return [t for t in self.tasks if t.path[:-1] == path]
 
 
@@ -350,7 +367,8 @@ _LABEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def _render_label(style: str, number: int) -> str:
-    """The canonical label text of ``number`` in numbering ``style``."""
+    """The canonical label text of ``number`` in numbering ``style``; a —— bullet has no number
+    and is written as it stands."""
     if style == "cn":
         return _int_to_cn(number)
     if style == "paren_cn":
@@ -365,13 +383,13 @@ def _render_label(style: str, number: int) -> str:
         return f"{number}、"
     if style == "circled":
         return _CIRCLED[number - 1] if 0 < number <= len(_CIRCLED) else f"({number})"
-    return f"——{number}"
+    return "——"
 
 
 @dataclass(frozen=True)
 class _Label:
     style: str
-    number: int  # 0 for dash bullets (numbered when placed)
+    number: int  # 0 for dash bullets (counted when placed, never shown)
     rest: str
 
 
@@ -1152,8 +1170,25 @@ _REQ_QTY_RE = re.compile(
 )
 # Words anywhere earlier in the sentence that make every later number of it a target.
 _AIM_RE = re.compile("力争|确保|争取")
-_PERIOD_RE = re.compile(r"年内|每年|全年|当年|年度内|每半年|每季度|季度内|每月|月内|每周")
+# The period a quota counts over.  A number before the time word belongs to it (「三年内」, 「两个
+# 月内」, 「1年内」 – never a subject 「三」), and so does a five-year plan's name (「“十四五”期间」),
+# a date (「2023年底前」, 「到2025年」, 「2021—2023年」) and 每/全/当 (「每两年」, 「全年」).
+_COUNT_WORD = r"(?:\d+|[一二两三四五六七八九十百半]+)"
+_PERIOD_RE = re.compile(
+    r"[“\"「]?十[一二三四五六七八九]五[”\"」]?(?:规划)?(?:期间|时期|期内)"
+    r"|(?:(?:\d{4}年)?\d{1,2}月(?:底|末|\d{1,2}日)?|(?:\d{4})?年[底末])(?:前|以前|之前)"
+    r"|[上下]半年"
+    rf"|(?:未来|今后)?{_COUNT_WORD}个?(?:年|月|季度|周)(?:行动|规划)?(?:内|以内|间|期间|期内)"
+    rf"|每{_COUNT_WORD}?个?(?:年|季度|月|周)"
+    r"|(?:到|至|截至|截止到?)?(?:\d{4}年?[—–\-－~～至到])?\d{4}年(?:度)?(?:底|末)?(?:内|间|期间)?"
+    r"|年内|全年|当年|年度内|季度内|月内"
+)
 _VERB_RE = re.compile(r"开展|召开|举办|组织|完成|引进|新增|实现|举行|参加|走访|对接|签约|推动")
+# Where the predicate begins when no verb is known: a total (「全市共储备」, 「累计引进」) or 新
+# before a verb (「全市新引进」).
+_PREDICATE_RE = re.compile(
+    rf"(?:新|再)(?:{_VERB_RE.pattern})|{_VERB_RE.pattern}|(?<!公)共(?!同|享|建)|累计|合计|总计"
+)
 
 
 def _quantity(text: str) -> int | Decimal:
@@ -1162,6 +1197,23 @@ def _quantity(text: str) -> int | Decimal:
         return _cn_to_int(text)
     value = Decimal(text)
     return int(value) if value == value.to_integral_value() else value
+
+
+def _period_and_subject(prefix: str) -> tuple[re.Match[str] | None, str]:
+    """The period and the subject (适用对象) of the words before a quota's number: the subject
+    stands before the period (「各县市区年内开展」 → 各县市区) or, when the period comes first,
+    after it up to the predicate (「三年内全市共储备项目」 → 三年内, 全市; 「每年新引进」 → 每年,
+    no subject); without a predicate only a leading 全市/全县… is a subject."""
+    prefix = re.sub("^(?:并|同时|其中|且|力争|确保|争取)", "", prefix)
+    period = _PERIOD_RE.search(prefix)
+    who = prefix[: period.start()] if period else ""
+    if not who:
+        rest = prefix[period.end() :].lstrip("，, ") if period else prefix
+        predicate = _PREDICATE_RE.search(rest)
+        whole = re.match("全[市县区州省]", rest)  # 「三年内全市储备项目」
+        who = rest[: predicate.start()] if predicate else whole.group(0) if whole else ""
+    who = re.sub("(?:要|应|须|需|均|都|在)+$", "", who)
+    return period, who
 
 
 def _requirements(text: str) -> tuple[Requirement, ...]:
@@ -1195,15 +1247,7 @@ def _requirements(text: str) -> tuple[Requirement, ...]:
                     continue  # 「力争一季度一批项目投产」: words, not a number
                 if not comparator and aim_at is not None:
                     comparator = _AIM_RE.search(sentence).group(0)
-                prefix = clause[: match.start()]
-                period_match = _PERIOD_RE.search(prefix)
-                if period_match:
-                    who = prefix[: period_match.start()]
-                else:
-                    verb = _VERB_RE.search(prefix)
-                    who = prefix[: verb.start()] if verb else ""
-                who = re.sub("^(?:并|同时|其中|且|力争|确保|争取)", "", who)
-                who = re.sub("(?:要|应|须|需|均|都|在)+$", "", who)
+                period_match, who = _period_and_subject(clause[: match.start()])
                 found.append(
                     Requirement(
                         text=clause,
@@ -1799,20 +1843,28 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
 
     items = _collect_items(lines, start, end, warnings)
 
+    # The tree by position: —— bullets repeat their label, so a path names no single item.
+    parents = _parents([item.path for item in items])
     # The goals: a section whose heading speaks of 目标 (一、工作目标), or an item at any level
     # headed 发展目标 / 主要目标 / 工作目标 … (（二）发展目标。到2022年…).
-    goal_roots = [
-        it.path
-        for it in items
+    goal_roots = {
+        index
+        for index, it in enumerate(items)
         if (len(it.path) == 1 and "目标" in it.segments[0][1][:12])
         or _GOAL_HEADING_RE.match(re.split("[。：:，,]", it.bold or it.segments[0][1])[0])
+    }
+    in_goals = [
+        any(i in goal_roots for i in _lineage(parents, index)) for index in range(len(items))
     ]
     standing: list[StandingUnit] = []
+    carriers: list[int] = []  # the index of the item each standing unit is written in
     built: list[tuple[ParsedTask, _Units]] = []
-    for order, item in enumerate(items, start=1):
-        in_goals = any(item.path[: len(root)] == root for root in goal_roots)
-        last_item = order == len(items)
-        built.append(_build_task(item, order, resolve, warnings, standing, in_goals, last_item))
+    for index, item in enumerate(items):
+        last_item = index == len(items) - 1
+        built.append(
+            _build_task(item, index + 1, resolve, warnings, standing, in_goals[index], last_item)
+        )
+        carriers += [index] * (len(standing) - len(carriers))
     if items and not built[-1][1].has_bracket:
         _warn_if_cut_off(items[-1], warnings)
 
@@ -1828,18 +1880,19 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
         ),
         ("", 0),
     )
+    sections = [_lineage(parents, index)[-1] for index in range(len(items))]
     tasks: list[ParsedTask] = []
-    for task, units in built:
+    for index, (task, units) in enumerate(built):
         own = (units.rule, units.rule_line) if units.rule else None
         if own and (units.rule_in_text or _SAME_BELOW_RE.search(units.rule)):
             rule = own
         task = _apply_lead_rule(task, units, own or rule, warnings)
         extra = [
             s.name
-            for s in standing
+            for s, carrier in zip(standing, carriers, strict=True)
             if units.has_bracket
-            and task.path[0] == s.path[0]
-            and _order_of(built, s.path) <= task.order
+            and sections[carrier] == sections[index]
+            and carrier <= index
             and s.name not in task.units
         ]
         if extra:
@@ -1847,9 +1900,9 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
         tasks.append(task)
 
     goals: list[ParsedGoal] = []
-    for task in tasks:
+    for index, task in enumerate(tasks):
         # An item with its own units is a task even inside the goals section.
-        if task.units or not any(task.path[: len(root)] == root for root in goal_roots):
+        if task.units or not in_goals[index]:
             continue
         heading = len(task.path) == 1 or _GOAL_HEADING_RE.match(task.title)
         goals.extend(_goals(task.text if heading else f"{task.title}。{task.text}"))
@@ -1858,11 +1911,63 @@ def parse_plan(text: str, *, resolve: Resolver | None = None) -> ParsedPlan:
         title=_title(preamble, lines),
         document_number=document_number,
         goals=goals,
-        tasks=tasks,
+        tasks=_without_prose_sections(tasks, parents, goal_roots),
         warnings=sorted(warnings, key=lambda w: w.line),
         issuing_units=_issuing_units(preamble),
         standing_units=standing,
     )
+
+
+def _parents(paths: list[tuple[str, ...]]) -> list[int | None]:
+    """The index of each item's parent: the last item before it one level up."""
+    parents: list[int | None] = []
+    latest: list[int] = []  # the latest item of each depth so far
+    for index, path in enumerate(paths):
+        del latest[len(path) - 1 :]
+        parents.append(latest[-1] if latest else None)
+        latest.append(index)
+    return parents
+
+
+def _lineage(parents: list[int | None], index: int) -> list[int]:
+    """``index`` and the indexes of its ancestors, up to its top-level section (last)."""
+    lineage = [index]
+    while (parent := parents[lineage[-1]]) is not None:
+        lineage.append(parent)
+    return lineage
+
+
+def _without_prose_sections(
+    tasks: list[ParsedTask], parents: list[int | None], goal_roots: set[int]
+) -> list[ParsedTask]:
+    """The tasks without the prose sections that open the body (一、总体要求, 指导思想, 基本原则
+    …): top-level items before the first one with items under it or units, with text but no
+    units, no quota and no items of their own.  A goals section stays: it heads the goals read
+    from it.  Without any top-level item with items or units (苍溪's ⑴⑵⑶) nothing is left out.
+    ``order`` is counted again over what is left."""
+    with_children = {parent for parent in parents if parent is not None}
+    first = next(
+        (
+            index
+            for index, task in enumerate(tasks)
+            if parents[index] is None and (index in with_children or task.units)
+        ),
+        None,
+    )
+    if first is None:
+        return tasks
+    kept = [
+        task
+        for index, task in enumerate(tasks)
+        if index > first
+        or parents[index] is not None
+        or index in with_children
+        or index in goal_roots
+        or task.units
+        or task.requirements
+        or not task.text
+    ]
+    return [replace(task, order=order) for order, task in enumerate(kept, start=1)]
 
 
 def _apply_lead_rule(
@@ -1906,7 +2011,3 @@ def _warn_if_cut_off(item: _Item, warnings: list[ParseWarning]) -> None:
                 last[-40:],
             )
         )
-
-
-def _order_of(built: list[tuple[ParsedTask, _Units]], path: tuple[str, ...]) -> int:
-    return next(task.order for task, _ in built if task.path == path)

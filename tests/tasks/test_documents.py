@@ -7,6 +7,7 @@ Traditional documents are converted.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -226,30 +227,52 @@ def test_cangxi_reads_single_character_numbering_and_its_quotas():
 
 NESTED_NOTE = "包括各开发区管委会及xx空港委，下同"
 SUPPORTERS = ("市发展改革委", "市工业和信息化委", "市科技创新委", "各区政府")
+# 一、总体要求 is only prose (no units, no items under it): not a task.  二、主要目标 heads the
+# goals and its two —— items, which keep their bullet as written, never a number.
 THREE_YEAR: list[Row] = [
-    (("一",), "总体要求", (), (), ()),
     (("二",), "主要目标", (), (), ()),
-    (("二", "——1"), "建立重点招商项目库", ("市商务委",), SUPPORTERS, ()),
-    (("二", "——2"), "促进项目签约落地", ("市商务委",), SUPPORTERS, ()),
+    (("二", "——"), "建立重点招商项目库", ("市商务委",), SUPPORTERS, ()),
+    (("二", "——"), "促进项目签约落地", ("市商务委",), SUPPORTERS, ()),
 ]
 
 
 def test_the_three_year_plan_keeps_the_nested_note_with_its_unit():
     plan = read("xianjin_zhizaoye_liyong_waizi_sannian.txt")
     assert rows(plan) == THREE_YEAR
-    assert plan.task("二", "——1").notes == (("各区政府", NESTED_NOTE),)
-    assert plan.task("二", "——2").notes == ()
+    library, signing = plan.children("二")
+    assert library.notes == (("各区政府", NESTED_NOTE),)
+    assert signing.notes == ()
     assert plan.document_number == ""  # 国发〔2017〕5号 is cited
     assert goals(plan) == [
         ("制造业利用外资规模保持每年增长", Decimal("20"), "%"),
         ("三年制造业实际利用外资累计", Decimal("35"), "亿美元"),
     ]
     assert quotas(plan) == [
-        (("二", "——1"), 300, "个", "不少于"),
-        (("二", "——2"), 200, "个", "不少于"),
-        (("二", "——2"), 100, "个", "不少于"),
+        (("二", "——"), 300, "个", "不少于"),
+        (("二", "——"), 200, "个", "不少于"),
+        (("二", "——"), 100, "个", "不少于"),
     ]
     assert plan.warnings == []
+
+
+def test_the_three_year_plan_has_no_invented_labels_and_no_prose_section_as_a_task():
+    plan = read("xianjin_zhizaoye_liyong_waizi_sannian.txt")
+    assert [(t.order, t.label, t.title) for t in plan.tasks] == [
+        (1, "二", "主要目标"),
+        (2, "——", "建立重点招商项目库"),
+        (3, "——", "促进项目签约落地"),
+    ]
+    assert "总体要求" not in [t.title for t in plan.tasks]
+
+
+def test_the_three_year_plans_quotas_count_over_three_years_for_the_whole_city():
+    plan = read("xianjin_zhizaoye_liyong_waizi_sannian.txt")
+    # 「三年内全市共储备项目不少于300个」, 「三年内全市签约…项目不少于200个,落地项目不少于100个」
+    assert [(r.period, r.applies_to, r.quantity) for t in plan.tasks for r in t.requirements] == [
+        ("三年内", "全市", 300),
+        ("三年内", "全市", 200),
+        ("", "", 100),
+    ]
 
 
 @pytest.mark.django_db
@@ -257,8 +280,10 @@ def test_the_nested_note_is_stored_on_the_assignment(seed):
     city = City.objects.get(admin_code="450600")
     text = (DOCUMENTS / "xianjin_zhizaoye_liyong_waizi_sannian.txt").read_text(encoding="utf-8")
     result = import_plan(city=city, text=text)
-    unit = Assignment.objects.get(task__plan=result.plan, task__order=3, written_name="各区政府")
+    # order 1 is 二、主要目标, order 2 the first —— item
+    unit = Assignment.objects.get(task__plan=result.plan, task__order=2, written_name="各区政府")
     assert (unit.collective, unit.note, unit.role) == ("各区政府", NESTED_NOTE, "support")
+    assert unit.task.label == "——"
     # a three-year total is not the year's utilised-FDI target
     assert [g.metric for g in result.plan.goals.order_by("order")] == ["custom", "custom"]
 
@@ -267,4 +292,10 @@ def test_the_nested_note_is_stored_on_the_assignment(seed):
 def test_every_document_parses_each_numbered_item_once(name):
     plan = read(name)
     assert [t.order for t in plan.tasks] == list(range(1, len(plan.tasks) + 1))
-    assert len({t.path for t in plan.tasks}) == len(plan.tasks)
+    # —— bullets keep their label as written, so only paths without one are unique
+    numbered = [t.path for t in plan.tasks if "——" not in t.path]
+    assert len(set(numbered)) == len(numbered)
+    # a —— bullet is never numbered (「——1」), and a number is never whom a quota applies to
+    assert not [t.label for t in plan.tasks if t.label.startswith("——") and t.label != "——"]
+    subjects = [r.applies_to for t in plan.tasks for r in t.requirements]
+    assert not [s for s in subjects if re.fullmatch(r"[\d一二两三四五六七八九十百半]+", s)]

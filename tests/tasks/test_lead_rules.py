@@ -163,9 +163,8 @@ def test_dongguan_without_a_rule_lets_several_responsible_units_share():
 
 # --------------------------------------------------------------------------- 菏泽 2023
 
+# The notice's 一、二、 are prose before the table, with no units and no items: not tasks.
 HEZE: list[Row] = [
-    (("一",), "高度重视,认真研究政策", (), (), ()),
-    (("二",), "压实责任,推动工作落实", (), (), ()),
     (("三",), "加强督导,健全推进机制", (), (), ()),
     (
         ("三", "1."),

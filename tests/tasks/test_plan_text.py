@@ -271,8 +271,8 @@ def test_a_title_sentence_is_cut_at_its_full_stop_and_glosses_stay_in_the_text(f
 
 # --------------------------------------------------------------------------- 武威 2023
 
+# 一、总体要求 is only prose before the first section with items: not a task.
 WUWEI_TABLE: list[Row] = [
-    (("一",), "总体要求", (), (), ()),
     (("二",), "主要任务", (), (), ()),
     (("二", "（一）"), "推动高水平对外开放", (), (), ()),
     (
@@ -455,7 +455,8 @@ def test_bold_markers_headings_and_spaces_are_removed_from_titles_and_text(wuwei
 
 
 def test_sections_are_tasks_and_the_tree_can_be_rebuilt_from_paths(wuwei):
-    assert [t.path for t in wuwei.children()] == [("一",), ("二",), ("三",)]
+    # 一、总体要求 is prose only and not a task; 三、工作要求 closes the tasks and stays
+    assert [t.path for t in wuwei.children()] == [("二",), ("三",)]
     assert [t.label for t in wuwei.children("二")] == [f"（{n}）" for n in "一二三四五六"]
     assert [t.label for t in wuwei.children("二", "（二）")] == ["4.", "5.", "6.", "7.", "8."]
 
@@ -690,8 +691,8 @@ def test_all_numbering_levels_nest_in_order_of_appearance():
         ("一", "（一）"),
         ("一", "（一）", "1、"),
         ("一", "（一）", "1、", "（1）"),
-        ("一", "（一）", "1、", "（1）", "——1"),
-        ("一", "（一）", "1、", "（1）", "——2"),
+        ("一", "（一）", "1、", "（1）", "——"),
+        ("一", "（一）", "1、", "（1）", "——"),
         ("一", "（一）", "1、", "（2）"),
         ("一", "（一）", "2、"),
         ("二",),
@@ -858,7 +859,7 @@ def test_numbering_written_as_single_characters_and_dash_variants_is_read():
         ("一",),
         ("一", "（1）"),
         ("一", "（2）"),
-        ("一", "（2）", "——1"),
+        ("一", "（2）", "——"),
         ("二",),
     ]
 
@@ -954,5 +955,128 @@ def test_an_item_with_its_own_units_inside_the_goals_section_is_a_task_not_a_goa
         "——建立项目库。三年内储备项目不少于300个。（市商务委牵头）\n"
     )
     assert [(g.metric, g.target_value) for g in plan.goals] == [("利用外资累计", Decimal("35"))]
-    task = plan.task("一", "——1")
+    task = plan.task("一", "——")
     assert [(r.quantity, r.unit) for r in task.requirements] == [(300, "个")]
+
+
+# --------------------------------------------------------------------------- periods of quotas
+
+
+def test_a_number_before_nian_nei_belongs_to_the_period_never_to_the_subject():
+    task = only_task(
+        "一、任务\n（一）储备。三年内全市共储备项目不少于300个。全市两年内引进项目不少于20个。"
+        "1年内各县区举办推介会不少于2场。五年内累计引进外资项目不少于100个。"
+        "6个月内完成不少于3次对接。未来三年内各开发区引进项目不少于10个。（市商务局牵头）\n"
+    )
+    assert [(r.quantity, r.period, r.applies_to) for r in task.requirements] == [
+        (300, "三年内", "全市"),  # the subject after the period, up to the total 共
+        (20, "两年内", "全市"),  # the subject before the period
+        (2, "1年内", "各县区"),  # after the period, up to the verb 举办
+        (100, "五年内", ""),  # 累计 starts the predicate: no subject
+        (3, "6个月内", ""),
+        (10, "未来三年内", "各开发区"),
+    ]
+
+
+def test_five_year_plans_dates_and_every_n_years_are_periods():
+    task = only_task(
+        "一、任务\n（一）招商。“十四五”期间全市新引进外资项目不少于50个。"
+        "2023年底前各县区开展不少于2次推介活动。每两年举办不少于1次投资峰会。"
+        "2021—2023年全市共引进项目不少于30个。三年行动期间全市储备项目不少于100个。（市商务局牵头）\n"
+    )
+    assert [(r.quantity, r.period, r.applies_to) for r in task.requirements] == [
+        (50, "“十四五”期间", "全市"),  # 新 before the verb is not part of the subject
+        (2, "2023年底前", "各县区"),
+        (1, "每两年", ""),
+        (30, "2021—2023年", "全市"),
+        (100, "三年行动期间", "全市"),  # no verb known: only the leading 全市
+    ]
+
+
+# --------------------------------------------------------------------------- —— bullets
+
+
+def test_dash_bullets_keep_their_mark_and_get_no_invented_number():
+    plan = parse_plan(
+        "一、主要目标\n利用外资累计超过35亿美元。\n"
+        "——建立项目库。内容。（市商务委牵头）\n——促进签约。内容。（市商务委牵头）\n"
+    )
+    assert [(t.order, t.label, t.path, t.title) for t in plan.tasks] == [
+        (1, "一", ("一",), "主要目标"),
+        (2, "——", ("一", "——"), "建立项目库"),
+        (3, "——", ("一", "——"), "促进签约"),
+    ]
+    assert [t.title for t in plan.children("一")] == ["建立项目库", "促进签约"]
+
+
+def test_a_standing_clause_in_a_dash_bullet_reaches_the_later_bullets_only():
+    plan = parse_plan(
+        "一、任务\n——甲项。内容。（市商务局牵头）\n"
+        "——乙项。内容。（市商务局牵头，以下各项任务均需各县区政府落实）\n"
+        "——丙项。内容。（市财政局牵头）\n"
+        "二、保障\n——丁项。内容。（市商务局牵头）\n"
+    )
+    assert [(t.title, t.lead, t.shared) for t in plan.tasks] == [
+        ("任务", (), ()),
+        ("甲项", ("市商务局",), ()),
+        ("乙项", ("市商务局",), (XQZF,)),
+        ("丙项", ("市财政局",), (XQZF,)),
+        ("保障", (), ()),
+        ("丁项", ("市商务局",), ()),
+    ]
+
+
+# --------------------------------------------------------------------------- prose sections
+
+
+def test_prose_sections_before_the_tasks_are_not_tasks():
+    plan = parse_plan(
+        "一、总体要求\n坚持开放，优化服务。\n二、基本原则\n市场主导，政府引导。\n"
+        "三、主要任务\n（一）招商。内容。（市商务局牵头）\n四、工作要求\n各单位要抓好落实。\n"
+    )
+    # 三 is the first section with items; 四 comes after the tasks and stays
+    assert [(t.order, t.path, t.title) for t in plan.tasks] == [
+        (1, ("三",), "主要任务"),
+        (2, ("三", "（一）"), "招商"),
+        (3, ("四",), "工作要求"),
+    ]
+
+
+def test_a_goals_section_and_a_prose_section_with_a_quota_stay():
+    plan = parse_plan(
+        "一、指导思想\n坚持开放。\n二、工作目标\n实际利用外资不低于5000万美元。\n"
+        "三、总体要求\n全市每年举办不少于2场推介会。\n"
+        "四、主要任务\n（一）招商。内容。（市商务局牵头）\n"
+    )
+    assert [t.path for t in plan.tasks] == [("二",), ("三",), ("四",), ("四", "（一）")]
+    assert [(g.metric, g.target_value) for g in plan.goals] == [("实际利用外资", Decimal("5000"))]
+    assert [(r.quantity, r.period, r.applies_to) for r in plan.task("三").requirements] == [
+        (2, "每年", "全市")
+    ]
+
+
+def test_a_prose_section_before_top_level_tasks_with_units_is_not_a_task():
+    plan = parse_plan(
+        "一、指导思想\n坚持开放。\n二、加强招商。内容。（市商务局牵头）\n"
+        "三、优化服务。内容。（市财政局牵头）\n"
+    )
+    assert [(t.order, t.path, t.lead) for t in plan.tasks] == [
+        (1, ("二",), ("市商务局",)),
+        (2, ("三",), ("市财政局",)),
+    ]
+
+
+def test_top_level_items_without_items_under_them_are_the_tasks():
+    plan = parse_plan("某县工作方案\n（1）强化意识。各县区要重视。\n（2）优化环境。内容。\n")
+    assert [t.path for t in plan.tasks] == [("（1）",), ("（2）",)]
+
+
+def test_the_rule_for_who_leads_in_a_dropped_prose_section_still_reaches_the_tasks():
+    plan = parse_plan(
+        "一、总体要求。责任分解中，列第一位的责任单位为牵头单位。\n"
+        "二、主要任务\n（一）招商。内容。（市商务局、市财政局）\n"
+    )
+    assert [t.path for t in plan.tasks] == [("二",), ("二", "（一）")]
+    task = plan.task("二", "（一）")
+    assert (task.lead, task.support) == (("市商务局",), ("市财政局",))
+    assert task.lead_rule == "责任分解中，列第一位的责任单位为牵头单位"
