@@ -58,6 +58,7 @@ __all__ = [
     "completion",
     "growth",
     "goal_status",
+    "schedule_completion",
     "share",
     "competition_ranks",
     "exact",
@@ -395,6 +396,18 @@ def completion(ytd: Decimal, target: Decimal | None) -> Decimal | None:
     """Completion of an annual target: ytd / target; None without a (positive) target. The
     notice's rows use the same rule; the grid calls this for its totals."""
     return _opt(_completion(_exact(ytd, "ytd"), target))
+
+
+def schedule_completion(completion: Decimal | None, required: Decimal | Fraction) -> Decimal | None:
+    """Completion measured against the 序时进度 of the months it covers: completion ÷ the
+    required share. An annual assessment drafted on 1–M月 scores this, so that eleven months
+    are held to eleven months' schedule (82.5 % of the target by November at 11/12 → 90 %).
+    Equal to ``completion`` for the whole year (December's share is 1). None without a
+    completion or when nothing is required yet."""
+    if completion is None:
+        return None
+    due = _exact(required, "required")
+    return _dec(_exact(completion, "completion") / due) if due > 0 else None
 
 
 def growth(ytd: Decimal, ytd_last_year: Decimal) -> Decimal | None:

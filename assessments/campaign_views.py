@@ -32,11 +32,20 @@ def _page(request: HttpRequest, city: City, year: int, quarter: int) -> pages.Ca
 @role_required(*FIGURE_READERS)
 def campaign_notice(request: HttpRequest, city_code: str, year: int, quarter: int) -> HttpResponse:
     """The quarter's campaign notice, print-ready: issued (frozen, with the revisions since)
-    or, for staff, the draft and the form that issues it."""
+    or, for staff, the draft and the form that issues it; before it is issued, the others
+    read that it has not been."""
     city = url_city(request, city_code)
     check_year(year)
     check_quarter(quarter)
-    page = _page(request, city, year, quarter)
+    try:
+        page = pages.campaign_notice_page(city, year, quarter, drafts=sees_drafts(request.user))
+    except pages.NotIssued:
+        # Not a dead end: the quarterly review links here before the notice is issued.
+        return render(
+            request,
+            "assessments/campaign_notice_not_issued.html",
+            {"city": city, "year": year, "quarter": quarter},
+        )
     context = {"city": city, "page": page, "notice": page.notice}
     if page.notice is None:
         context["form"] = IssueNoticeForm(
@@ -102,4 +111,9 @@ def campaign_notice_document(
     check_quarter(quarter)
     page = _page(request, city, year, quarter)
     suffix = page.notice.number if page.notice else "（草稿）"
-    return document_response(documents.campaign_notice_document(page), f"{page.title}{suffix}", fmt)
+    return document_response(
+        documents.campaign_notice_document(page),
+        f"{page.title}{suffix}",
+        fmt,
+        issued=page.notice is not None,
+    )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from assessments.figures import NOT_CHECKED, check_amount, history_user, require_reason
 from assessments.models import CityTarget
-from fdi_portal.cache import retires
+from fdi_portal.cache import FIGURES, retires
 from fdi_portal.lib.money import CENT, format_ratio, format_wan, goal_ratio
 from fdi_portal.models import City
 
@@ -78,7 +78,7 @@ def city_target_proposal(
     )
 
 
-@retires("city")
+@retires("city", kinds=FIGURES)
 @transaction.atomic
 def set_city_target(
     *,

@@ -17,15 +17,23 @@ from fdi_portal.access import FIGURE_READERS, role_required
 FORMATS = ("docx", "pdf")
 
 
-def document_response(docx: bytes, filename: str, fmt: str) -> HttpResponse:
-    """The Word file, or its PDF, as an attachment named ``filename``.``fmt``."""
+def document_response(
+    docx: bytes, filename: str, fmt: str, *, issued: bool = False
+) -> HttpResponse:
+    """The Word file, or its PDF, as an attachment named ``filename``.``fmt``. The PDF of an
+    ``issued`` document (frozen) is made once and kept; a draft's is made each time."""
     if fmt not in FORMATS:
         raise Http404(_("No such format."))
     if fmt == "pdf":
+        convert = documents.kept_pdf if issued else documents.to_pdf
         try:
-            content, content_type = documents.to_pdf(docx), documents.PDF_TYPE
+            content, content_type = convert(docx), documents.PDF_TYPE
         except documents.ConversionError as error:
-            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(
+                str(error), status=503, content_type="text/plain; charset=utf-8"
+            )
+            response["Retry-After"] = "60"
+            return response
     else:
         content, content_type = docx, documents.DOCX_TYPE
     response = HttpResponse(content, content_type=content_type)
@@ -48,7 +56,10 @@ def notice_document(
     check_month(month)
     page = notice_page_for(request, city, year, month)
     return document_response(
-        documents.notice_document(page), f"{page.title}{_suffix(page.notice)}", fmt
+        documents.notice_document(page),
+        f"{page.title}{_suffix(page.notice)}",
+        fmt,
+        issued=page.notice is not None and page.notice.is_issued,
     )
 
 
@@ -66,7 +77,13 @@ def review_document(
     except pages.NotIssued:
         raise Http404(_("This notice has not been issued.")) from None
     name = f"{city.name}{year}年第{quarter}季度约谈情况{_suffix(review.page.notice)}"
-    return document_response(documents.review_document(review), name, fmt)
+    notice = review.page.notice
+    return document_response(
+        documents.review_document(review),
+        name,
+        fmt,
+        issued=notice is not None and notice.is_issued,
+    )
 
 
 @require_GET
@@ -84,4 +101,5 @@ def assessment_document(request: HttpRequest, city_code: str, year: int, fmt: st
         documents.assessment_document(page, city_name=city.name, year=year),
         f"{city.name}{year}年度考评结果{suffix}",
         fmt,
+        issued=page.assessment is not None,
     )

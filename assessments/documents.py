@@ -24,17 +24,22 @@ the installed Noto CJK fonts (CFF outlines) are not ones ReportLab can embed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+import hashlib
 import io
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
@@ -351,11 +356,11 @@ def notice_document(page: NoticePage) -> bytes:
         )
         _table_note(document, "单位：万美元")
         _table(document, *notice_table(page), bold_last=True, width_mm=225, first_mm=(14, 24))
+        # The schedule's label is a setting (「默认方案，可调整（…）」): no words for a 公文.
         _table_note(
             document,
-            f"注：序时进度{prose.percent(report.required_share)}"
-            + (f"（{report.schedule_label}）" if report.schedule_label else "")
-            + "。完成率相同的地区并列排名；无年度目标的地区列出但不排名。",
+            f"注：序时进度{prose.percent(report.required_share)}。"
+            "完成率相同的地区并列排名；无年度目标的地区列出但不排名。",
         )
         _imprint(document, head, width_mm=225)
         return to_bytes(document)
@@ -414,17 +419,22 @@ def notice_table(page: NoticePage) -> tuple[list[str], list[list[str]]]:
 
 def review_document(review: QuarterlyReview) -> bytes:
     """The quarterly review (季约谈) as Word: the decision on the quarter-end notice, each
-    region to interview with its reason, and the quarter's campaign figures."""
+    region to interview with its reason and its interview as recorded (date held,
+    participants, notes), and the quarter's campaign figures. Numbered in its own series
+    (``QuarterlyReview.number``), dated the day of the last interview held (the notice's
+    issue date when none is held yet)."""
     with translation.override("zh-hans"):
         report = review.page.report
         notice = review.page.notice
+        held = [i.held_on for i in review.interviews if i.held_on is not None]
         head = Letterhead(
             issuer=_issuer(report.city_name),
-            number=notice.number if notice else "",
+            number=review.number,
             title=f"{report.city_name}{review.year}年第{review.quarter}季度"
             "利用外资工作约谈情况通报",
-            issued_on=notice.issued_on if notice else None,
+            issued_on=max([notice.issued_on, *held]) if notice else None,
         )
+        records = {i.region.name: i for i in review.interviews}
         document = _new_document()
         _head(document, head)
         _paragraph(document, review.page.summary, indent=True)
@@ -433,6 +443,15 @@ def review_document(review: QuarterlyReview) -> bytes:
             _paragraph(document, review.page.interview_sentence, indent=True)
             for line in review.cases:
                 _paragraph(document, f"{line.case.name}：{line.reason}", indent=True)
+                record = records.get(line.case.name)
+                if record is None or record.held_on is None:
+                    _paragraph(document, "约谈尚未开展。", indent=True)
+                    continue
+                _paragraph(document, f"约谈时间：{_date(record.held_on)}。", indent=True)
+                if record.participants:
+                    _paragraph(document, f"参加人员：{record.participants}", indent=True)
+                if record.notes:
+                    _paragraph(document, f"约谈情况：{record.notes}", indent=True)
         elif report.interview_code == "last_ranked_on_track":
             _paragraph(
                 document,
@@ -516,20 +535,31 @@ def assessment_document(page: AssessmentPage, *, city_name: str, year: int) -> b
         assessment = page.assessment
         head = Letterhead(
             issuer=_issuer(city_name),
-            number="",
-            title=f"关于{city_name}{year}年度各县（市、区）利用外资工作考评结果的通报",
+            # Its own series: one assessment a year (a draft has no number).
+            number=f"〔{year}〕第1期" if assessment else "",
+            title=f"关于{city_name}{year}年度{f'（{page.period}）' if page.partial else ''}"
+            "各县（市、区）利用外资工作考评结果的通报",
             issued_on=assessment.issued_on if assessment else None,
         )
         rows = page.rows
         document = _new_document()
         _head(document, head)
-        scheme = page.scheme or {}
+        # The plan it applies, never the scheme's own label (a setting such as 「默认方案，
+        # 可调整」 is no words for an official document).
+        basis = f"《{page.plan.title.strip('《》')}》" if page.plan is not None else "年度考评办法"
         _paragraph(
             document,
-            f"根据{scheme.get('label') or '考评方案'}，现将{year}年度各县（市、区）"
-            "利用外资工作考评结果通报如下。",
+            f"根据{basis}，现将{year}年度各县（市、区）利用外资工作考评结果通报如下。",
             indent=True,
         )
+        if page.partial:
+            _paragraph(
+                document,
+                f"本次考评依据{year}年{page.period}数据（12月数据尚未核定）：同比增长与上年"
+                f"{page.period}比较，目标完成情况按{page.through_month}月序时进度"
+                f"{prose.percent(page.required_share)}折算。",
+                indent=True,
+            )
         if rows:
             header, table_rows = assessment_table(rows)
             _table_note(document, "单位：分")
@@ -578,6 +608,61 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+class ConversionBusy(ConversionError):
+    """Every conversion slot is taken: the user is asked to try again shortly."""
+
+
+@contextlib.contextmanager
+def conversion_slot() -> Iterator[None]:
+    """One of ``settings.PDF_CONVERSIONS`` slots shared by every process of the server (a lock
+    file each), or ``ConversionBusy`` at once: a LibreOffice run takes a second or more and a
+    core, and a request waiting for one would hold a server worker (12 parallel downloads
+    held the login page 12 s)."""
+    folder = Path(settings.PDF_DIR) / "slots"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for slot in range(settings.PDF_CONVERSIONS):
+        with open(folder / f"{slot}.lock", "a+b") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            return
+    raise ConversionBusy(_("Too many PDFs are being made at this moment: try again in a minute."))
+
+
+def _content_digest(docx: bytes) -> str:
+    """The SHA-256 of what a Word file says (its parts' names and contents), not of its zip,
+    whose entries carry the time they were written."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            digest.update(info.filename.encode() + b"\0" + archive.read(info) + b"\0")
+    return digest.hexdigest()
+
+
+def kept_pdf(docx: bytes) -> bytes:
+    """The PDF of an issued document: converted once, then read from ``settings.PDF_DIR``
+    (keyed by the Word file's content, so a document that changed is converted again).
+    Readable by the server's user only."""
+    folder = Path(settings.PDF_DIR)
+    path = folder / f"{_content_digest(docx)}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = to_pdf(docx)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".part")  # mode 0600
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pdf)
+    os.replace(temporary, path)
+    return pdf
+
+
 def to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
     """The Word file converted by LibreOffice, headless and offline. Each call uses its own
     profile directory, so two conversions at once (two app servers, two clerks) never share
@@ -587,7 +672,7 @@ def to_pdf(docx: bytes, *, timeout: int = 120) -> bytes:
         raise ConversionError(
             _("PDF needs LibreOffice (scripts/install-system-packages installs it).")
         )
-    with tempfile.TemporaryDirectory(prefix="fdi-pdf-") as work:
+    with conversion_slot(), tempfile.TemporaryDirectory(prefix="fdi-pdf-") as work:
         folder = Path(work)
         source = folder / "document.docx"
         source.write_bytes(docx)

@@ -32,8 +32,10 @@ from assessments.figures import (
     latest_notified_months,
     locked_message,
     locked_months,
+    not_begun_message,
 )
 from assessments.models import MonthlyFigure, RegionTarget
+from fdi_portal.cache import FIGURES, retires
 from fdi_portal.imports import (
     AmountChange,
     Preview,
@@ -221,6 +223,13 @@ def _preview(
             elif amount is not None and region is not None and year is not None:
                 cells.append((row.row, region, year, month, amount))
     errors += _duplicates(result, cells, wide=wide)
+    if kind == "figures":
+        today = timezone.localdate()
+        errors += [
+            result.cell_error(row_number, month if wide else "month", message)
+            for row_number, _region, year, month, _amount in cells
+            if (message := not_begun_message(year, month, today))
+        ]
     if errors:
         return Preview.failed(kind, result.sheet, errors)
     changes = _compare(kind, cells)
@@ -371,6 +380,7 @@ def _reason_required(changes: Iterable[CellChange]) -> bool:
     return any(covered.get((c.region.city_id, c.year), 0) >= (c.month or 1) for c in pending)
 
 
+@retires(lambda preview, **_: {c.region.city_id for c in preview.changes}, kinds=FIGURES)
 @transaction.atomic
 def apply_import(preview: ImportPreview, *, user: Any, reason: str = "") -> dict[str, int]:
     """Write every new and changed cell of a previewed import, with history, or nothing.

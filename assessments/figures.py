@@ -16,6 +16,7 @@ Each write is one transaction; ``ValidationError`` says what the user must fix.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from assessments.loaders import region_histories
 from assessments.models import MonthlyFigure, Notice, PeriodLock, RegionTarget
+from fdi_portal.cache import FIGURES, retires
 from fdi_portal.imports import BATCH_SIZE
 from fdi_portal.lib import plausibility
 from fdi_portal.lib.money import CENT, MAX_WAN, base_to_wan, format_wan, wan_to_base
@@ -102,6 +104,7 @@ def check_unlocked(city: City, year: int, month: int) -> None:
         raise ValidationError(locked_message(year, month))
 
 
+@retires("city", kinds=FIGURES)
 @transaction.atomic
 def lock_month(*, city: City, year: int, month: int, user: Any) -> PeriodLock:
     """Lock ``month`` of ``year``: from now on its figures refuse every change. Locking a
@@ -127,6 +130,7 @@ def lock_month(*, city: City, year: int, month: int, user: Any) -> PeriodLock:
     return lock
 
 
+@retires("city", kinds=FIGURES)
 @transaction.atomic
 def unlock_month(*, city: City, year: int, month: int, user: Any, reason: str) -> None:
     """Unlock ``month`` of ``year``; the reason is required and kept in the lock's history."""
@@ -140,6 +144,29 @@ def unlock_month(*, city: City, year: int, month: int, user: Any, reason: str) -
     lock._history_user = history_user(user)
     lock._change_reason = reason.strip()
     lock.delete()
+
+
+# --------------------------------------------------------------------------- months to come
+
+
+def not_begun_message(year: int, month: int, today: dt.date | None = None) -> str | None:
+    """What a figure of ``month`` of ``year`` says when that month has not begun (None when it
+    has): a figure is what was utilised in a month, so a month to come has none yet."""
+    today = today or timezone.localdate()
+    if (year, month) <= (today.year, today.month):
+        return None
+    return _(
+        "%(year)s-%(month)02d has not begun yet: a month's figure can be entered from that "
+        "month on."
+    ) % {"year": year, "month": month}
+
+
+def check_begun(year: int, month: int) -> None:
+    """``ValidationError`` when ``month`` of ``year`` has not begun (the grid, a submission,
+    its verification and every import of figures refuse it alike)."""
+    message = not_begun_message(year, month)
+    if message:
+        raise ValidationError(message)
 
 
 # --------------------------------------------------------------------------- the reason rule
@@ -243,6 +270,7 @@ def _check_not_stale(stored_usd: Decimal | None, opened_usd: Any) -> None:
         raise StaleEdit(stored_usd)
 
 
+@retires("region", kinds=FIGURES)
 @transaction.atomic
 def set_monthly_figure(
     *,
@@ -275,6 +303,8 @@ def set_monthly_figure(
     _check_not_stale(old, opened_usd)
     if old == amount_usd:
         return figure
+    if amount_usd is not None:
+        check_begun(year, month)
     check_unlocked(region.city, year, month)
     require_reason(region.city, year, month, reason)
     check_plausible(
@@ -318,6 +348,7 @@ def write_figure(
     return figure
 
 
+@retires("region", kinds=FIGURES)
 @transaction.atomic
 def set_region_target(
     *,

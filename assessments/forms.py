@@ -152,12 +152,24 @@ class IssueAssessmentForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Issue date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    confirm_partial = forms.BooleanField(
+        label=_("Issue it although December has no figure yet"), required=False
+    )
 
 
 class InterviewForm(forms.Form):
     held_on = forms.DateField(
         label=_("Held on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    participants = forms.CharField(
+        label=_("Participants"),
+        required=False,
+        max_length=1000,  # as Interview.participants
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=5000,  # as Interview.notes
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -12,6 +12,7 @@ other gets a ``ValidationError`` (:func:`one_at_a_time`). Each write is one tran
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from assessments.loaders import latest_figure_month, region_code
 from assessments.models import AnnualAssessment, Interview, Notice
 from assessments.pages import campaign_draft_snapshot, draft_snapshot, score
 from fdi_portal.audit import record_event, snapshot_sha256
+from fdi_portal.cache import FIGURES, retires
 from fdi_portal.models import AuditEvent, City, Region
 
 
@@ -104,6 +106,29 @@ def _check_sequence(notice: Notice, sequence: int) -> None:
         )
 
 
+def check_issue_date(issued_on: dt.date, year: int, month: int) -> None:
+    """``ValidationError`` unless ``issued_on`` lies between the last day of the notice's
+    period (``month`` of ``year``; a quarter's last month) and today: a notice reports a period
+    that is over, and is not dated in the future."""
+    period_end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    today = timezone.localdate()
+    if not period_end <= issued_on <= today:
+        raise ValidationError(
+            _(
+                "The issue date %(date)s is outside the possible dates: a notice of "
+                "%(year)s-%(month)02d is issued between %(end)s, the period's last day, and "
+                "today, %(today)s."
+            )
+            % {
+                "date": issued_on.isoformat(),
+                "year": year,
+                "month": month,
+                "end": period_end.isoformat(),
+                "today": today.isoformat(),
+            }
+        )
+
+
 def _freeze(issuable: Any, *, snapshot: dict, issued_on: dt.date, user: Any, action: str) -> None:
     """Issue a notice or an assessment for good: its snapshot, date, time and author, and the
     audit log's entry with the snapshot's SHA-256."""
@@ -122,6 +147,7 @@ def _freeze(issuable: Any, *, snapshot: dict, issued_on: dt.date, user: Any, act
     )
 
 
+@retires("city", kinds=FIGURES)
 @one_at_a_time
 @transaction.atomic
 def issue_notice(
@@ -138,10 +164,12 @@ def issue_notice(
     The notice gets the number 〔year〕第sequence期 (default: the next in the year), the issue
     date and a snapshot of every computed row. At a quarter's end (3/6/9/12) the interviews
     its figures decide are created (status "to be held"). Refused (``ValidationError``) when
-    already issued, when the number is taken, or when no region has a figure for the month.
+    already issued, when the number is taken, when no region has a figure for the month, or
+    when ``issued_on`` is not between the month's last day and today.
     """
     if month not in range(1, 13):
         raise ValidationError(_("The month must be between 1 and 12."))
+    check_issue_date(issued_on, year, month)
     notice = _open_notice(city=city, kind=Notice.Kind.MONTHLY, year=year, month=month)
     last_month = latest_figure_month(city, year)
     if last_month is None or last_month < month:
@@ -192,14 +220,16 @@ def _create_interviews(notice: Notice, snapshot: dict) -> list[Interview]:
     return created
 
 
+@retires("interview", kinds=FIGURES)
 @transaction.atomic
 def record_interview(
-    *, interview: Interview, held_on: dt.date | None, notes: str, user: Any
+    *, interview: Interview, held_on: dt.date | None, notes: str, user: Any, participants: str = ""
 ) -> Interview:
-    """Record when an interview was held (None: not yet) and its notes."""
+    """Record when an interview was held (None: not yet), who took part and its notes."""
     if held_on is not None and held_on.year < interview.year:
         raise ValidationError(_("An interview cannot be held before the year it concerns."))
     interview.held_on = held_on
+    interview.participants = participants.strip()
     interview.notes = notes.strip()
     interview.status = Interview.Status.HELD if held_on else Interview.Status.PENDING
     interview.recorded_by = user
@@ -208,12 +238,16 @@ def record_interview(
     return interview
 
 
+@retires("city", kinds=FIGURES)
 @one_at_a_time
 @transaction.atomic
-def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) -> AnnualAssessment:
-    """Freeze the annual assessment of ``city`` for ``year``: the scheme used and every
-    region's indicator inputs, methods and points. Refused when already issued or when the
-    city's plan has no scoring scheme."""
+def issue_assessment(
+    *, city: City, year: int, issued_on: dt.date, user: Any, confirm_partial: bool = False
+) -> AnnualAssessment:
+    """Freeze the annual assessment of ``city`` for ``year``: the months covered, the scheme
+    used and every region's indicator inputs, methods and points. Refused when already issued,
+    when the city's plan has no scoring scheme, or — unless ``confirm_partial`` — when December
+    has no figure yet (the assessment would cover 1–M月 only)."""
     assessment, _created = AnnualAssessment.objects.select_for_update().get_or_create(
         city=city, year=year
     )
@@ -222,6 +256,14 @@ def issue_assessment(*, city: City, year: int, issued_on: dt.date, user: Any) ->
     data = score(city, year)
     if data is None:
         raise ValidationError(_("The city's plan has no scoring scheme yet."))
+    if data["through_month"] < 12 and not confirm_partial:
+        raise ValidationError(
+            _(
+                "December %(year)s has no figure yet: this assessment covers months 1–%(month)s "
+                "only. Tick the confirmation to issue it anyway."
+            )
+            % {"year": year, "month": data["through_month"]}
+        )
     _freeze(
         assessment,
         snapshot=data,
@@ -246,6 +288,7 @@ def next_campaign_sequence(city: City, year: int) -> int:
     return (last or 0) + 1
 
 
+@retires("city", kinds=FIGURES)
 @one_at_a_time
 @transaction.atomic
 def issue_campaign_notice(
@@ -263,6 +306,7 @@ def issue_campaign_notice(
     issued, when the number is taken, or when the city has no campaign."""
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("The quarter must be between 1 and 4."))
+    check_issue_date(issued_on, year, quarter * 3)
     notice = _open_notice(city=city, kind=Notice.Kind.QUARTERLY, year=year, month=quarter * 3)
     snapshot = campaign_draft_snapshot(city, year, quarter)
     if not snapshot["campaigns"]:

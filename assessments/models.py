@@ -505,7 +505,9 @@ class Interview(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    # Who interviewed whom (约谈人、被约谈人及参加人员), as the review document prints them.
+    participants = models.TextField(_("participants"), blank=True, max_length=1000)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

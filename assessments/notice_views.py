@@ -19,7 +19,7 @@ from assessments.forms import InterviewForm, IssueAssessmentForm, IssueNoticeFor
 from assessments.issuing import issue_assessment, issue_notice, next_sequence, record_interview
 from assessments.loaders import MONTHS, latest_period
 from assessments.models import Interview, Notice
-from assessments.publication import ranking_for
+from assessments.publication import correction_pending, ranking_for
 from assessments.view_helpers import (
     check_month,
     check_quarter,
@@ -28,7 +28,13 @@ from assessments.view_helpers import (
     url_city,
     xlsx_response,
 )
-from fdi_portal.access import FIGURE_READERS, STAFF, role_required, visible_or_404
+from fdi_portal.access import (
+    FIGURE_READERS,
+    STAFF,
+    role_required,
+    sees_unpublished_figures,
+    visible_or_404,
+)
 from fdi_portal.forms import flash_form
 from fdi_portal.lib.spreadsheets import write_xlsx
 from fdi_portal.models import City, Role, membership_of
@@ -73,6 +79,7 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
     ]
     ranking = pages.draft_report(city, year, last_month) if last_month else None
     # Before a notice is issued a county official may see only the published ranking.
+    live = ranking
     ranking, published = ranking_for(request.user, city, year, ranking)
     return render(
         request,
@@ -83,6 +90,7 @@ def notice_list(request: HttpRequest, city_code: str) -> HttpResponse:
             "months": months,
             "ranking": ranking,
             "published_notice": published,
+            "correction_pending": correction_pending(published, live),
             "own_region": _own_region_name(request),
             "sees_drafts": drafts,
         },
@@ -116,7 +124,10 @@ def notice_detail(request: HttpRequest, city_code: str, year: int, month: int) -
         "city": city,
         "notice": page.notice,
         "report": page.report,
-        "revisions": page.revisions,
+        # Under ``own`` a county official reads the notice as issued: corrections are not
+        # published before the next notice, only announced (assessments.publication).
+        "revisions": page.revisions if sees_unpublished_figures(request.user) else [],
+        "correction_pending": bool(page.revisions),
         "title": page.title,
         "summary": page.summary,
         "interview_sentence": page.interview_sentence,
@@ -188,11 +199,6 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
         review = pages.quarterly_review(city, year, quarter, drafts=sees_drafts(request.user))
     except pages.NotIssued:
         raise Http404(_("This notice has not been issued.")) from None
-    interviews = list(
-        Interview.objects.filter(city=city, year=year, quarter=quarter).select_related(
-            "region", "recorded_by"
-        )
-    )
     context = {
         "city": city,
         "year": year,
@@ -202,7 +208,7 @@ def quarterly_review(request: HttpRequest, city_code: str, year: int, quarter: i
         "notice": review.page.notice,
         "cases": review.cases,
         "campaigns": review.campaigns,
-        "interviews": interviews,
+        "interviews": review.interviews,
         "editable": sees_drafts(request.user),
     }
     return render(request, "assessments/quarterly_review.html", context)
@@ -216,7 +222,11 @@ def interview_record(request: HttpRequest, city_code: str, interview_id: int) ->
 
     def record(data: dict) -> str:
         record_interview(
-            interview=interview, held_on=data["held_on"], notes=data["notes"], user=request.user
+            interview=interview,
+            held_on=data["held_on"],
+            participants=data["participants"],
+            notes=data["notes"],
+            user=request.user,
         )
         return _("The interview record is saved.")
 
@@ -267,7 +277,13 @@ def assessment_issue(request: HttpRequest, city_code: str, year: int) -> HttpRes
     check_year(year)
 
     def issue(data: dict) -> str:
-        issue_assessment(city=city, year=year, issued_on=data["issued_on"], user=request.user)
+        issue_assessment(
+            city=city,
+            year=year,
+            issued_on=data["issued_on"],
+            user=request.user,
+            confirm_partial=data["confirm_partial"],
+        )
         return _("The %(year)s assessment is issued.") % {"year": year}
 
     flash_form(request, IssueAssessmentForm(request.POST), issue)

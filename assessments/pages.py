@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from assessments.models import (
     AnnualAssessment,
     CityTarget,
     FigureSubmission,
+    Interview,
     MonthlyFigure,
     Notice,
     PeriodLock,
@@ -144,10 +145,21 @@ class QuarterlyReview:
     page: NoticePage
     cases: list[InterviewLine]
     campaigns: list = field(default_factory=list)
+    #: The quarter's interview records (date held, participants, notes), region order.
+    interviews: list[Interview] = field(default_factory=list)
 
     @property
     def month(self) -> int:
         return self.quarter * 3
+
+    @property
+    def number(self) -> str:
+        """〔2026〕第3期: the reviews are numbered by quarter, a series of their own (the
+        quarter-end notice has its own number among the monthly notices). '' before that
+        notice is issued: a draft has no number."""
+        if self.page.notice is None:
+            return ""
+        return f"〔{self.year}〕第{self.quarter}期"
 
 
 def quarterly_review(city: City, year: int, quarter: int, *, drafts: bool) -> QuarterlyReview:
@@ -163,6 +175,11 @@ def quarterly_review(city: City, year: int, quarter: int, *, drafts: bool) -> Qu
             InterviewLine(case, prose.interview_reason(case)) for case in page.report.interviewees
         ],
         campaigns=loaders.campaign_figures(city, year, quarter * 3),
+        interviews=list(
+            Interview.objects.filter(city=city, year=year, quarter=quarter).select_related(
+                "region", "recorded_by"
+            )
+        ),
     )
 
 
@@ -219,8 +236,15 @@ def score(city: City, year: int, scheme: dict | None = None) -> dict | None:
     """The annual assessment of ``city`` for ``year`` as it would be frozen now, under the
     plan's stored scheme or, for a what-if, under ``scheme`` (the stored JSON shape; nothing
     is stored). None when neither exists. ``schemes.SchemeError`` for a malformed ``scheme``.
-    Eight queries, whatever the number of regions."""
-    inputs = loaders.notice_inputs(city, year, 12)
+    Eight queries, whatever the number of regions.
+
+    Before December has a figure the year is not complete: the assessment covers 1–M月, M the
+    last month any region reported, and compares like periods — growth against last year's
+    1–M月, completion against the 序时进度 of month M (``calculations.schedule_completion``).
+    The snapshot says so (``through_month``, ``required_share``)."""
+    whole_year = loaders.notice_inputs(city, year, 12)
+    reported = [m for region in whole_year.inputs for m in region.amounts]
+    inputs = replace(whole_year, month=max(reported, default=12))
     is_default = False
     if scheme is None:
         stored = stored_scheme(inputs.plan)
@@ -230,6 +254,9 @@ def score(city: City, year: int, scheme: dict | None = None) -> dict | None:
         is_default = stored.is_default
     parsed = schemes.parse_scheme(scheme)
     notice = inputs.compute()
+    required = notice.required
+    # Exact (11/12, not 0.9166…7): a completion on a step's edge stays on it.
+    share = inputs.schedule.schedule.required_share(inputs.month)
     by_code = {row.code: row for row in notice.regions}
     interviews = loaders.interview_counts(city, year)
     events = loaders.promotion_event_counts(city, year)
@@ -242,7 +269,7 @@ def score(city: City, year: int, scheme: dict | None = None) -> dict | None:
                 name=row.name,
                 target_usd=row.target,
                 values={
-                    "completion": row.completion,
+                    "completion": calc.schedule_completion(row.completion, share),
                     "utilised_fdi_usd": row.ytd,
                     "yoy_growth": row.growth,
                     "interviews": Decimal(interviews.get(region.pk, 0)),
@@ -255,6 +282,8 @@ def score(city: City, year: int, scheme: dict | None = None) -> dict | None:
         city_code=city.admin_code,
         city_name=city.name,
         year=year,
+        through_month=inputs.month,
+        required_share=required,
         scheme=scheme,
         is_default=is_default,
         result=result,
@@ -300,6 +329,27 @@ class AssessmentPage:
     @property
     def scheme(self) -> dict | None:
         return None if self.data is None else self.data["scheme"]
+
+    @property
+    def through_month(self) -> int:
+        """The last month the assessment's figures cover (12: the whole year; snapshots of
+        earlier releases were always of the whole year)."""
+        return 12 if self.data is None else self.data.get("through_month", 12)
+
+    @property
+    def partial(self) -> bool:
+        """Drafted before December had a figure: it covers 1–M月 only."""
+        return self.through_month < 12
+
+    @property
+    def period(self) -> str:
+        """「1-11月」 for a partial year, '' for the whole year."""
+        return prose.months_covered(self.through_month) if self.partial else ""
+
+    @property
+    def required_share(self) -> Decimal:
+        """The 序时进度 of the last month covered, against which completion was scored."""
+        return Decimal(self.data.get("required_share", "1")) if self.data else Decimal(1)
 
 
 def _dec(value: str | None) -> Decimal | None:

@@ -7,12 +7,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from assessments import calculations as calc
 from assessments.snapshots import CampaignRow, InterviewCase, NoticeReport
-from fdi_portal.lib.money import format_notice_ratio, format_ratio, format_wan, notice_places
+from fdi_portal.lib.money import (
+    format_notice_ratio,
+    format_ratio,
+    format_wan,
+    notice_places,
+    round_percent,
+)
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -33,7 +39,7 @@ def against_schedule(completion: Decimal, required: Decimal) -> str:
 
 def year_on_year(growth: Decimal) -> str:
     """「同比增长x%」 / 「同比下降x%」 / 「与上年同期持平」 at the notice's precision."""
-    shown = calc.round_half_up(calc.exact(growth, "growth") * 100, notice_places())
+    shown = round_percent(growth, notice_places())
     if shown > 0:
         return _("up %(growth)s year on year") % {"growth": percent(growth)}
     if shown < 0:
@@ -49,6 +55,11 @@ def _sentences(parts: list[str]) -> str:
 
 def _names(names: list[str]) -> str:
     return _(", ").join(names)
+
+
+def months_covered(month: int) -> str:
+    """The months a figure covers as documents write them: 「1-11月」 (「1月」 for January)."""
+    return "1月" if month == 1 else f"1-{month}月"
 
 
 def notice_title(report: NoticeReport) -> str:
@@ -118,33 +129,95 @@ def interview_sentence(report: NoticeReport) -> str:
     ) % {"names": _names([case.name for case in report.interviewees])}
 
 
+def _shown(value: str | Decimal | None, kind: str) -> str:
+    """An indicator's value, target or range end as a bureau writes it: a ratio as a
+    percentage (−6.80%, with a true minus sign), an amount in 万美元, a count as a number."""
+    if value is None:
+        return "—"
+    number = Decimal(value)
+    if kind == "ratio":
+        return percent(number).replace("-", "−")
+    if kind == "usd":
+        return _("%(amount)s 10k USD") % {"amount": format_wan(number).replace("-", "−")}
+    return format(number.normalize(), "f").replace("-", "−")
+
+
 def explain_points(item: dict) -> str:
-    """How the points of one indicator of a frozen assessment came about, in words."""
+    """How the points of one indicator of a frozen assessment came about, in the words an
+    official writes: 「完成目标的109.75%，得满分」, 「超过目标3档（每档1.00分）」,
+    「功效分100.00（同比增长区间 −6.80%～40.60%）」."""
+    from assessments.schemes import INPUTS
+
     if item["missing"]:
         return _("no value: 0 points")
-    method, text = item["method"], ""
-    if method in ("ratio_to_target", "quota") and item.get("ratio") is not None:
-        text = _("%(ratio)s of %(reference)s") % {
-            "ratio": format_ratio(Decimal(item["ratio"]), 2),
-            "reference": item["reference"],
-        }
-    elif method == "efficacy_coefficient":
-        text = _("score %(score)s between %(low)s and %(high)s") % {
-            "score": item["efficacy_score"],
-            "low": item["range_min"],
-            "high": item["range_max"],
-        }
-    elif method == "stepped" and item.get("steps") is not None:
-        text = _("%(steps)s whole steps from the target") % {"steps": item["steps"]}
+    method = item["method"]
+    label, kind = INPUTS.get(item["input"], (item["input"], "ratio"))
+    parts: list[str] = []
+    ratio = None if item.get("ratio") is None else Decimal(item["ratio"])
+    if method == "quota" and item.get("value") is not None:
+        parts.append(
+            _("%(count)s against a quota of %(quota)s")
+            % {"count": _shown(item["value"], kind), "quota": _shown(item.get("reference"), kind)}
+        )
+    elif method in ("ratio_to_target", "stepped") and ratio is not None:
+        reference = item.get("reference")
+        if reference is None or (kind == "ratio" and Decimal(reference) == 1):
+            parts.append(_("%(ratio)s of the target") % {"ratio": percent(ratio)})
+        else:
+            parts.append(
+                _("%(ratio)s of the target of %(reference)s")
+                % {"ratio": percent(ratio), "reference": _shown(reference, kind)}
+            )
+    if method == "efficacy_coefficient":
+        parts.append(
+            _("efficacy score %(score)s (%(input)s range %(low)s to %(high)s)")
+            % {
+                "score": item["efficacy_score"],
+                "input": label,
+                "low": _shown(item["range_min"], kind),
+                "high": _shown(item["range_max"], kind),
+            }
+        )
+    elif method == "stepped":
+        steps, each = item.get("steps"), item.get("points_per_step")
+        if steps is None:
+            parts.append(_("below the target: no points"))
+        elif steps > 0:
+            parts.append(
+                ngettext(
+                    "%(steps)s step above the target (%(points)s points each)",
+                    "%(steps)s steps above the target (%(points)s points each)",
+                    steps,
+                )
+                % {"steps": steps, "points": each}
+            )
+        elif steps < 0:
+            parts.append(
+                ngettext(
+                    "%(steps)s step below the target (%(points)s points off each)",
+                    "%(steps)s steps below the target (%(points)s points off each)",
+                    -steps,
+                )
+                % {"steps": -steps, "points": each}
+            )
+        elif ratio is not None and ratio < 1:
+            parts.append(_("below the target by less than a step"))
+        else:
+            parts.append(_("above the target by less than a step"))
     elif method == "bands":
-        text = (
+        parts.append(
             _("band %(band)s reached") % {"band": item["band"]}
             if item.get("band")
             else _("no band reached")
         )
-    if item.get("bounded"):
-        text = (text + "; " if text else "") + _("limited by the cap or bounds")
-    return text
+    full = Decimal(item["points"]) == Decimal(item["weight"]) and Decimal(item["weight"]) > 0
+    if full and method != "deduction":
+        parts.append(_("full marks"))
+    elif item.get("bounded"):
+        parts.append(_("limited by the cap or bounds"))
+    return "".join(
+        part if i == 0 else _(", %(clause)s") % {"clause": part} for i, part in enumerate(parts)
+    )
 
 
 def veto_reason(veto: dict) -> str:

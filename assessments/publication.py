@@ -9,6 +9,11 @@ still be corrected. ``settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS`` decides:
   issued notice published them;
 - ``"all"``: the live ranking, as staff see it (for bureaus that share figures as they come).
 
+A month already issued reads as issued. When one of its figures is corrected afterwards, a county
+official (under ``own``) keeps reading the issued figures on every page, with a note that the
+correction comes with the next notice (``correction_pending``); the notice page lists no other
+region's change.
+
 Staff, leaders, department officers and province viewers always see the live figures. The
 rankings of the notice pages are chosen here (``ranking_for``); the region page applies the same
 rule to itself in ``dashboards.pages.region_page_for``.
@@ -41,6 +46,24 @@ def published_ranking(city: City, year: int) -> tuple[NoticeReport | None, Notic
     if notice is None:
         return None, None
     return snapshots.report_from_snapshot(notice.snapshot), notice
+
+
+def issued_notice(city: City, year: int, month: int) -> Notice | None:
+    """The issued monthly notice of ``month``, if there is one. One query."""
+    return (
+        Notice.objects.issued()
+        .filter(city=city, kind=Notice.Kind.MONTHLY, year=year, month=month)
+        .first()
+    )
+
+
+def correction_pending(notice: Notice | None, live: NoticeReport | None) -> bool:
+    """Whether a figure of ``notice``'s month was corrected after it was issued: the notice of
+    the same month computed now (``live``) differs from it. Under ``own`` a county official
+    keeps reading the issued figures, told that the correction comes with the next notice."""
+    if notice is None or live is None or live.month != notice.month:
+        return False
+    return bool(snapshots.notice_revisions(notice.snapshot, snapshots.notice_snapshot(live)))
 
 
 def ranking_for(

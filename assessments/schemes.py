@@ -41,7 +41,7 @@ __all__ = [
 #: value is stored and printed: ``ratio`` (0.25 = 25 %), ``usd`` (USD), ``count`` (whole).
 INPUTS: dict[str, tuple[str, str]] = {
     "completion": (gettext_lazy("Completion of the annual target"), "ratio"),
-    "utilised_fdi_usd": (gettext_lazy("Utilised FDI (USD)"), "usd"),
+    "utilised_fdi_usd": (gettext_lazy("Utilised FDI (10k USD)"), "usd"),
     "yoy_growth": (gettext_lazy("Year-on-year growth"), "ratio"),
     "interviews": (gettext_lazy("Interviews received"), "count"),
     "promotion_events": (gettext_lazy("FDI-themed promotion events"), "count"),

@@ -378,16 +378,23 @@ def assessment_snapshot(
     is_default: bool,
     result: scoring.ScoringResult,
     input_kinds: dict[str, str],
+    through_month: int = 12,
+    required_share: Decimal = Decimal(1),
 ) -> dict:
-    """What an issued assessment freezes: the scheme used (label, indicators, vetoes) and
-    every region's total, rank, veto and each indicator's input, method and points.
-    ``input_kinds`` maps an indicator code to how its input prints (ratio, usd, count)."""
+    """What an issued assessment freezes: the months its figures cover (``through_month``,
+    12 for the whole year, and the 序时进度 of that month its completion was scored against),
+    the scheme used (label, indicators, vetoes) and every region's total, rank, veto and each
+    indicator's input, method and points. ``input_kinds`` maps an indicator code to how its
+    input prints (ratio, usd, count). Snapshots of earlier releases lack ``through_month``:
+    they cover the whole year."""
     by_code = {item["code"]: item for item in scheme["indicators"]}
     return {
         "version": 1,
         "city": city_code,
         "city_name": city_name,
         "year": year,
+        "through_month": through_month,
+        "required_share": _ratio(required_share),
         "scheme": {
             "label": scheme.get("label", ""),
             "is_default": is_default,
@@ -443,6 +450,7 @@ def assessment_json(data: dict) -> dict:
     return {
         "city": data["city"],
         "year": data["year"],
+        "through_month": data.get("through_month", 12),
         "regions": [
             {
                 "code": r["code"],

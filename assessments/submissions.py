@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from assessments.figure_imports import ImportPreview, locked_changes
 from assessments.figures import (
     check_amount,
+    check_begun,
     check_plausible,
     check_unlocked,
     history_user,
@@ -28,9 +29,11 @@ from assessments.figures import (
     write_figure,
 )
 from assessments.models import FigureSubmission, MonthlyFigure
+from fdi_portal.cache import FIGURES, retires
 from fdi_portal.models import Region
 
 
+@retires("region", kinds=FIGURES)
 @transaction.atomic
 def submit_figure(
     *,
@@ -51,6 +54,7 @@ def submit_figure(
         raise ValidationError(_("Enter the month's amount."))
     if not 1 <= month <= 12:
         raise ValidationError(_("A month is a number from 1 to 12."))
+    check_begun(year, month)
     check_unlocked(region.city, year, month)
     official = (
         MonthlyFigure.objects.filter(region=region, year=year, month=month)
@@ -88,18 +92,23 @@ def _waiting(submission: FigureSubmission) -> FigureSubmission:
     return current
 
 
+@retires("submission", kinds=FIGURES)
 @transaction.atomic
 def verify_submission(
     *, submission: FigureSubmission, user: Any, reason: str = ""
 ) -> MonthlyFigure | None:
     """审核通过: the submitted amount becomes the official figure (its history names the
-    verifying clerk and the submission's note). Refused in a locked month, and once a notice
-    covers the month unless the note or ``reason`` says why."""
+    verifying clerk and ``reason``, else the submission's note). Refused in a month not begun or
+    locked, and once a notice covers the month unless the clerk's ``reason`` says why (the
+    county's note does not: it is theirs)."""
     submission = _waiting(submission)
     region = submission.region
+    check_begun(submission.year, submission.month)
     check_unlocked(region.city, submission.year, submission.month)
+    # The county's note says why they submitted; once a notice has published the month, the
+    # clerk who changes it says why in their own words, as in the grid.
+    require_reason(region.city, submission.year, submission.month, reason)
     why = reason.strip() or submission.note
-    require_reason(region.city, submission.year, submission.month, why)
     figure = (
         MonthlyFigure.objects.select_for_update()
         .filter(region=region, year=submission.year, month=submission.month)
@@ -125,6 +134,7 @@ def verify_submission(
     return written
 
 
+@retires("submission", kinds=FIGURES)
 @transaction.atomic
 def return_submission(*, submission: FigureSubmission, user: Any, reason: str) -> None:
     """退回: the submission goes back to the official with ``reason`` (required); the official
@@ -139,6 +149,7 @@ def return_submission(*, submission: FigureSubmission, user: Any, reason: str) -
     submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
 
 
+@retires(lambda preview, **_: {c.region.city_id for c in preview.changes}, kinds=FIGURES)
 @transaction.atomic
 def submit_import(preview: ImportPreview, *, user: Any, note: str = "") -> dict[str, int]:
     """Submit every new and changed cell of a county official's previewed file

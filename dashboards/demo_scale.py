@@ -327,12 +327,36 @@ def analyse() -> None:
             cursor.execute("ANALYZE")
 
 
+#: Generated Guangxi cities load_demo adds beside 防城港市, so that the province viewer's
+#: comparison has three cities to compare.
+DEMO_PROVINCE_CITIES = 2
+
+
+def load_province_cities(today: dt.date) -> list[City]:
+    """The first :data:`DEMO_PROVINCE_CITIES` generated cities (Guangxi's), with ten years of
+    demo targets and monthly figures up to last month (no projects); kept where present, so a
+    reload adds only the months since. Returns the cities."""
+    cities = _create_cities(DEMO_PROVINCE_CITIES)
+    for city in cities:
+        rng = random.Random(f"load_demo-{city.admin_code}-{today.isoformat()}")
+        _CityGenerator(city, rng=rng, today=today, first_year=today.year - YEARS + 1).figures()
+    return cities
+
+
 def _create_cities(count: int) -> list[City]:
+    """The first ``count`` generated cities: those present (load_demo makes two), and the
+    others created with their regions, departments and campaigns."""
+    wanted = GENERATED_CITIES[:count]
+    present = {
+        c.admin_code: c
+        for c in City.objects.filter(admin_code__in=[code for code, *_rest in wanted])
+    }
     cities = _insert(
         City,
         (
             City(admin_code=code, name=name, province=province)
-            for code, name, province in GENERATED_CITIES[:count]
+            for code, name, province in wanted
+            if code not in present
         ),
     )
     _insert(
@@ -360,7 +384,8 @@ def _create_cities(count: int) -> list[City]:
             for i, name in enumerate(GENERATED_CAMPAIGNS, start=1)
         ),
     )
-    return cities
+    made = {c.admin_code: c for c in cities}
+    return [present.get(code) or made[code] for code, *_rest in wanted]
 
 
 class _CityGenerator:

@@ -26,7 +26,7 @@ from assessments.pages import (
     outlook_from,
     province_comparison,
 )
-from assessments.publication import published_ranking
+from assessments.publication import correction_pending, issued_notice, published_ranking
 from assessments.snapshots import NoticeReport
 from fdi_portal.access import sees_unpublished_figures
 from fdi_portal.cache import shared
@@ -273,6 +273,9 @@ class RegionPage:
     interviews: list
     #: The region's year-end estimate (预计), None before any figure of the year.
     outlook: object | None = None
+    #: Shown as issued although a figure of the month was corrected since (``own``): the
+    #: correction comes with the next notice.
+    correction_pending: bool = False
 
     @property
     def charts(self) -> dict:
@@ -326,11 +329,7 @@ def region_page(
             schedule_label=inputs.schedule.label,
         )
         row = report.row(code)
-        if row is not None and row.rank is not None and row.rank > 1:
-            better = [r for r in report.rows if r.rank is not None and r.rank < row.rank]
-            above = max(better, key=lambda r: r.rank) if better else None
-        if above is not None and above.completion is not None:
-            to_draw_level = calc.catch_up_to(row.ytd_usd, row.target_usd, above.completion)
+        above, to_draw_level = _region_above(report, row)
         # The same inputs, read as the notice of the month shown (one more query).
         outlook = outlook_from(replace(inputs, month=period.month))
         line = next((line for line in outlook.regions if line.code == code), None)
@@ -358,16 +357,47 @@ def region_page(
     )
 
 
+def _region_above(
+    report: NoticeReport, row: snapshots.NoticeRow | None
+) -> tuple[snapshots.NoticeRow | None, Decimal | None]:
+    """The region ranked just above ``row`` and what ``row`` must add to draw level with it."""
+    above = to_draw_level = None
+    if row is not None and row.rank is not None and row.rank > 1:
+        better = [r for r in report.rows if r.rank is not None and r.rank < row.rank]
+        above = max(better, key=lambda r: r.rank) if better else None
+    if row is not None and above is not None and above.completion is not None:
+        to_draw_level = calc.catch_up_to(row.ytd_usd, row.target_usd, above.completion)
+    return above, to_draw_level
+
+
 def region_page_for(user: Any, page: RegionPage) -> tuple[RegionPage, Notice | None]:
     """The county official's page as they may see it: unchanged when they see unpublished
-    figures or the page's month is issued; otherwise their own figures as they stand, without
-    a rank, without the region above, and the city's ranking as the last notice issued it
-    (assessments.publication)."""
+    figures. Otherwise, when the page's month is issued, that notice as issued — the figures
+    as they stand when nothing was corrected since, else the issued ones with a note that the
+    correction comes with the next notice (``correction_pending``); before the month is
+    issued, their own figures as they stand, without a rank, without the region above, and
+    the city's ranking as the last notice issued it (assessments.publication)."""
     if sees_unpublished_figures(user) or page.report is None:
         return page, None
+    issued = issued_notice(page.city, page.period.year, page.report.month)
+    if issued is not None:
+        if not correction_pending(issued, page.report):
+            return page, issued
+        report = snapshots.report_from_snapshot(issued.snapshot)
+        row = report.row(loaders.region_code(page.region))
+        above, to_draw_level = _region_above(report, row)
+        return (
+            replace(
+                page,
+                report=report,
+                row=row,
+                above=above,
+                to_draw_level_usd=to_draw_level,
+                correction_pending=True,
+            ),
+            issued,
+        )
     report, notice = published_ranking(page.city, page.period.year)
-    if notice is not None and notice.month >= page.report.month:
-        return page, None
     published_month = notice.month if notice else 0
     return (
         replace(

@@ -18,6 +18,7 @@ from fdi_portal.models import City, Membership, Region, Role, membership_of
 from projects.alerts import staff_alerts
 from projects.models import Project
 from tasks.models import Plan
+from tasks.selectors import department_due_tasks
 
 HOME_TEMPLATES = {
     Role.COMMERCE_STAFF: "dashboards/home_commerce_staff.html",
@@ -78,7 +79,7 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
         )
         panels.update(
             dashboard=dashboard,
-            dashboard_key=(city.pk, year, month),
+            dashboard_key=(city, year, month),
             ranking=SimpleLazyObject(lambda: dashboard.report),
             supervision=SimpleLazyObject(lambda: pages.supervision_panel(city)),
             can_draft=membership.role == Role.COMMERCE_STAFF,
@@ -101,10 +102,15 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
             region_page=page,
             ranking=page.report,
             published_notice=published,
+            correction_pending=page.correction_pending,
             own_region=membership.region.name,
         )
     if membership.role == Role.DEPARTMENT_OFFICER:
-        panels["plans"] = list(Plan.objects.in_city(city))
+        plans = list(Plan.objects.in_city(city))
+        panels["plans"] = plans
+        # What the officer has to do first: the reports overdue and due this quarter.
+        if membership.department is not None:
+            panels["due_tasks"] = department_due_tasks(plans, membership.department.name, today)
     return panels
 
 
@@ -119,7 +125,7 @@ def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
     return render(
         request,
         "dashboards/city_dashboard.html",
-        {"dashboard": dashboard, "dashboard_key": (city.pk, year, month)},
+        {"dashboard": dashboard, "dashboard_key": (city, year, month)},
     )
 
 
@@ -142,5 +148,11 @@ def region_page(request: HttpRequest, city_code: str, region_code: str) -> HttpR
         request.user, pages.region_page(city, region, year=year, month=month)
     )
     return render(
-        request, "dashboards/region_page.html", {"page": page, "published_notice": published}
+        request,
+        "dashboards/region_page.html",
+        {
+            "page": page,
+            "published_notice": published,
+            "correction_pending": page.correction_pending,
+        },
     )

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import connections
 
+from fdi_portal.lib.private_files import open_private
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 
@@ -29,6 +31,8 @@ class BackupError(Exception):
 def backup(target: Path, *, alias: str = "default") -> None:
     """Write a backup of database ``alias`` to ``target`` (replaced if it exists)."""
     settings = connections[alias].settings_dict
+    # The backup holds every user's personal data: readable by its owner only.
+    open_private(target).close()
     if _is_sqlite(settings):
         _sqlite_copy(Path(settings["NAME"]), target)
     else:
@@ -120,6 +124,8 @@ def _run(
     command = [executable, *arguments, *connection, "--no-password"]
     if source is not None:
         command.append(str(source))
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command, env=environment, capture_output=True, text=True, check=False, umask=0o077
+    )
     if result.returncode != 0:
         raise BackupError(f"{program} failed: {result.stderr.strip()}")

@@ -265,8 +265,10 @@ def import_template(
     import_kind, layout = imports.layout(kind)
     city = _allowed(request, import_kind, city_code)
     title, rows = layout.rows(request.user, city)
-    response = HttpResponse(write_xlsx(rows, title=title, sheet_name=layout.code), XLSX)
-    filename = f"{city.name}-{layout.code}.xlsx" if city else f"{layout.code}-template.xlsx"
+    # Named as the clerk reads it (「…实际使用外资（万美元）-每月一行.xlsx」), not by the URL's code.
+    label = str(layout.label)
+    response = HttpResponse(write_xlsx(rows, title=title, sheet_name=label[:31]), XLSX)
+    filename = f"{title}-{label}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fdi_portal.cache import data_written
+from fdi_portal.lib.private_files import open_private, private_folder
 from fdi_portal.lib.spreadsheets import CellError, limit_errors
 from fdi_portal.models import City, Region
 
@@ -335,13 +336,12 @@ class RegionLookup:
 def keep_upload(upload: UploadedFile) -> str:
     """Store an upload until its confirmation and return its token. Uploads nobody confirmed
     within UPLOAD_LIFETIME are deleted on the way."""
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_folder(Path(settings.IMPORT_DIR))
     for stale in directory.glob("*.xlsx"):
         if stale.stat().st_mtime < time.time() - UPLOAD_LIFETIME:
             stale.unlink(missing_ok=True)
     token = uuid.uuid4().hex
-    with (directory / f"{token}.xlsx").open("wb") as out:
+    with open_private(directory / f"{token}.xlsx") as out:  # personal data: owner only
         for chunk in upload.chunks():
             out.write(chunk)
     return token

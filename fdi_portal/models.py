@@ -370,3 +370,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.action}"
+
+
+class PageVersion(models.Model):
+    """The version of the cached pages computed from one scope's data (fdi_portal/cache.py):
+    ``city:<id>`` (a city's pages), ``any`` (pages of several cities) or ``all`` (every page).
+    A write replaces its scopes' tokens as soon as it commits; a page is kept under the tokens
+    it was computed with. Kept in the database, not in Redis, so that a write is never lost to a
+    cache server that did not answer, and a backup restores them with the data."""
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.token}"

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "notifications",
     # The top layer: the home pages and dashboards, built on the portal apps listed before it.
     "dashboards",
+    # The read API for other systems (/api/v1/, token only; docs/api.md), above everything.
+    "api",
+    "rest_framework",
+    "drf_spectacular",
     # Background jobs: `manage.py rqworker` (README, "Background jobs").
     "django_rq",
 ]
@@ -237,6 +241,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
 ]
 
 # Largest spreadsheet or document a user may upload, in bytes.
@@ -318,12 +323,19 @@ RQ_SHOW_ADMIN_LINK = False
 EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=10_000)
 # Exports made by background jobs wait here for their download, for a day.
 EXPORT_DIR = env.path("EXPORT_DIR", default=str(BASE_DIR / "var" / "exports"))
+# PDFs of issued documents, made once by LibreOffice and kept here; at most PDF_CONVERSIONS
+# conversions run at once on the server (assessments/documents.py).
+PDF_DIR = env.path("PDF_DIR", default=str(BASE_DIR / "var" / "documents"))
+PDF_CONVERSIONS = env.int("PDF_CONVERSIONS", default=2)
 
 # The shared cache of computed dashboards (fdi_portal/cache.py; README, "Performance"): Redis,
 # so that every app server reads the same entries and a write retires them all at once. "off"
 # (the test suite: tests/env.py) computes every page. Without Redis, pages are computed uncached.
 FIGURES_CACHE_URL = env("FIGURES_CACHE_URL", default="redis://127.0.0.1:6379/1")
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
+# The code release the cached pages belong to (a deploy's tag or commit); by default a digest
+# of the code (fdi_portal.cache.release): a deploy never serves the pages of the code before.
+RELEASE = env("RELEASE", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": (
@@ -343,6 +355,29 @@ CACHES = {
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
         }
     ),
+}
+
+# The read API (api/, docs/api.md): token authentication only (``Authorization: Token KEY``),
+# read-only, paginated, JSON; each token limited to API_TOKEN_RATE requests (per minute, hour
+# or day); the schema is OpenAPI 3 (drf-spectacular).
+API_TOKEN_RATE = env("API_TOKEN_RATE", default="600/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasMembership"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_TOKEN_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FDI target-tracking portal API",
+    "DESCRIPTION": "Read-only. Send `Authorization: Token KEY` (manage.py create_api_token).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # Percentages in a notice's words and tables: 1 or 2 decimals, half-up, as the bureau prints

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from fdi_portal import audit_views, views
+from fdi_portal import audit_views, login_protection, views
 
 urlpatterns = [
     # The home page, named "home": it combines the apps, so it lives in dashboards/.
@@ -20,7 +20,7 @@ urlpatterns = [
     # admin (the user's page, "password").
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        login_protection.CheckedPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -40,5 +40,7 @@ urlpatterns = [
     # The city dashboard and region pages, under the figures paths they have always had.
     path("figures/", include("dashboards.urls")),
     path("reminders/", include("notifications.urls")),
+    # The read API, its OpenAPI schema and its browsable documentation (api/urls.py).
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     DecimalField,
     ExpressionWrapper,
@@ -26,10 +27,11 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Least
 
-from fdi_portal.cache import shared
+from fdi_portal.cache import PROJECTS, shared
 from fdi_portal.models import City, Region
 from projects import rules
 from projects.models import (
@@ -174,11 +176,16 @@ def _report(
 
 
 def project_reports(
-    projects: Sequence[Project], *, year: int, today: dt.date
+    projects: Sequence[Project],
+    *,
+    year: int,
+    today: dt.date,
+    specs: dict[int, list[rules.RuleSpec]] | None = None,
 ) -> dict[int, ProjectReport]:
     """Rules met and alerts of each of ``projects`` (a page of them), keyed by project id.
-    Four queries."""
-    specs = rule_specs({p.city_id for p in projects})
+    Four queries; three when given ``specs``, the :func:`rule_specs` of their cities."""
+    if specs is None:
+        specs = rule_specs({p.city_id for p in projects})
     facts = project_facts(projects, year=year)
     return {p.pk: _report(p, specs[p.city_id], facts[p.pk], today) for p in projects}
 
@@ -278,7 +285,9 @@ def rule_condition(rule: rules.RuleSpec) -> Q:
         )
     else:
         raise ValueError(f"unknown rule kind {rule.kind!r}")
-    return met & ~Q(stage="cancelled")
+    # The stage first: the database stops there for a cancelled project instead of summing
+    # its arrivals.
+    return ~Q(stage="cancelled") & met
 
 
 def _rules_condition(
@@ -304,11 +313,18 @@ def meeting_rule(projects: QuerySet[Project], code: str, *, year: int) -> QueryS
     return with_arrival_sums(projects, year=year).filter(condition)
 
 
-def with_alerts(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Project]:
+def with_alerts(
+    projects: QuerySet[Project],
+    *,
+    today: dt.date,
+    specs: dict[int, list[rules.RuleSpec]] | None = None,
+) -> QuerySet[Project]:
     """``projects`` that have at least one alert on ``today``, most urgent first: those a rule
     says need a city leader and have none, then by how long their oldest alert has stood
-    (the largest number of days ``rules.alerts`` counts). One query to read the rules."""
-    cities = City.objects.filter(pk__in=projects.order_by().values("city_id"))
+    (the largest number of days ``rules.alerts`` counts). One query to read the rules, none
+    when given ``specs`` (the :func:`rule_specs` of every city of ``projects``)."""
+    if specs is None:
+        specs = rule_specs(City.objects.filter(pk__in=projects.order_by().values("city_id")))
     difficulty_cutoff = today - dt.timedelta(days=DIFFICULTY_OPEN_DAYS)
     open_difficulty = Difficulty.objects.filter(raised_on__lt=difficulty_cutoff).exclude(
         status=Difficulty.Status.RESOLVED
@@ -325,7 +341,7 @@ def with_alerts(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Proj
     stale = ~Q(stage__in=rules.FINAL_STAGES) & Q(
         stage_changed_on__lte=today - dt.timedelta(days=STALE_STAGE_DAYS)
     )
-    leader_rules = _rules_condition(rule_specs(cities), lambda spec: spec.needs_leader)
+    leader_rules = _rules_condition(specs, lambda spec: spec.needs_leader)
     leader_missing = (
         ExpressionWrapper(Q(leader__isnull=True) & leader_rules, output_field=BooleanField())
         if leader_rules is not None
@@ -378,16 +394,25 @@ class AlertsPanel:
         return self.total - len(self.reports)
 
 
-@shared("projects.staff_alerts")
+@shared("projects.staff_alerts", kinds=PROJECTS)
 def staff_alerts(city: City, today: dt.date, *, limit: int = 10) -> AlertsPanel:
     """The ``limit`` most urgent of the city's projects with an alert on ``today``, and how
     many there are, for the staff and leader home pages (include templates/projects/_alerts.html
     with ``project_alerts`` set to this). Six queries, whatever the number of projects."""
-    alerting = with_alerts(Project.objects.in_city(city), today=today)
-    total = alerting.count()
+    specs = rule_specs([city.pk])
+    alerting = with_alerts(Project.objects.in_city(city), today=today, specs=specs)
     # The order needs every alerting project's urgency, not its columns: the ids first, then
     # the ``limit`` rows with their region and investor (a join over every investor otherwise).
-    top_ids = list(alerting.values_list("pk", flat=True)[:limit])
+    # The count comes with the ids (a window over the rows the filter keeps): a count of its
+    # own ran the filter, and each project's arrival sum, a second time. The urgency is
+    # selected so that the ORDER BY names its columns instead of computing it again.
+    rows = list(
+        alerting.annotate(total=Window(Count("pk"))).values_list(
+            "pk", "total", "leader_missing", "alert_since"
+        )[:limit]
+    )
+    top_ids = [row[0] for row in rows]
+    total = rows[0][1] if rows else 0
     top = Project.objects.filter(pk__in=top_ids).select_related("region", "investor")
-    reports = project_reports(list(top), year=today.year, today=today)
+    reports = project_reports(list(top), year=today.year, today=today, specs=specs)
     return AlertsPanel(reports=[reports[pk] for pk in top_ids], total=total)

@@ -8,19 +8,20 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fdi_portal.lib.money import base_to_wan
+from fdi_portal.lib.money import round_wan
 from projects.alerts import ProjectReport
 from projects.models import Industry, Project, Stage
 from projects.templatetags.projects_tags import alert_label
 
 
 def _wan(value: Any) -> Any:
-    return None if value is None else base_to_wan(value)
+    """An amount in 万, rounded half-up to two places as every page and notice prints it."""
+    return round_wan(value)
 
 
 def export_rows(reports: Iterable[ProjectReport]) -> Iterator[list[Any]]:
     """The project list as spreadsheet rows, header first, one at a time; amounts in
-    万美元 / 万元."""
+    万美元 / 万元, two decimals (half-up)."""
     yield [
         _("City"),
         _("Region"),

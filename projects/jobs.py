@@ -35,6 +35,7 @@ from rq import Queue, Worker, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from fdi_portal.lib.private_files import open_private, private_folder
 from fdi_portal.lib.spreadsheets import write_xlsx
 from projects.alerts import stream_reports
 from projects.exports import export_rows
@@ -163,13 +164,13 @@ def export_projects(*, user_id: int, query: str, language: str, database: str) -
     remove_old_exports()
     user = get_user_model().objects.get(pk=user_id)
     path = export_path(job.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     partial = path.with_suffix(".xlsx.part")
     with translation.override(language):
         _form, projects = filtered_projects(user, QueryDict(query))
         today = timezone.localdate()
         reports = stream_reports(projects, year=today.year, today=today)
-        with partial.open("wb") as file:
+        with open_private(partial) as file:  # the projects' personal data: owner only
             rows = _counted(export_rows(reports), job)
             write_xlsx(rows, title=_("Foreign-investment projects"), target=file)
     os.replace(partial, path)

@@ -388,7 +388,7 @@ class ProgressEntry(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_entries")
     date = models.DateField(_("date"))
-    text = models.TextField(_("progress"))
+    text = models.TextField(_("progress"), max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -428,7 +428,7 @@ class Difficulty(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="difficulties")
     raised_on = models.DateField(_("raised on"))
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    text = models.TextField(_("difficulty"))
+    text = models.TextField(_("difficulty"), max_length=2000)
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -441,7 +441,7 @@ class Difficulty(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=2000)
 
     history = HistoricalRecords()
     objects = ProjectChildQuerySet.as_manager()
@@ -480,7 +480,7 @@ class Complaint(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="complaints")
     received_on = models.DateField(_("received on"))
-    text = models.TextField(_("complaint"))
+    text = models.TextField(_("complaint"), max_length=2000)
     handler = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -494,7 +494,7 @@ class Complaint(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=2000)
 
     history = HistoricalRecords()
     objects = ProjectChildQuerySet.as_manager()
@@ -624,7 +624,7 @@ class ProjectRule(models.Model):
     )
     consequence_code = models.SlugField(_("consequence code"), max_length=40)
     consequence = models.CharField(_("consequence"), max_length=200)
-    clause = models.TextField(_("clause text"), blank=True)
+    clause = models.TextField(_("clause text"), blank=True, max_length=2000)
     needs_leader = models.BooleanField(_("needs a city leader"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

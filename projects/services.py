@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from fdi_portal.cache import PROJECTS, retires
 from fdi_portal.lib.plausibility import check_arrival, describe_concern
 from projects.models import (
     STAGE_DATE_FIELDS,
@@ -52,6 +53,7 @@ def validate_stage(stage: str, dates: dict[str, dt.date | None]) -> None:
         )
 
 
+@retires("project", kinds=PROJECTS)
 @transaction.atomic
 def create_project(*, project: Project, user: Any, today: dt.date) -> Project:
     """Save a new project and log its first stage (dated by its stage date, else ``today``)."""
@@ -68,6 +70,7 @@ def create_project(*, project: Project, user: Any, today: dt.date) -> Project:
     return project
 
 
+@retires("project", kinds=PROJECTS)
 @transaction.atomic
 def change_stage(*, project: Project, stage: str, on: dt.date, user: Any) -> StageChange:
     """Move ``project`` to ``stage`` on ``on``, set that stage's date and log the change.
@@ -106,6 +109,7 @@ def change_stage(*, project: Project, stage: str, on: dt.date, user: Any) -> Sta
 # --------------------------------------------------------------------------- arrivals
 
 
+@retires("project", kinds=PROJECTS)
 @transaction.atomic
 def set_arrival(
     *,

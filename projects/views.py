@@ -31,7 +31,7 @@ from fdi_portal.access import (
     role_required,
     visible_or_404,
 )
-from fdi_portal.cache import remembered
+from fdi_portal.cache import PROJECTS, remembered
 from fdi_portal.import_views import (
     ROW,
     STATUS,
@@ -49,7 +49,7 @@ from fdi_portal.models import City, Department, Region, Role, membership_of
 from fdi_portal.pagination import paginate
 from projects import alerts, arrival_import, figures, jobs, project_import
 from projects.exports import export_rows
-from projects.filters import filtered_projects
+from projects.filters import PROJECT_SORTS, filtered_projects
 from projects.forms import (
     ArrivalForm,
     ComplaintForm,
@@ -113,13 +113,39 @@ def project_list(request: HttpRequest) -> HttpResponse:
         }
         return render_to_string("projects/_project_list.html", context, request=request)
 
-    # Per reader (what they may see and do) and per query string (filters, sort, page).
-    parts = (request.user.pk, sorted(request.GET.lists()))
-    return render(
-        request,
-        "projects/project_list.html",
-        {"list": mark_safe(remembered("projects.list", parts, body))},  # noqa: S308
-    )
+    # Per reader (what they may see and do) and per list (sort, first pages, alerts), for the
+    # lists everyone opens; a filtered or deep page is computed (no key per query string).
+    kept = _kept_list(request.GET)
+    if kept is None:
+        html = body()
+    else:
+        membership = membership_of(request.user)
+        city = membership.city_id if membership is not None else None
+        html = remembered(
+            "projects.list",
+            (request.user.pk, kept),
+            body,
+            cities=[city] if city else None,
+            kinds=PROJECTS,  # a figure, a notice never changes the list
+        )
+    return render(request, "projects/project_list.html", {"list": mark_safe(html)})  # noqa: S308
+
+
+#: The project lists kept in the shared cache: the first pages of each order, with or without
+#: the alerts filter (the home pages link to it). A few keys per reader, whatever is asked.
+KEPT_LIST_PAGES = 5
+
+
+def _kept_list(params: Any) -> tuple[str, str, int] | None:
+    """(sort, alerts, page) when the query asks for a kept list, else None."""
+    if set(params) - {"sort", "alerts", "page"} or any(len(params.getlist(k)) > 1 for k in params):
+        return None
+    sort, flag, page = params.get("sort", ""), params.get("alerts", ""), params.get("page", "1")
+    if sort not in PROJECT_SORTS or flag not in ("", "yes"):
+        return None
+    if page not in {str(n) for n in range(1, KEPT_LIST_PAGES + 1)}:
+        return None
+    return sort, flag, int(page)
 
 
 def _writable_regions(user: Any) -> list:

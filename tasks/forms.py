@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fdi_portal.lib.money import typed_unit
+from fdi_portal.templatetags.portal import QUARTER_NAMES
 from tasks.documents import DocumentTooLarge, UnreadableDocument, document_text
 from tasks.models import Goal, Plan, ProgressReport
 from tasks.services import METRIC_CHOICES, GoalDraft, QuotaDraft
@@ -21,7 +22,7 @@ def _bootstrap(form: forms.BaseForm) -> None:
 
 class ReportForm(forms.ModelForm):
     quarter = forms.TypedChoiceField(
-        label=_("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int
+        label=_("Quarter"), choices=list(QUARTER_NAMES.items()), coerce=int
     )
 
     class Meta:

@@ -356,7 +356,7 @@ class ProgressReport(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    narrative = models.TextField(_("narrative"))
+    narrative = models.TextField(_("narrative"), max_length=5000)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -298,3 +298,61 @@ def report_status_counts(plan: Plan, year: int, quarter: int) -> list[tuple[str,
         .values_list("status", "n")
     )
     return [(str(label), found.get(code, 0)) for code, label in ProgressReport.Status.choices]
+
+
+@dataclass(frozen=True)
+class DueTask:
+    """A task a department has a report missing on: the quarters of the year whose report is
+    overdue, and the quarter under way whose report is still to come (due by ``due_on``)."""
+
+    plan: Plan
+    node: TaskNode
+    year: int
+    overdue: tuple[int, ...]
+    due_quarter: int | None
+    due_on: dt.date | None
+
+
+def department_due_tasks(plans: list[Plan], department_name: str, today: dt.date) -> list[DueTask]:
+    """The department's tasks with a progress report missing this year, in the plans that
+    run this year (a plan whose years are over is history, not work): overdue ones first
+    (their due date has passed), then those due for the quarter under way, each in document
+    order. Three queries per plan."""
+    current = (today.month - 1) // 3 + 1
+    overdue: list[DueTask] = []
+    due: list[DueTask] = []
+    for plan in plans:
+        year = plan_year(plan, today)
+        if year != today.year:
+            continue
+        matrix = progress_matrix(plan, year=year, today=today)
+        for row in matrix.rows:
+            if department_name not in row.node.departments:
+                continue
+            missing = [
+                q
+                for q, cell in zip(matrix.quarters, row.cells, strict=True)
+                if department_name in cell.missing
+            ]
+            late = tuple(q for q in missing if row.cells[q - 1].status == progress.OVERDUE)
+            pending = next(
+                (
+                    q
+                    for q in missing
+                    if row.cells[q - 1].status == progress.PENDING
+                    and (year, q) <= (today.year, current)
+                ),
+                None,
+            )
+            if not late and pending is None:
+                continue
+            item = DueTask(
+                plan,
+                row.node,
+                year,
+                late,
+                pending,
+                progress.due_date(year, pending) if pending else None,
+            )
+            (overdue if late else due).append(item)
+    return overdue + due

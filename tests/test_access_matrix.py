@@ -42,7 +42,7 @@ def app_rules() -> dict[str, Rule]:
     import importlib
 
     rules: dict[str, Rule] = {}
-    for app in ("tasks", "projects", "assessments", "notifications", "dashboards"):
+    for app in ("tasks", "projects", "assessments", "notifications", "dashboards", "api"):
         try:
             module = importlib.import_module(f"tests.{app}.access_rules")
         except ModuleNotFoundError:

@@ -1,7 +1,7 @@
 """Apps depend one way: the core, then plans, projects, figures, then the pages that combine them.
 
 ``fdi_portal`` (organisations, access, audit, cache, ``lib``) < ``tasks`` < ``projects`` <
-``assessments`` < ``notifications`` < ``dashboards``. No module of an app imports a module of
+``assessments`` < ``notifications`` < ``dashboards`` < ``api``. No module of an app imports a module of
 an app above it — at module level, inside a function or under ``TYPE_CHECKING`` alike. Where a
 lower app needs a higher one's work, the higher one connects a receiver to the lower one's
 signals in its ``AppConfig.ready()`` (``tasks/signals.py``, ``projects/signals.py``). The
@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "assessments": 3,
     "notifications": 4,
     "dashboards": 5,
+    "api": 6,
 }
 
 

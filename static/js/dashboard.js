@@ -66,31 +66,56 @@
       const p = data.pipeline;
       return {
         tooltip: { trigger: "axis" },
-        legend: { top: 0 },
-        grid: { left: 40, right: 56, top: 32, bottom: 28 },
+        // The legend below the chart: above it, it ran into the right axis's title.
+        legend: { bottom: 0 },
+        grid: { left: 40, right: 56, top: 32, bottom: 48 },
         xAxis: { type: "category", data: p.names, axisLabel: { interval: 0 } },
-        yAxis: [{ type: "value", name: l.count }, { type: "value", name: l.fdi }],
+        // Projects are counted: whole ticks only.
+        yAxis: [{ type: "value", name: l.count, minInterval: 1 }, { type: "value", name: l.fdi }],
         series: [
           { type: "bar", name: l.count, data: p.counts, itemStyle: { color: blue } },
           { type: "line", name: l.fdi, yAxisIndex: 1, data: p.fdi, itemStyle: { color: orange } },
         ],
       };
     },
+    // A donut is too narrow for labels beside it (they all read "…"): the legend below names
+    // each slice, the tooltip gives its count and share.
     pie(l, element) {
       return {
-        tooltip: { trigger: "item" },
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data[element.dataset.key], label: { formatter: "{b} {c}" } }],
+        tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+        legend: { bottom: 0, left: 4, right: 4, itemGap: 6, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
+        series: [{
+          type: "pie",
+          radius: ["28%", "52%"],
+          center: ["50%", "36%"],
+          data: data[element.dataset.key],
+          label: { show: false },
+          labelLine: { show: false },
+        }],
       };
     },
     regionRank(l) {
       const r = data;
+      const last = Math.max(r.ranked_count, 1);
       return {
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
         grid: { left: 40, right: 48, top: 32, bottom: 28 },
         xAxis: { type: "category", data: r.month_labels },
         yAxis: [
-          { type: "value", name: l.rank, inverse: true, min: 1, max: Math.max(r.ranked_count, 1), minInterval: 1 },
+          // Ranks 1 (top) to the last, with a step of room at each end: the last rank's line
+          // no longer lies on the x-axis. The axis title sits at its top, clear of 「1月」.
+          {
+            type: "value",
+            name: l.rank,
+            nameLocation: "start",
+            inverse: true,
+            min: 0,
+            max: last + 1,
+            interval: 1,
+            axisLabel: { formatter: (v) => (v >= 1 && v <= last ? String(v) : "") },
+            splitLine: { show: false },
+          },
           { type: "value", name: "%", axisLabel: { formatter: "{value}%" } },
         ],
         series: [
@@ -109,8 +134,10 @@
         xAxis: { type: "category", data: p.names, axisLabel: { interval: 0 } },
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: [
-          { type: "bar", name: l.completion, data: p.completion.map((v, i) => ({ value: v, itemStyle: { color: p.on_track[i] === false ? red : blue } })) },
-          { type: "line", name: l.required, data: p.required, lineStyle: { type: "dashed" }, itemStyle: { color: orange } },
+          { type: "bar", name: l.completion, itemStyle: { color: blue }, data: p.completion.map((v, i) => ({ value: v, itemStyle: { color: p.on_track[i] === false ? red : blue } })) },
+          // Each city's required share as a short orange bar across its column, the legend's
+          // mark the same bar in the same colour (it was a dot of another colour).
+          { type: "scatter", name: l.required, data: p.required, symbol: "rect", symbolSize: [72, 4], itemStyle: { color: orange }, z: 3 },
         ],
       };
     },

@@ -243,7 +243,9 @@ _Q1 = {"city_code": "450600", "year": 2021, "quarter": 1}
 
 RULES.update(
     {
-        "campaign_notice": Rule(200, DRAFT, kwargs=_Q1),
+        # Not issued: staff see the draft, the other readers a page saying it is not issued
+        # yet (the quarterly review links here for all of them); another city's is a 404.
+        "campaign_notice": Rule(200, READ, kwargs=_Q1),
         # Issuing without a form: refused with a message, back to the notice.
         "campaign_notice_issue": Rule(302, STAFF_ONLY, kwargs=_Q1, method="post"),
         "campaign_notice_export": Rule(200, DRAFT, kwargs=_Q1),

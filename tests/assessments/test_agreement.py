@@ -135,3 +135,70 @@ def test_the_schedule_page_saves_a_day_based_schedule(custom_schedule, client, c
     assert (stored.method, stored.shares, stored.label) == ("days", [], "按天")
     page = client.get(url).content.decode()
     assert "49.59%" in page  # June 2021 (the plan's year): 181 / 365
+
+
+# Figures to November 2021 only: December is not verified yet. USD: (2021 Jan–Nov, 2020 Jan–Nov,
+# 2020 December); each year-to-date is entered as the month's figure.
+NOVEMBER = {
+    "港口区": (53_729_200, 34_942_000, 4_787_700),  # 2020's whole year: 39 729 700
+    "东兴市": (10_196_000, 10_000_000, 940_000),  # 2020's whole year: 10 940 000
+}
+# Worked by hand, like periods (1–11月 against 1–11月):
+#   港口区 53 729 200 / 34 942 000 − 1 = 0.53766… → 53.77 %
+#          (against 2020's whole year: 53 729 200 / 39 729 700 − 1 = 0.35236… → 35.24 %)
+#   东兴市 10 196 000 / 10 000 000 − 1 = 0.0196 → +1.96 %
+#          (against 2020's whole year: 10 196 000 / 10 940 000 − 1 = −0.06800… → −6.80 %)
+NOVEMBER_GROWTH = {"港口区": "0.5377", "东兴市": "0.0196"}
+
+
+@pytest.fixture
+def to_november(fangchenggang):
+    for name, (this_year, last_year, last_december) in NOVEMBER.items():
+        region = Region.objects.get(city=fangchenggang, name=name)
+        MonthlyFigure.objects.bulk_create(
+            [
+                MonthlyFigure(region=region, year=2021, month=11, amount_usd=this_year),
+                MonthlyFigure(region=region, year=2020, month=11, amount_usd=last_year),
+                MonthlyFigure(region=region, year=2020, month=12, amount_usd=last_december),
+            ]
+        )
+    return fangchenggang
+
+
+def test_before_december_the_notice_assessment_home_and_commands_give_the_same_growth(
+    to_november, client, clerk
+):
+    client.force_login(clerk)
+    notice = client.get(reverse("assessments:notice_detail", args=["450600", 2021, 11]))
+    growth = {r.name: q(r.yoy_growth) for r in notice.context["report"].rows}
+    assert {name: growth[name] for name in NOVEMBER_GROWTH} == NOVEMBER_GROWTH
+
+    ranking = client.get(reverse("home")).context["ranking"]
+    assert ranking.month == 11
+    assert {r.name: q(r.yoy_growth) for r in ranking.rows if r.name in NOVEMBER} == (
+        NOVEMBER_GROWTH
+    )
+
+    page = client.get(reverse("assessments:assessment_detail", args=["450600", 2021]))
+    assert page.context["page"].through_month == 11
+    assert "（1-11月）" in page.content.decode()
+    assessed = {
+        row.name: next(line.value for line in row.lines if line.name == "同比增长")
+        for row in page.context["page"].rows
+    }
+    assert {name: q(assessed[name]) for name in NOVEMBER_GROWTH} == NOVEMBER_GROWTH
+
+    out = StringIO()
+    call_command("annual_assessment", city="450600", year=2021, stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["through_month"] == 11
+    commanded = {
+        r["name"]: next(i["value"] for i in r["indicators"] if i["name"] == "同比增长")
+        for r in data["regions"]
+    }
+    assert {name: commanded[name] for name in NOVEMBER_GROWTH} == NOVEMBER_GROWTH
+
+    out = StringIO()
+    call_command("monthly_notice", city="450600", year=2021, month=11, stdout=out)
+    notice_json = {r["name"]: r["yoy_growth"] for r in json.loads(out.getvalue())["regions"]}
+    assert {name: notice_json[name] for name in NOVEMBER_GROWTH} == NOVEMBER_GROWTH

@@ -182,3 +182,66 @@ def test_the_goals_page_and_the_dashboard_give_each_goal_the_same_status(
     assert goals_page["utilised_fdi_usd"] in ("on_track", "behind")
     assert goals_page["utilised_fdi_growth"] == "behind"
     assert goals_page == {metric: dashboard[metric] for metric in goals_page}
+
+
+def setup_to_november(fangchenggang) -> None:
+    """港口区, target 1000万: 825万 by November 2021 (December not in yet); 750万 in 2020's
+    January–November, 900万 in its whole year."""
+    region = Region.objects.get(name="港口区")
+    RegionTarget.objects.create(region=region, year=2021, target_usd=Decimal("10000000"))
+    for year, month, amount in (
+        (2021, 11, "8250000"),
+        (2020, 11, "7500000"),
+        (2020, 12, "1500000"),
+    ):
+        MonthlyFigure.objects.create(
+            region=region, year=year, month=month, amount_usd=Decimal(amount)
+        )
+
+
+def test_before_december_completion_is_scored_against_the_schedule_of_november(
+    fangchenggang, capsys
+):
+    setup_to_november(fangchenggang)
+    call_command("annual_assessment", city="450600", year=2021)
+    data = json.loads(capsys.readouterr().out)
+    assert data["through_month"] == 11
+    port = next(r for r in data["regions"] if r["name"] == "港口区")
+    points = {i["name"]: (i["value"], i["points"]) for i in port["indicators"]}
+    # 825 / 1000 = 82.5 % of the target against 11/12 required by November: 0.825 ÷ 11/12 =
+    # 0.9 of the schedule. Ratio, weight 30: 27.00 (not 30 × 0.825 = 24.75).
+    assert points["年度目标完成率"] == ("0.9000", "27.00")
+    # Stepped, weight 20: −10 % = 1 whole step below × 2 points = 18.00.
+    assert points["序时进度完成情况"] == ("0.9000", "18.00")
+    # Growth against 2020's January–November: 825 / 750 − 1 = 10 % (not 825 / 900 − 1).
+    assert points["同比增长"][0] == "0.1000"
+
+
+def test_issuing_before_december_asks_for_confirmation(fangchenggang, clerk, client):
+    setup_to_november(fangchenggang)
+    with pytest.raises(ValidationError, match="2021年12月尚无数据"):
+        issue_assessment(city=fangchenggang, year=2021, issued_on=dt.date(2021, 12, 6), user=clerk)
+    assert not AnnualAssessment.objects.issued().exists()
+
+    client.force_login(clerk)
+    url = reverse("assessments:assessment_detail", args=["450600", 2021])
+    page = client.get(url).content.decode()
+    assert 'name="confirm_partial"' in page
+    assert 'data-testid="partial-year"' in page
+    issue = reverse("assessments:assessment_issue", args=["450600", 2021])
+    client.post(issue, {"issued_on": "2021-12-06"})
+    assert not AnnualAssessment.objects.issued().exists()
+    client.post(issue, {"issued_on": "2021-12-06", "confirm_partial": "on"})
+    issued = AnnualAssessment.objects.issued().get()
+    assert issued.snapshot["through_month"] == 11
+    assert "（1-11月）" in client.get(url).content.decode()
+
+
+def test_with_december_in_the_assessment_covers_the_whole_year_and_asks_nothing(
+    fangchenggang, clerk, client
+):
+    setup_year(fangchenggang)
+    client.force_login(clerk)
+    page = client.get(reverse("assessments:assessment_detail", args=["450600", 2021]))
+    assert page.context["page"].through_month == 12
+    assert 'name="confirm_partial"' not in page.content.decode()

@@ -432,3 +432,13 @@ def test_competition_ranks_skip_after_ties() -> None:
 )
 def test_a_goal_is_met_on_track_or_behind(current, target, on_schedule, status):
     assert calc.goal_status(current, target, on_schedule=on_schedule) == status
+
+
+def test_completion_against_the_schedule_holds_eleven_months_to_eleven_twelfths():
+    # 82.5 % of the target by November, 11/12 required: 0.825 × 12 / 11 = 0.9 exactly.
+    eleven_twelfths = calc.RequiredShares.even().required_share(11)
+    assert calc.schedule_completion(D("0.825"), eleven_twelfths) == D("0.9")
+    # The whole year: December's share is 1, so completion is unchanged.
+    assert calc.schedule_completion(D("1.3"), D(1)) == D("1.3")
+    assert calc.schedule_completion(None, D("0.5")) is None
+    assert calc.schedule_completion(D("0.2"), D(0)) is None

@@ -153,6 +153,14 @@ def test_an_issued_campaign_notice_is_not_issued_again(q2, clerk):
         _issue(q2, clerk)
 
 
+def test_a_campaign_notice_is_dated_after_its_quarter(q2, clerk):
+    with pytest.raises(ValidationError, match="2021-06-30"):
+        issue_campaign_notice(
+            city=q2, year=2021, quarter=2, issued_on=dt.date(2021, 6, 1), user=clerk
+        )
+    assert not Notice.objects.filter(kind=Notice.Kind.QUARTERLY).exists()
+
+
 def test_a_later_arrival_shows_as_a_revision_and_the_notice_stays_as_issued(q2, clerk):
     _issue(q2, clerk)
     a = q2.projects.get(name="A")
@@ -172,7 +180,12 @@ def test_the_page_shows_the_draft_to_staff_only_then_the_issued_notice_to_reader
 ):
     url = reverse("assessments:campaign_notice", args=["450600", 2021, 2])
     client.force_login(shangsi_official)
-    assert client.get(url).status_code == 404
+    # The quarterly review links here for every reader: before the notice is issued, a county
+    # official reads that it has not been (it answered 404), and sees no draft figure.
+    waiting = client.get(url)
+    assert waiting.status_code == 200
+    assert 'data-testid="not-issued"' in waiting.content.decode()
+    assert "66.67%" not in waiting.content.decode()
     client.force_login(clerk)
     with django_assert_max_num_queries(12):
         draft = client.get(url)

@@ -177,13 +177,39 @@ def test_an_unknown_format_is_not_found(issued_june, clerk, client):
 def test_the_quarterly_review_names_who_is_interviewed_and_why(issued_june, clerk, client):
     document = _open(_download(client, clerk, "review_document", ["450600", 2021, 2, "docx"]))
     texts = _texts(document)
-    assert texts[1] == "〔2021〕第6期"
+    # Its own series, by quarter: not the June notice's 〔2021〕第6期.
+    assert texts[1] == "〔2021〕第2期"
     assert texts[2] == "防城港市2021年第2季度利用外资工作约谈情况通报"
     # 上思县 is behind (16.67% < 50%) and ranked last (3 of 3)
     reason = next(t for t in texts if t.startswith("上思县："))
     assert "16.67%" in reason
     assert "50.00%" in reason
     assert "200.00" in reason
+    assert texts[texts.index(reason) + 1] == "约谈尚未开展。"
+
+
+def test_the_quarterly_review_prints_the_interview_as_recorded(issued_june, clerk, client):
+    from assessments.issuing import record_interview
+    from assessments.models import Interview
+
+    record_interview(
+        interview=Interview.objects.get(region__name="上思县", year=2021, quarter=2),
+        held_on=dt.date(2021, 7, 16),
+        participants="市商务局副局长张某；上思县副县长李某",
+        notes="分析滞后原因，明确三季度追赶措施。",
+        user=clerk,
+    )
+    document = _open(_download(client, clerk, "review_document", ["450600", 2021, 2, "docx"]))
+    texts = _texts(document)
+    reason = next(t for t in texts if t.startswith("上思县："))
+    after = texts[texts.index(reason) + 1 : texts.index(reason) + 4]
+    assert after == [
+        "约谈时间：2021年7月16日。",
+        "参加人员：市商务局副局长张某；上思县副县长李某",
+        "约谈情况：分析滞后原因，明确三季度追赶措施。",
+    ]
+    # Dated the day of the interview, not the notice's 5 July.
+    assert "2021年7月16日" in texts[texts.index("防城港市商务局") + 1]
 
 
 def test_the_annual_assessment_document_lists_each_regions_points(june, clerk, client):
@@ -192,7 +218,8 @@ def test_the_annual_assessment_document_lists_each_regions_points(june, clerk, c
     rows = page.context["page"].rows
     document = _open(_download(client, clerk, "assessment_document", ["450600", 2021, "docx"]))
     texts = _texts(document)
-    assert texts[2] == "关于防城港市2021年度各县（市、区）利用外资工作考评结果的通报"
+    # The last figure is 港口区's July: the assessment covers 1-7月 and says so.
+    assert texts[2] == "关于防城港市2021年度（1-7月）各县（市、区）利用外资工作考评结果的通报"
     table = _rows(document)
     assert table[0][:2] == ["排名", "地区"]
     assert table[0][-1] == "总分"
@@ -220,3 +247,49 @@ def test_the_pdf_is_the_word_document_converted(issued_june, tmp_path):
     content = target.read_bytes()
     assert content.startswith(b"%PDF-")
     assert b"/Type /Page" in content or b"/Type/Page" in content
+
+
+def test_official_documents_carry_no_configuration_labels(june, clerk, client):
+    from assessments.models import ProgressSchedule
+    from assessments.schemes import DEFAULT_SCHEDULE_LABEL
+    from tasks.models import Plan
+
+    plan = Plan.objects.get(city=june, year=2021)
+    ProgressSchedule.objects.update_or_create(
+        plan=plan, defaults={"method": "months", "shares": [], "label": DEFAULT_SCHEDULE_LABEL}
+    )
+    issue_notice(city=june, year=2021, month=6, issued_on=dt.date(2021, 7, 5), user=clerk)
+    client.force_login(clerk)
+    page = client.get(reverse("assessments:notice_detail", args=["450600", 2021, 6]))
+    notice = _open(_download(client, clerk, "notice_document", ["450600", 2021, 6, "docx"]))
+    assessment = _open(_download(client, clerk, "assessment_document", ["450600", 2021, "docx"]))
+    for text in (
+        page.content.decode(),
+        "\n".join(_texts(notice)),
+        "\n".join(_texts(assessment)),
+    ):
+        assert "默认方案" not in text
+        assert "可调整" not in text
+    # The table's note says the required progress, nothing of the setting behind it.
+    assert "注：序时进度50.00%。完成率相同的地区并列排名；无年度目标的地区列出但不排名。" in _texts(
+        notice
+    )
+    # The assessment cites the plan it applies.
+    assert any(t.startswith(f"根据《{plan.title}》，") for t in _texts(assessment))
+
+
+def test_an_issued_assessment_is_numbered_in_its_own_series_not_as_a_draft(june, clerk, client):
+    from assessments.issuing import issue_assessment
+
+    issue_notice(city=june, year=2021, month=6, issued_on=dt.date(2021, 7, 5), user=clerk)
+    draft = _texts(_open(_download(client, clerk, "assessment_document", ["450600", 2021, "docx"])))
+    assert draft[1] == "（草稿，未印发）"
+    issue_assessment(
+        city=june, year=2021, issued_on=dt.date(2022, 1, 20), user=clerk, confirm_partial=True
+    )
+    issued = _texts(
+        _open(_download(client, clerk, "assessment_document", ["450600", 2021, "docx"]))
+    )
+    # One assessment a year: the first of its own series, whatever the notices' numbers.
+    assert issued[1] == "〔2021〕第1期"
+    assert "2022年1月20日" in issued

@@ -389,29 +389,56 @@ def test_a_confirmed_implausible_entry_is_written(clerk, fangchenggang):
     assert MonthlyFigure.objects.get(year=2021).amount_usd == Decimal("3000000")
 
 
-def test_a_submission_in_a_future_month_needs_confirming_and_keeps_the_warning(
-    shangsi_official, fangchenggang
+def test_a_month_not_begun_is_refused_to_a_submission_its_verification_and_the_grid(
+    client, clerk, shangsi_official, fangchenggang
 ):
-    future = timezone.localdate().year + 1
-    with pytest.raises(figures.Implausible):
+    """2030-01 submitted and verified became official: a month to come has no figure yet."""
+    next_year = timezone.localdate().year + 1
+    with pytest.raises(ValidationError, match=f"{next_year}-01"):
         submissions.submit_figure(
             region=region("上思县"),
-            year=future,
+            year=next_year,
             month=1,
             amount_usd=Decimal(1),
             note="",
             user=shangsi_official,
+            confirmed=True,
         )
-    submission = submissions.submit_figure(
+    # One waiting from before the rule is not verified into an official figure either.
+    waiting = FigureSubmission.objects.create(
         region=region("上思县"),
-        year=future,
+        year=next_year,
         month=1,
         amount_usd=Decimal(1),
-        note="",
-        user=shangsi_official,
-        confirmed=True,
+        submitted_by=shangsi_official,
+        submitted_at=timezone.now(),
     )
-    assert submission.warnings
+    with pytest.raises(ValidationError, match=f"{next_year}-01"):
+        submissions.verify_submission(submission=waiting, user=clerk, reason="x")
+    client.force_login(clerk)
+    response = client.post(
+        cell_url("上思县", 1, year=next_year),
+        {"amount_wan": "1", "opened": "none", "confirm": "on"},
+    )
+    assert f"{next_year}-01" in response.content.decode()
+    assert not MonthlyFigure.objects.exists()
+    assert FigureSubmission.objects.get().status == "submitted"
+
+
+def test_a_figures_file_with_a_month_not_begun_names_the_cell_and_writes_nothing(
+    client, shangsi_official, xlsx
+):
+    next_year = timezone.localdate().year + 1
+    client.force_login(shangsi_official)
+    path = xlsx([LONG_HEADER, ["上思县", 2021, 1, 30], ["上思县", next_year, 2, 40]])
+    with path.open("rb") as upload:
+        preview = client.post(
+            reverse("assessments:import_upload", args=["450600", "figures"]), {"file": upload}
+        ).context["preview"]
+    [error] = preview.errors
+    assert "第3行" in error
+    assert f"{next_year}-02" in error
+    assert not FigureSubmission.objects.exists()
 
 
 def test_the_import_preview_shows_stored_new_and_a_difference_it_can_see(
@@ -617,6 +644,11 @@ def test_verifying_a_month_a_notice_covers_needs_a_note_or_a_reason(
 
     client.post(url, {"reason": ""})
     assert not MonthlyFigure.objects.exists()
+    # The county's own note is theirs: staff still say why they change a published month.
+    noted = submit(shangsi_official, name="东兴市", note="企业补报")
+    with pytest.raises(ValidationError, match="修改原因"):
+        submissions.verify_submission(submission=noted, user=clerk)
+    assert not MonthlyFigure.objects.exists()
 
     client.post(url, {"reason": "统计局核定"})
     record = MonthlyFigure.history.get()
@@ -632,5 +664,11 @@ def test_a_county_officials_template_lists_their_own_region_only(client, shangsi
 
     client.force_login(shangsi_official)
     response = client.get(reverse("assessments:import_template", args=["450600", "figures-long"]))
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    # Named in Chinese as the clerk reads it, not by the URL's code 「figures-long」.
+    assert workbook.active.title == "每月一行"
+    disposition = response["Content-Disposition"]
+    assert "figures-long" not in disposition
+    assert "%E6%AF%8F%E6%9C%88%E4%B8%80%E8%A1%8C.xlsx" in disposition  # 每月一行.xlsx
     assert [row[0] for row in rows[2:]] == ["上思县"]

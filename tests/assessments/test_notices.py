@@ -209,6 +209,26 @@ def test_an_issued_notice_cannot_be_issued_again_nor_its_number_reused(june, cle
     assert may.number == "〔2021〕第2期"
 
 
+@pytest.mark.parametrize(
+    ("issued_on", "why"),
+    [
+        (dt.date(1900, 1, 1), "long before the month"),
+        (dt.date(2021, 6, 29), "before the month is over"),
+        (dt.date(2099, 7, 5), "in the future"),
+    ],
+)
+def test_a_notice_is_dated_between_its_months_end_and_today(june, clerk, client, issued_on, why):
+    with pytest.raises(ValidationError, match="2021-06-30"):
+        issue_notice(city=june, year=2021, month=6, issued_on=issued_on, user=clerk)
+    client.force_login(clerk)
+    url = reverse("assessments:notice_issue", args=["450600", 2021, 6])
+    client.post(url, {"sequence": "6", "issued_on": issued_on.isoformat()})
+    assert not Notice.objects.filter(status="issued").exists(), why
+    # The month's last day is the first possible date.
+    notice = issue_notice(city=june, year=2021, month=6, issued_on=dt.date(2021, 6, 30), user=clerk)
+    assert notice.issued_on == dt.date(2021, 6, 30)
+
+
 def test_a_month_without_any_figure_cannot_be_issued(june, clerk):
     with pytest.raises(ValidationError):
         issue_notice(city=june, year=2021, month=8, issued_on=dt.date(2021, 9, 5), user=clerk)
@@ -404,15 +424,24 @@ def test_staff_record_when_the_interview_was_held_and_its_notes(june, clerk, cli
     interview = Interview.objects.get()
     client.force_login(clerk)
     url = reverse("assessments:interview_record", args=["450600", interview.pk])
-    client.post(url, {"held_on": "2021-07-12", "notes": "分管副市长约谈上思县政府"})
+    client.post(
+        url,
+        {
+            "held_on": "2021-07-12",
+            "participants": "分管副市长；上思县县长",
+            "notes": "分管副市长约谈上思县政府",
+        },
+    )
     interview.refresh_from_db()
     assert (interview.status, interview.held_on, interview.recorded_by) == (
         "held",
         dt.date(2021, 7, 12),
         clerk,
     )
+    assert interview.participants == "分管副市长；上思县县长"
     page = client.get(reverse("assessments:quarterly_review", args=["450600", 2021, 2]))
     assert "分管副市长约谈上思县政府" in page.content.decode()
+    assert "分管副市长；上思县县长" in page.content.decode()
 
 
 def test_an_official_cannot_record_an_interview(june, clerk, shangsi_official, client):

@@ -146,3 +146,81 @@ def test_every_pending_chinese_sentence_ends_with_a_full_stop():
     for msgid, msgstr in _pending().items():
         if msgid.endswith(".") and msgstr:
             assert msgstr.endswith("。"), msgid
+
+
+def _item(method: str, **fields) -> dict:
+    """One indicator of a frozen assessment, as the snapshot stores it."""
+    return {
+        "method": method,
+        "input": "completion",
+        "missing": False,
+        "weight": "30.00",
+        "points": "0.00",
+        "ratio": None,
+        "reference": None,
+        "bounded": False,
+        "steps": None,
+        "points_per_step": None,
+        **fields,
+    }
+
+
+def test_points_are_explained_in_percentages_not_raw_ratios(english, settings):
+    settings.NOTICE_PERCENT_PLACES = 2
+    # Ratio to a target of 1 (100 %): 1.0975 of it is 109.75 % of the target; cap 1.2 not
+    # reached, points 30 × 1.0975 = 32.93 are above the weight: no "full marks".
+    assert (
+        prose.explain_points(
+            _item("ratio_to_target", ratio="1.0975", reference="1.0000", points="32.93")
+        )
+        == "109.75% of the target"
+    )
+    # Stepped at the target: the weight exactly → full marks.
+    assert (
+        prose.explain_points(
+            _item(
+                "stepped",
+                ratio="1.0000",
+                reference="1.0000",
+                weight="20.00",
+                points="20.00",
+                steps=0,
+                points_per_step="1.00",
+            )
+        )
+        == "100.00% of the target, above the target by less than a step, full marks"
+    )
+    # One whole step: "1 step above", never "1 whole steps".
+    assert prose.explain_points(
+        _item("stepped", ratio="1.1500", reference="1.0000", steps=1, points_per_step="1.00")
+    ) == ("115.00% of the target, 1 step above the target (1.00 points each)")
+    assert prose.explain_points(
+        _item("stepped", ratio="0.7000", reference="1.0000", steps=-3, points_per_step="2.00")
+    ) == ("70.00% of the target, 3 steps below the target (2.00 points off each)")
+
+
+def test_the_efficacy_range_is_written_as_percentages_with_a_true_minus(english, settings):
+    settings.NOTICE_PERCENT_PLACES = 2
+    text = prose.explain_points(
+        _item(
+            "efficacy_coefficient",
+            input="yoy_growth",
+            efficacy_score="100.00",
+            range_min="-0.0680",
+            range_max="0.4060",
+            points="20.00",
+            weight="20.00",
+        )
+    )
+    assert text == (
+        "efficacy score 100.00 (Year-on-year growth range −6.80% to 40.60%), full marks"
+    )
+
+
+def test_a_quota_is_explained_as_a_count_against_it(english):
+    assert (
+        prose.explain_points(
+            _item("quota", input="promotion_events", value="3", ratio="0.7500", reference="4")
+        )
+        == "3 against a quota of 4"
+    )

@@ -3,7 +3,7 @@
     make bench                                        # or:
     .venv/bin/python tests/bench/bench_load.py [--scale province] [--duration 30]
         [--connections 50] [--timeout 60] [--workers N] [--conn-max-age S]
-        [--output var/bench/load.md]
+        [--writes-per-second 4] [--logins-per-second 1] [--output var/bench/load.md]
 
 On the PostgreSQL database that bench_pages.py fills for ``--scale`` (``fdi_bench_<scale>`` on
 ``BENCH_POSTGRES_URL``; filled by bench_pages.py's own code when it is missing or holds another
@@ -15,6 +15,15 @@ cookie: the login page as a baseline, the staff home, the figures grid and the p
 the province viewer's project list. After each page it waits until the server has worked off the
 requests still queued, so that one page's backlog does not slow the next; before it, each
 worker serves the page twice (not measured).
+
+While the pages are loaded the province writes (``--writes-per-second``, 0 for none): a
+process of its own verifies figures through the grid's write path
+(``assessments.figures.set_monthly_figure``) in random regions of every city, and after each
+write reads that city's grid through the server as the administrator and checks that it shows
+the new figure (a page read after a write shows it); and people log in through the login page
+(``--logins-per-second``, the demo accounts, CSRF token and all). The shared cache is a Redis
+of the bench's own (``redis-server`` on a free port, 256 MB, allkeys-lru), as in production
+beside the job queue's.
 
 For each page: requests/s, latency p50/p95/p99 as wrk measured it (queueing included), responses
 other than 200 (a redirect to the login page would be one), socket errors and timeouts, and the
@@ -34,6 +43,7 @@ import http.cookiejar
 import json
 import os
 import platform
+import random
 import re
 import runpy
 import shutil
@@ -43,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -131,11 +142,28 @@ def main() -> None:
     parser.add_argument(
         "--pages", default="", help="only pages whose name contains one of these, e.g. grid,login"
     )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=4,
+        help="figures verified through the grid's write path while the pages are loaded "
+        "(default 4; 0: none)",
+    )
+    parser.add_argument(
+        "--logins-per-second",
+        type=float,
+        default=1,
+        help="logins through the login page while the pages are loaded (default 1; 0: none)",
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "load.md")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", help=argparse.SUPPRESS)  # the server's URL
     args = parser.parse_args()
     if args.prepare:
         prepare(args.scale)
+        return
+    if args.writer:
+        write_figures(args.writer, args.writes_per_second)
         return
 
     if shutil.which("wrk") is None:
@@ -178,22 +206,30 @@ def main() -> None:
         if kept
         else "a database connection per request"
     )
+    cache_server = None
     if args.cache == "on":
-        env["FIGURES_CACHE_URL"] = CACHE_URL
-        redis.Redis.from_url(CACHE_URL).flushdb()
-        connections += "; the shared dashboard cache on (emptied first)"
+        cache_server, env["FIGURES_CACHE_URL"] = start_cache_redis()
+        redis.Redis.from_url(env["FIGURES_CACHE_URL"]).flushdb()
+        connections += "; the shared dashboard cache on (emptied first; " + (
+            "a redis-server of its own, 256 MB, allkeys-lru)" if cache_server else "Redis db 12)"
+        )
     else:
         env["FIGURES_CACHE_URL"] = "off"
         connections += "; the shared dashboard cache off"
     load_before = os.getloadavg()[0]
     results = []
-    server = None
+    server = writer = logins = None
     try:
         server, base = start_gunicorn(env, workers)
         print(f"gunicorn on {base}, {workers} sync workers", flush=True)
         cookies = {
             role: login(base, ROLES[role], info["password"]) for role in ("staff", "province")
         }
+        if args.writes_per_second > 0:
+            writer = start_writer(env, base, args)
+        if args.logins_per_second > 0:
+            logins = Logins(base, info["password"], args.logins_per_second)
+            logins.start()
         runs = [("login page", "anonymous", "/login/", "")]
         runs += [
             (page, role, info["urls"][page], cookies[role]) for page, role in PAGES + PAGES_PROVINCE
@@ -215,8 +251,13 @@ def main() -> None:
     except RunTimeLimit:
         print(f"Stopped: the run took longer than {limit} s (--limit).", flush=True)
     finally:
+        writes = stop_writer(writer) if writer is not None else None
+        if logins is not None:
+            logins.stop()
         if server is not None:
             stop(server)
+        if cache_server is not None:
+            stop(cache_server)
         signal.alarm(0)
 
     header = (
@@ -230,13 +271,36 @@ def main() -> None:
         f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work on the machine "
         f"slows every figure). Target: p95 ≤ {TARGET_P95_MS} ms and no errors."
     )
+    mixed = []
+    if writes is not None:
+        mixed.append(
+            f"Writes: {writes['written']} figures verified through set_monthly_figure in "
+            f"{writes['seconds']:.0f} s ({writes['written'] / max(writes['seconds'], 1):.1f}/s, "
+            f"asked {args.writes_per_second}/s, {writes['cities']} cities), "
+            f"{writes['refused']} refused (a locked month), {writes['failed']} failed; "
+            f"the city's grid read after the latest write showed it {writes['fresh']} times "
+            f"of {writes['checked']} (stale: {writes['stale']}, read errors: "
+            f"{writes['read_errors']}), the grid's read p50 {_ms(writes['read_p50'])} / p95 "
+            f"{_ms(writes['read_p95'])} ms."
+        )
+    if logins is not None:
+        mixed.append(
+            f"Logins: {logins.done} through the login page ({logins.rate()}/s, asked "
+            f"{args.logins_per_second}/s), {logins.failed} failed."
+        )
     text = f"{header}\n\n{table(results)}\n\n{LEGEND}\n"
+    if mixed:
+        text += "\n" + "\n".join(mixed) + "\n"
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     print(f"Written to {args.output}")
     if len(results) < pages:
         sys.exit(1)
+    if writes is not None and (writes["stale"] or writes["failed"] or writes["read_errors"]):
+        sys.exit("A page read after a write did not show it, or a write failed.")
+    if logins is not None and logins.failed:
+        sys.exit("A login through the login page failed.")
 
 
 LEGEND = (
@@ -315,6 +379,237 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
     except ProcessLookupError:
         pass
+
+
+def start_cache_redis() -> tuple[subprocess.Popen | None, str]:
+    """A Redis of the page cache's own, as production runs it beside the job queue's: bounded
+    (256 MB) and evicting the least recently used pages, nothing saved to disk. Redis db 12 of
+    the server on 6379 when redis-server is not installed."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        return None, CACHE_URL
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            executable,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--maxmemory",
+            "256mb",
+            "--maxmemory-policy",
+            "allkeys-lru",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            redis.Redis.from_url(url).ping()
+            return server, url
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    stop(server)
+    raise RuntimeError("redis-server did not answer within 10 s")
+
+
+# --------------------------------------------------------------------------- mixed load
+
+
+def start_writer(env: dict[str, str], base: str, args: argparse.Namespace) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            f"--writer={base}",
+            f"--scale={args.scale}",
+            f"--writes-per-second={args.writes_per_second}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def stop_writer(writer: subprocess.Popen) -> dict:
+    os.killpg(writer.pid, signal.SIGTERM)
+    try:
+        output, _ = writer.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(writer.pid, signal.SIGKILL)
+        output, _ = writer.communicate()
+    found = re.search(r"^WRITES_JSON (.*)$", output or "", re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"the writer printed no summary:\n{output}")
+    return json.loads(found.group(1))
+
+
+def write_figures(base: str, per_second: float) -> None:
+    """In a child with Django: verify a figure every 1/``per_second`` s through the grid's
+    write path, in a random assessed region of a random city, until SIGTERM. Beside the
+    writes, a reader reads the city's grid of the latest write through the server as the
+    administrator and checks that it shows the figure (unless a later write changed that cell
+    meanwhile): the reads wait in the server's queue with the load, the writes keep their pace.
+    Prints a summary line (WRITES_JSON)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fdi_portal.settings")
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from django.utils import timezone
+
+    from assessments.figures import set_monthly_figure
+    from fdi_portal.demo import DEMO_PASSWORD
+    from fdi_portal.lib.money import format_wan
+    from fdi_portal.models import Region
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    admin = get_user_model().objects.get(username=ROLES["admin"])
+    cookie = login(base, admin.username, DEMO_PASSWORD)
+    regions = list(Region.objects.filter(assessed=True).select_related("city"))
+    today = timezone.localdate()
+    picker = random.Random(2026)
+    counts = dict.fromkeys(
+        ("written", "refused", "failed", "checked", "fresh", "stale", "read_errors"), 0
+    )
+    reads: list[float] = []
+    #: (region, month) → the amount last written; the write the reader checks next.
+    latest: dict[tuple[int, int], Decimal] = {}
+    pending: list[tuple[Region, int, Decimal]] = []
+    lock = threading.Lock()
+
+    def read_back() -> None:
+        opener = urllib.request.build_opener(_NoRedirect)
+        while not stopping.is_set():
+            with lock:
+                job = pending.pop() if pending else None
+                pending.clear()
+            if job is None:
+                stopping.wait(0.05)
+                continue
+            region, month, amount = job
+            url = f"{base}/figures/{region.city.admin_code}/{today.year}/"
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            asked = time.monotonic()
+            try:
+                with opener.open(request, timeout=60) as response:
+                    page = response.read().decode()
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                counts["read_errors"] += 1
+                continue
+            reads.append((time.monotonic() - asked) * 1000)
+            with lock:
+                overwritten = latest.get((region.pk, month)) != amount
+            if format_wan(amount) in page:
+                counts["checked"] += 1
+                counts["fresh"] += 1
+            elif not overwritten:
+                counts["checked"] += 1
+                counts["stale"] += 1
+
+    reader = threading.Thread(target=read_back, daemon=True)
+    reader.start()
+    started = time.monotonic()
+    next_at = started
+    while not stopping.is_set():
+        next_at += 1 / per_second
+        region = picker.choice(regions)
+        month = picker.randint(1, today.month)
+        # A figure unlikely to stand anywhere else on the grid (checked there after the write).
+        amount = Decimal(picker.randint(1_000_000, 99_999_999)) * 100 + 1
+        try:
+            set_monthly_figure(
+                region=region,
+                year=today.year,
+                month=month,
+                amount_usd=amount,
+                user=admin,
+                reason="bench: mixed load",
+                confirmed=True,
+            )
+            counts["written"] += 1
+            with lock:
+                latest[(region.pk, month)] = amount
+                pending.append((region, month, amount))
+        except ValidationError:
+            counts["refused"] += 1  # a locked month
+        except Exception:  # noqa: BLE001 — counted and reported
+            counts["failed"] += 1
+            connection.close()
+        stopping.wait(max(0.0, next_at - time.monotonic()))
+    reader.join(timeout=60)
+    quantiles = statistics.quantiles(reads, n=20) if len(reads) >= 2 else None
+    summary = {
+        **counts,
+        "seconds": time.monotonic() - started,
+        "cities": len({r.city_id for r in regions}),
+        "read_p50": statistics.median(reads) if reads else None,
+        "read_p95": quantiles[-1] if quantiles else None,
+    }
+    print("WRITES_JSON " + json.dumps(summary), flush=True)
+
+
+class Logins(threading.Thread):
+    """Starts a login through the login page ``per_second`` times a second, round the demo
+    accounts of 防城港 and 广西, each in a thread of its own (a login waits in the server's
+    queue with the load; the pace holds), until stopped."""
+
+    def __init__(self, base: str, password: str, per_second: float) -> None:
+        super().__init__(daemon=True)
+        self.base, self.password, self.per_second = base, password, per_second
+        self.done = self.failed = 0
+        self.stopping = threading.Event()
+        self.started_at = self.stopped_at = time.monotonic()
+        self.lock = threading.Lock()
+
+    def one(self, username: str) -> None:
+        try:
+            login(self.base, username, self.password)
+            ok = True
+        except (RuntimeError, OSError):
+            ok = False
+        with self.lock:
+            if ok:
+                self.done += 1
+            else:
+                self.failed += 1
+
+    def run(self) -> None:
+        names = [ROLES[role] for role in ("staff", "county", "leader", "province")]
+        started: list[threading.Thread] = []
+        next_at = self.started_at = time.monotonic()
+        while not self.stopping.is_set():
+            next_at += 1 / self.per_second
+            login_thread = threading.Thread(
+                target=self.one, args=(names[len(started) % len(names)],), daemon=True
+            )
+            login_thread.start()
+            started.append(login_thread)
+            self.stopping.wait(max(0.0, next_at - time.monotonic()))
+        for login_thread in started:
+            login_thread.join(timeout=60)
+        self.stopped_at = time.monotonic()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=120)
+
+    def rate(self) -> str:
+        return f"{self.done / max(self.stopped_at - self.started_at, 1):.1f}"
 
 
 # --------------------------------------------------------------------------- the client

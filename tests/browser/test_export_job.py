@@ -84,6 +84,6 @@ def test_the_progress_page_follows_the_job_to_the_download(
     assert not box.find_element(By.CSS_SELECTOR, "[data-export-hint]").is_displayed()
     browser.save_screenshot(str(SHOTS / "export-job-done-1366.png"))
     assert violations(browser) == []
-    assert browser.execute_script(
-        "return document.documentElement.scrollWidth <= window.innerWidth"
-    )
+    from tests.browser.test_supervision import no_sideways_scroll
+
+    assert no_sideways_scroll(browser)

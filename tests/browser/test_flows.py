@@ -223,7 +223,7 @@ def test_a_clerk_issues_the_monthly_notice_and_a_county_official_sees_it_and_the
     log_in(browser, live_server, "shangsi")
     # Their home page: the current ranking, their own row highlighted.
     own = wait_for(browser, "[data-testid=ranking] tr.table-primary")
-    cells = [td.text for td in own.find_elements(By.TAG_NAME, "td")]
+    cells = [cell.text for cell in own.find_elements(By.CSS_SELECTOR, "td, th")]
     assert cells[:2] == ["3", "上思县"]
     assert cells[3] == "16.67%"
 

@@ -29,9 +29,18 @@ def shot(browser, name: str) -> None:
 
 
 def no_sideways_scroll(browser) -> bool:
-    return browser.execute_script(
-        "return document.documentElement.scrollWidth <= window.innerWidth"
-    )
+    """Nothing scrolls sideways at the window's size, nor on a 390 px phone."""
+    size = browser.get_window_size()
+    fits = []
+    for width, height in ((size["width"], size["height"]), (390, 844)):
+        browser.set_window_size(width, height)
+        fits.append(
+            browser.execute_script(
+                "return document.documentElement.scrollWidth <= window.innerWidth"
+            )
+        )
+    browser.set_window_size(size["width"], size["height"])
+    return all(fits)
 
 
 @pytest.fixture

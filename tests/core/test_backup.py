@@ -26,6 +26,8 @@ def every_row() -> dict[str, list[tuple]]:
     for model in apps.get_models(include_auto_created=True):
         if model._meta.managed and not model._meta.proxy:
             rows[model._meta.db_table] = list(model._base_manager.order_by("pk").values_list())
+    # The versions of the cached pages: a restore retires every page (fdi_portal/cache.py).
+    rows.pop("fdi_portal_pageversion", None)
     return rows
 
 

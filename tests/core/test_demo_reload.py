@@ -135,3 +135,44 @@ def test_an_arrival_a_person_entered_on_a_demo_project_is_kept(fangchenggang, cl
     load(TODAY + dt.timedelta(days=60))
 
     assert Arrival.objects.get(pk=arrival.pk).amount_usd == Decimal("10000.00")
+
+
+def test_the_demo_issues_the_past_months_notices_and_gives_guangxi_three_cities(
+    fangchenggang, client
+):
+    """A county official's first page showed rank 「—」: no notice was issued. The demo issues
+    this year's months already over, holds the interviews of the quarters before the last,
+    and the province viewer compares three Guangxi cities."""
+    from django.utils import timezone
+
+    from assessments.models import Interview, Notice
+
+    call_command("load_demo", force=True, verbosity=0)
+    today = timezone.localdate()
+    year, last = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    notices = Notice.objects.filter(city=fangchenggang, kind="monthly", year=year, status="issued")
+    assert sorted(notices.values_list("month", flat=True)) == list(range(1, last + 1))
+    for notice in notices:
+        assert notice.issued_on <= today
+        assert notice.issued_on > dt.date(year, notice.month, 1)
+        assert notice.issued_by.username == "fcg_staff"
+    assert Interview.objects.filter(city=fangchenggang, year=year).exists()
+    if last >= 6:
+        assert Interview.objects.filter(city=fangchenggang, year=year, quarter=1).exclude(
+            held_on=None
+        )
+
+    client.login(username="fcg_shangsi", password="demo-only-2026")
+    home = client.get("/")
+    assert home.context["ranking"] is not None
+    assert home.context["region_page"].row.rank is not None
+
+    client.login(username="gx_viewer", password="demo-only-2026")
+    comparison = client.get("/").context["comparison"]
+    assert len(comparison["rows"]) >= 3
+
+    # Reloading issues nothing twice; remove_demo removes the demo notices too.
+    call_command("load_demo", force=True, verbosity=0)
+    assert notices.count() == last
+    call_command("remove_demo", verbosity=0)
+    assert not Notice.objects.filter(city=fangchenggang).exists()

@@ -328,6 +328,8 @@ def test_month_13_is_rejected_and_3月_is_accepted_in_the_long_layout(tmp_path: 
         (6, "C", ErrorCode.BAD_MONTH),
     ]
     assert "月份应为1到12的整数" in result.errors[0].message
+    # Quoted as typed: the spreadsheet stores 13 as 13.0.
+    assert result.errors[0].message.endswith('（现为"13"）')
 
 
 def test_a_year_outside_the_range_is_rejected_and_the_caller_sets_the_range(

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.test_layers import LAYERS
+
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 needs_gettext = pytest.mark.skipif(
     shutil.which("xgettext") is None and not os.environ.get("CI"),
@@ -47,15 +49,7 @@ def test_every_string_in_the_code_is_in_the_zh_hans_catalogue(tmp_path, settings
     files it reads, so it must never run on the real tree here.)"""
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.mo", "migrations")
-    for part in (
-        "fdi_portal",
-        "tasks",
-        "projects",
-        "assessments",
-        "dashboards",
-        "templates",
-        "locale",
-    ):
+    for part in (*LAYERS, "templates", "locale"):  # every app of the portal
         shutil.copytree(Path(settings.BASE_DIR) / part, project / part, ignore=ignore)
     settings.LOCALE_PATHS = [project / "locale"]
     monkeypatch.chdir(project)

@@ -109,3 +109,73 @@ def test_an_issued_month_is_shown_as_it_is(client, settings, may_issued, shangsi
     page = client.get(reverse("home"), {"year": 2021, "month": 5}).context["region_page"]
     # May is published: 港口区 50%, 防城区 50%, 上思县 50万/600万: third.
     assert (page.report.month, page.row.rank) == (5, 3)
+
+
+@pytest.fixture
+def may_corrected(may_issued):
+    """After the May notice is issued, 港口区's May is corrected from 100万 to 130万: its
+    January–May becomes 530万 (53 %) against 500万 (50 %) as issued."""
+    MonthlyFigure.objects.filter(region__name="港口区", year=2021, month=5).update(
+        amount_usd=Decimal("1300000")
+    )
+    return may_issued
+
+
+def test_after_a_correction_every_page_a_county_official_sees_tells_the_issued_story(
+    client, settings, may_corrected, shangsi_official
+):
+    settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = "own"
+    client.force_login(shangsi_official)
+    client.cookies["django_language"] = "en"
+
+    # Home, May picked: the issued notice's figures, labelled as issued, with the note.
+    response = client.get(reverse("home"), {"year": 2021, "month": 5})
+    page = response.context["region_page"]
+    port = page.report.row("450602")
+    assert port.ytd_usd == Decimal("5000000.00")  # as issued, not 530万
+    assert response.context["published_notice"] is not None
+    assert page.correction_pending is True
+    html = response.content.decode()
+    assert 'data-testid="published-ranking"' in html
+    assert 'data-testid="correction-pending"' in html
+    assert "Not an issued notice" not in html
+    # 上思县 as issued: third of three (50 %, 50 %, 8.33 %).
+    assert page.row.rank == 3
+
+    # The notices page: the same figures and the same note.
+    url = reverse("assessments:notice_list", args=["450600"])
+    # June is in (not issued): the others' figures as the May notice published them.
+    listing = client.get(url)
+    assert listing.context["ranking"].row("450602").ytd_usd == Decimal("5000000.00")
+
+    # The notice page: as issued, a note, and no other region's change.
+    notice = client.get(reverse("assessments:notice_detail", args=["450600", 2021, 5]))
+    html = notice.content.decode()
+    assert 'data-testid="revisions"' not in html
+    assert 'data-testid="correction-pending"' in html
+
+
+def test_the_notices_page_says_a_correction_waits_when_the_last_month_is_the_issued_one(
+    client, settings, may_corrected, shangsi_official
+):
+    MonthlyFigure.objects.filter(year=2021, month=6).delete()  # May is the last month in
+    settings.UNPUBLISHED_FIGURES_VISIBLE_TO_REGIONS = "own"
+    client.force_login(shangsi_official)
+    response = client.get(reverse("assessments:notice_list", args=["450600"]))
+    assert response.context["ranking"].row("450602").ytd_usd == Decimal("5000000.00")
+    assert response.context["correction_pending"] is True
+    assert 'data-testid="correction-pending"' in response.content.decode()
+    home_page = client.get(reverse("home"))
+    assert home_page.context["region_page"].report.row("450602").ytd_usd == Decimal("5000000.00")
+    assert 'data-testid="correction-pending"' in home_page.content.decode()
+
+
+def test_staff_see_the_correction_itself_on_the_notice(client, may_corrected, clerk):
+    client.force_login(clerk)
+    notice = client.get(reverse("assessments:notice_detail", args=["450600", 2021, 5]))
+    revisions = notice.context["revisions"]
+    assert {(r.name, r.field, r.delta_usd) for r in revisions if r.name} == {
+        ("港口区", "month_usd", Decimal("300000.00")),
+        ("港口区", "ytd_usd", Decimal("300000.00")),
+    }
+    assert 'data-testid="revisions"' in notice.content.decode()

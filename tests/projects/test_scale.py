@@ -197,6 +197,25 @@ def test_the_most_urgent_come_first_leaders_missing_then_the_oldest(alert_cases)
     ]
 
 
+def test_the_alerts_panel_counts_them_all_and_reads_only_the_few_it_shows(
+    alert_cases, django_assert_num_queries
+):
+    fcg = Project.objects.get(name="刚好1500万").city
+    # The rules once, the ids with the count, the three rows, their arrivals, difficulties
+    # and complaints.
+    with django_assert_num_queries(6):
+        panel = alerts.staff_alerts(fcg, TODAY, limit=3)
+    # 防城港's five, most urgent first: the leader missing, then a difficulty raised 200
+    # days ago, a stage unchanged 90 days (a difficulty of 31 days and a complaint 1 day past
+    # its deadline are not shown).
+    assert [r.project.name for r in panel.reports] == [
+        "刚好1500万",
+        "困难办理中200天",
+        "签约90天未变",
+    ]
+    assert (panel.total, panel.more) == (5, 2)
+
+
 def test_the_home_page_shows_the_ten_most_urgent_alerts_and_links_to_all(
     client, clerk, fangchenggang, fcg_plan
 ):

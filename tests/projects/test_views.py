@@ -265,3 +265,20 @@ def test_the_project_page_shows_rules_and_alerts(client, leader, fangchenggang, 
     ]
     assert b'data-alert="leader_missing"' in response.content
     assert not response.context["can_write"]
+
+
+def test_the_export_writes_amounts_in_wan_rounded_half_up_to_two_places(
+    client, clerk, fangchenggang, fcg_plan
+):
+    make_project(
+        fangchenggang,
+        name="尾数项目",
+        contracted_fdi_usd=Decimal("123456.78"),  # 12.345678 万美元 → 12.35
+        total_investment_usd=Decimal("123449.99"),  # 12.344999 万美元 → 12.34
+        fixed_asset_investment_cny=Decimal("50.00"),  # 0.005 万元 → 0.01 (half-up)
+    )
+    client.force_login(clerk)
+    response = client.get(reverse("projects:project_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    (row,) = [r for r in sheet.iter_rows(values_only=True) if r[2] == "尾数项目"]
+    assert (row[11], row[12], row[13]) == (12.35, 12.34, 0.01)

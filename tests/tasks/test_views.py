@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fdi_portal.models import Department
@@ -279,6 +280,54 @@ def test_the_matrix_runs_a_fixed_number_of_queries(
     assert {c.status for row in response.context["matrix"].rows for c in row.cells} == {
         "in_progress"
     }
+
+
+def test_the_officers_home_lists_their_missing_reports_first_overdue_before_due(
+    client, clerk, investment_officer, fcg_plan, monkeypatch, django_assert_max_num_queries
+):
+    """The department officer's home was a bare list of plans. On 1 August 2021 the 2021
+    plan's Q1 and Q2 reports are overdue (due 10 April, 10 July), Q3's is due by 10 October."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2021, 8, 1))
+    task = task_at(fcg_plan, 9)  # 二（四）一是, led by the 投资促进局
+    file_reports(fcg_plan, clerk, 2021, 1)
+    client.force_login(investment_officer)
+    page = client.get("/")
+    due = page.context["due_tasks"]
+    mine = next(item for item in due if item.node.task == task)
+    assert (mine.overdue, mine.due_quarter, mine.due_on) == ((2,), 3, dt.date(2021, 10, 10))
+    assert all("防城港市投资促进局" in item.node.departments for item in due)
+    content = page.content.decode()
+    assert content.index('data-testid="due-tasks"') < content.index(fcg_plan.title)
+    assert reverse("tasks:report_create", kwargs={"task_pk": task.pk}) in content
+
+    # Q2 filed: nothing is overdue, Q3 is still due; Q3 filed too, the list is empty.
+    file_reports(fcg_plan, clerk, 2021, 2)
+    mine = next(item for item in client.get("/").context["due_tasks"] if item.node.task == task)
+    assert (mine.overdue, mine.due_quarter) == ((), 3)
+    file_reports(fcg_plan, clerk, 2021, 3)
+    with django_assert_max_num_queries(15):
+        page = client.get("/")
+    assert page.context["due_tasks"] == []
+
+    # A plan whose year is over is history: in 2026 the 2021 plan asks for nothing.
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 8, 1))
+    assert client.get("/").context["due_tasks"] == []
+
+
+def test_the_matrix_and_the_report_form_name_quarters_in_chinese(
+    client, clerk, investment_officer, fcg_plan
+):
+    """「Q1…Q4」 were left in the Chinese pages: a quarter reads 一季度 … 四季度."""
+    client.force_login(clerk)
+    matrix = client.get(
+        reverse("tasks:plan_progress", kwargs={"pk": fcg_plan.pk}), {"year": 2021}
+    ).content.decode()
+    assert "<th>一季度</th>" in matrix
+    assert "<th>四季度</th>" in matrix
+    assert "<th>Q1</th>" not in matrix
+    client.force_login(investment_officer)
+    form = client.get(report_url(task_at(fcg_plan, 22))).content.decode()
+    assert ">三季度</option>" in form
 
 
 def test_a_region_official_may_not_open_the_matrix(client, shangsi_official, fcg_plan):

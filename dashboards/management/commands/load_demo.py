@@ -5,8 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.demo import load_demo_figures, state_demo_targets_in_plans
+from assessments.demo import (
+    PROFILES,
+    issue_demo_notices,
+    load_demo_figures,
+    state_demo_targets_in_plans,
+)
+from dashboards.demo_scale import load_province_cities
 from fdi_portal.demo import DEMO_PASSWORD, create_demo_accounts
+from fdi_portal.models import City
 from projects.demo import link_demo_leader, load_demo_projects
 from tasks.demo import load_demo_plans
 
@@ -36,6 +43,10 @@ class Command(BaseCommand):
         link_demo_leader()
         load_demo_plans(today)
         state_demo_targets_in_plans(today.year)
+        # Two more Guangxi cities, so the province viewer compares three; then the notices of
+        # the months already over, so every role's first page shows a rank and a notice.
+        cities = [*City.objects.filter(admin_code__in=PROFILES), *load_province_cities(today)]
+        issue_demo_notices(today, cities=cities)
         self.stdout.write(
             _("Demo data ready: %(figures)s monthly figures, %(projects)s projects.")
             % {"figures": figures, "projects": projects}

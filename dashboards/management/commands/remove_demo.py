@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.demo import remove_demo_figures
+from assessments.demo import remove_demo_figures, remove_demo_notices
 from dashboards.demo_scale import remove_generated
 from tasks.demo import remove_demo_plans
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        deleted = remove_demo_figures() + remove_demo_plans()
+        deleted = remove_demo_notices() + remove_demo_figures() + remove_demo_plans()
         # Every demo project, event and investor, and the cities generate_demo_data made.
         deleted += remove_generated()
         self.stdout.write(_("Demo data removed: %(count)s rows.") % {"count": deleted})

@@ -128,7 +128,10 @@ def one_line(value: object) -> str:
 
 
 def excerpt(value: object) -> str:
-    """The cell's text on one line, cut to 30 characters, to quote it in a message."""
+    """The cell's text on one line, cut to 30 characters, to quote it in a message. A whole
+    number reads as the clerk typed it: 13, not the 13.0 a spreadsheet stores."""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        value = int(value)
     text = one_line(value)
     return text if len(text) <= 30 else text[:30] + "…"
 
