@@ -195,6 +195,8 @@ def _replace(scopes: Iterable[str], using: Any = None) -> None:
                 params,
             )
     except DatabaseError as error:  # the write is committed; say what was not retired
+        if PageVersion._meta.db_table not in connection.introspection.table_names():
+            return  # migrating a new database: no page was kept before the table existed
         log.warning("Could not retire the cached pages of %s: %s", ", ".join(scopes), error)
 
 
