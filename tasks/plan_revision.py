@@ -23,14 +23,13 @@ from tasks.services import (
     QuotaDraft,
     TaskRow,
     assignments_of,
-    goal_fields,
     log_import,
     preview_plan,
     refuse_second_annual_plan,
+    store_goals,
     task_fields,
     with_history,
 )
-from tasks.signals import goals_stored
 
 _ROLES = ("lead", "support", "shared")
 
@@ -230,22 +229,7 @@ def revise_plan(
     plan.save()
     plan.issuing_units.set(preview.issuing_units)
     Goal.objects.filter(plan=plan).delete()
-    stored_goals = with_history(
-        [
-            Goal(plan=plan, order=order, **goal_fields(goal))
-            for order, goal in enumerate(preview.goals, start=1)
-        ],
-        user,
-    )
-    goals_stored.send(
-        sender=None,
-        city=city,
-        year=plan.year,
-        goals=stored_goals,
-        user=user,
-        replace=replace_city_target,
-        reason="",
-    )
+    store_goals(plan, preview.goals, user=user, replace_city_target=replace_city_target)
 
     quotas_of: dict[int, list[QuotaDraft]] = defaultdict(list)
     for quota in preview.quotas:

@@ -446,6 +446,30 @@ def goal_fields(goal: ParsedGoal | GoalDraft) -> dict[str, Any]:
     }
 
 
+def store_goals(
+    plan: Plan, goals: Sequence[ParsedGoal | GoalDraft], *, user: Any, replace_city_target: bool
+) -> list[Goal]:
+    """Store ``goals`` as ``plan``'s, in order, with their history, and tell the apps above
+    (``tasks.signals.goals_stored``: the year's city target), which may refuse the write."""
+    stored = with_history(
+        [
+            Goal(plan=plan, order=order, **goal_fields(goal))
+            for order, goal in enumerate(goals, start=1)
+        ],
+        user,
+    )
+    goals_stored.send(
+        sender=None,
+        city=plan.city,
+        year=plan.year,
+        goals=stored,
+        user=user,
+        replace=replace_city_target,
+        reason="",
+    )
+    return stored
+
+
 @transaction.atomic
 def import_plan(
     *,
@@ -506,22 +530,7 @@ def import_plan(
         source_text=text,
     )
     plan.issuing_units.set(preview.issuing_units)
-    stored_goals = with_history(
-        [
-            Goal(plan=plan, order=order, **goal_fields(goal))
-            for order, goal in enumerate(preview.goals, start=1)
-        ],
-        user,
-    )
-    goals_stored.send(
-        sender=None,
-        city=city,
-        year=plan.year,
-        goals=stored_goals,
-        user=user,
-        replace=replace_city_target,
-        reason="",
-    )
+    store_goals(plan, preview.goals, user=user, replace_city_target=replace_city_target)
     quotas_of: dict[int, list[QuotaDraft]] = defaultdict(list)
     for quota in preview.quotas:
         quotas_of[quota.task_order].append(quota)
