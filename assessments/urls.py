@@ -1,6 +1,13 @@
 from django.urls import path
 
-from assessments import campaign_views, document_views, notice_views, scheme_views, views
+from assessments import (
+    campaign_views,
+    document_views,
+    figure_import_views,
+    notice_views,
+    scheme_views,
+    views,
+)
 from fdi_portal.import_views import import_urls
 
 app_name = "assessments"
@@ -41,7 +48,7 @@ urlpatterns = [
     path("<str:city_code>/<int:year>/export/", views.export_grid, name="export_grid"),
     # Figures and targets: the upload → preview → confirm pages every import shares.
     *import_urls(
-        views.IMPORTS,
+        figure_import_views.IMPORTS,
         upload="<str:city_code>/import/<str:kind>/",
         confirm="<str:city_code>/import/<str:kind>/confirm/",
         template="<str:city_code>/template/<str:kind>/",
