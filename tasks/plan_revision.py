@@ -19,6 +19,7 @@ from tasks.models import Assignment, Goal, Plan, Task
 from tasks.services import (
     Corrections,
     GoalDraft,
+    Leads,
     PlanPreview,
     QuotaDraft,
     TaskRow,
@@ -183,6 +184,7 @@ def revise_plan(
     text: str,
     title: str | None = None,
     corrections: Corrections | None = None,
+    leads: Leads | None = None,
     goals: Sequence[GoalDraft] | None = None,
     quotas: Sequence[QuotaDraft] | None = None,
     user: Any = None,
@@ -198,7 +200,7 @@ def revise_plan(
     city = plan.city
     # One revision at a time: a second waits and then matches against the first's result.
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
-    preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+    preview = preview_plan(city=city, text=text, title=title, corrections=corrections, leads=leads)
     if goals is not None or quotas is not None:
         preview = replace(
             preview,

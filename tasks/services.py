@@ -44,6 +44,8 @@ from tasks.signals import first_answer, goals_proposed, goals_stored, plan_creat
 
 #: A department chosen by hand for a written name the registry did not know.
 Corrections = Mapping[str, Department]
+#: The lead chosen by hand in the preview: a task's order → the name of one of its units.
+Leads = Mapping[int, str]
 
 _DATE_LINE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", re.MULTILINE)
 _YEAR_IN_TITLE_RE = re.compile(r"^(\d{4})年")
@@ -289,12 +291,26 @@ def _unknown_units_first(
     return warnings, own + elsewhere
 
 
+def with_lead(units: Sequence[UnitRow], lead: str) -> list[UnitRow]:
+    """A task's units with ``lead`` (one of their names) chosen by hand as its lead: the other
+    units that led or shared support it. A name the task does not have changes nothing."""
+    if lead not in {unit.name for unit in units}:
+        return list(units)
+    return [
+        replace(unit, role="lead" if unit.name == lead else "support")
+        if unit.role in ("lead", "shared") or unit.name == lead
+        else unit
+        for unit in units
+    ]
+
+
 def preview_plan(
     *,
     city: City,
     text: str,
     title: str | None = None,
     corrections: Corrections | None = None,
+    leads: Leads | None = None,
 ) -> PlanPreview:
     """Parse ``text`` against ``city``'s registry (one query; a second when a document naming
     another place has unknown units) without writing anything.
@@ -353,6 +369,8 @@ def preview_plan(
                         task.note_of(name),
                     )
                 )
+        if leads and task.order in leads:
+            units = with_lead(units, leads[task.order])
         rows.append(TaskRow(task, tuple(units), deadline_date(task.deadline, deadline_year)))
 
     warnings, unresolved_list = _unknown_units_first(parsed, city, list(unresolved))
@@ -478,6 +496,7 @@ def import_plan(
     title: str | None = None,
     dry_run: bool = False,
     corrections: Corrections | None = None,
+    leads: Leads | None = None,
     goals: Sequence[GoalDraft] | None = None,
     quotas: Sequence[QuotaDraft] | None = None,
     user: Any = None,
@@ -496,7 +515,7 @@ def import_plan(
     ``plan`` is the new Plan.
     """
     text = clean_text(text)
-    preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+    preview = preview_plan(city=city, text=text, title=title, corrections=corrections, leads=leads)
     if goals is not None or quotas is not None:
         preview = replace(
             preview,

@@ -282,6 +282,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     form = PlanTextForm(request.POST or None, request.FILES or None, plans=plans)
     preview = revision = None
     corrections: dict[str, Department] = {}
+    leads: dict[int, str] = {}
     goal_forms = quota_forms = None
     if request.method == "POST" and form.is_valid():
         by_pk = {str(d.pk): d for d in departments}
@@ -290,6 +291,12 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         ):
             if choice in by_pk:
                 corrections[name] = by_pk[choice]
+        # A lead chosen in the preview: lead_<task order> = one of the task's unit names.
+        leads = {
+            int(key[5:]): value
+            for key, value in request.POST.items()
+            if key.startswith("lead_") and key[5:].isdigit() and value
+        }
         text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
         # The goals and quotas staff corrected travel back with the text; the first reading of
         # a document has none yet and shows the parser's.
@@ -297,7 +304,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         if corrected:
             goal_forms = GoalFormSet(request.POST, prefix="goal")
             quota_forms = QuotaFormSet(request.POST, prefix="quota")
-        preview = preview_plan(city=city, text=text, title=title, corrections=corrections)
+        preview = preview_plan(
+            city=city, text=text, title=title, corrections=corrections, leads=leads
+        )
         # A text with a stored plan's title (or chosen as its revision) revises that plan.
         revised = revised_plan(city=city, title=preview.title, revision_of=form.revised_plan())
         if "confirm" in request.POST:
@@ -314,6 +323,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                         text=text,
                         title=title,
                         corrections=corrections,
+                        leads=leads,
                         goals=kept_drafts(goal_forms) if corrected else None,
                         quotas=kept_drafts(quota_forms) if corrected else None,
                         user=request.user,
@@ -359,6 +369,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             ],
             "quota_forms": quota_forms,
             "roles": ("lead", "support", "shared"),
+            "leads": leads,
         },
     )
 

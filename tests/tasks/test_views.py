@@ -580,3 +580,39 @@ def test_the_share_on_track_is_printed_half_up_as_every_percentage():
     )
     assert rendered == "13%"
     assert selectors.ProgressMatrix(2021, [], [], None, 0, 0).share_on_track is None
+
+
+LEAD_DOC = """2098年牵头测试方案
+一、主要任务
+（一）招商活动。开展外资专题招商活动。（市商务局、市投资促进局按职责分工负责）
+"""
+
+
+def test_a_lead_chosen_in_the_preview_is_stored_and_the_others_support(
+    client, clerk, fangchenggang
+):
+    client.force_login(clerk)
+    preview = client.post(reverse("tasks:plan_import"), {"text": LEAD_DOC, "preview": "1"})
+    [row] = [row for row in preview.context["preview"].tasks if row.units]
+    # Read as written: both units share the task by their duties, and none leads.
+    assert [unit.role for unit in row.units] == ["shared", "shared"]
+    assert 'data-testid="lead-choice"' in preview.content.decode()
+    chosen = row.units[1].name
+    response = client.post(
+        reverse("tasks:plan_import"),
+        {"text": LEAD_DOC, "confirm": "1", f"lead_{row.parsed.order}": chosen},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(plan__title="2098年牵头测试方案", title="招商活动")
+    roles = {a.department.name: a.role for a in task.assignments.select_related("department")}
+    assert roles == {chosen: "lead", row.units[0].name: "support"}
+
+
+def test_a_lead_that_is_not_one_of_the_tasks_units_changes_nothing(client, clerk, fangchenggang):
+    client.force_login(clerk)
+    response = client.post(
+        reverse("tasks:plan_import"),
+        {"text": LEAD_DOC, "preview": "1", "lead_2": "某个不存在的单位"},
+    )
+    [row] = [row for row in response.context["preview"].tasks if row.units]
+    assert [unit.role for unit in row.units] == ["shared", "shared"]
