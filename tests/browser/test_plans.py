@@ -88,3 +88,37 @@ def test_a_clerk_sees_the_diff_of_a_revised_plan_before_confirming(
     browser.execute_script("arguments[0].scrollIntoView()", card)
     assert no_sideways_scroll(browser)
     shot(browser, "plan-revision-diff-1366")
+
+
+def test_a_clerk_chooses_a_tasks_lead_in_the_import_preview(
+    browser, live_server, clerk, fangchenggang
+):
+    from tests.tasks.test_views import LEAD_DOC
+
+    browser.set_window_size(1366, 768)
+    log_in(browser, live_server, "clerk")
+    browser.get(live_server.url + reverse("tasks:plan_import"))
+    area = browser.find_element(By.NAME, "text")
+    browser.execute_script("arguments[0].value = arguments[1]", area, LEAD_DOC)
+    button = browser.find_element(By.CSS_SELECTOR, "button[name=preview]")
+    browser.execute_script("arguments[0].click()", button)
+    choice = WebDriverWait(browser, 10).until(
+        expected_conditions.presence_of_element_located(
+            (By.CSS_SELECTOR, "[data-testid=lead-choice]")
+        )
+    )
+    options = [o.text for o in choice.find_elements(By.TAG_NAME, "option")]
+    assert options[0] == "按文件所列"
+    chosen = options[2]
+    choice.find_element(By.XPATH, f"option[normalize-space()='{chosen}']").click()
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", choice)
+    assert no_sideways_scroll(browser)
+    shot(browser, "plan-import-lead-1366")
+    confirm = browser.find_element(By.CSS_SELECTOR, "[data-testid=confirm]")
+    browser.execute_script("arguments[0].click()", confirm)
+    WebDriverWait(browser, 10).until(
+        lambda driver: "2098年牵头测试方案" in driver.find_element(By.TAG_NAME, "h1").text
+    )
+    task = Task.objects.get(plan__title="2098年牵头测试方案", title="招商活动")
+    leads = [a.department.name for a in task.assignments.filter(role="lead")]
+    assert leads == [chosen]
