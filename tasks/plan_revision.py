@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -25,8 +24,8 @@ from tasks.services import (
     TaskRow,
     assignments_of,
     log_import,
-    preview_plan,
     refuse_second_annual_plan,
+    storable_preview,
     store_goals,
     task_fields,
     with_history,
@@ -200,24 +199,16 @@ def revise_plan(
     city = plan.city
     # One revision at a time: a second waits and then matches against the first's result.
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
-    preview = preview_plan(city=city, text=text, title=title, corrections=corrections, leads=leads)
-    if goals is not None or quotas is not None:
-        preview = replace(
-            preview,
-            goals=list(preview.goals if goals is None else goals),
-            quotas=list(preview.quotas if quotas is None else quotas),
-        )
-    if not preview.tasks:
-        raise ValidationError(_("No numbered item (一、 （一） 1. …) was found in the text."))
-    if not preview.title:
-        raise ValidationError(_("The document has no title; give one."))
-    if len(preview.title) > Plan._meta.get_field("title").max_length:
-        raise ValidationError(_("The title is too long; give a shorter one."))
-    if Plan.objects.filter(city=city, title=preview.title).exclude(pk=plan.pk).exists():
-        raise ValidationError(
-            _("%(city)s already has a plan titled “%(title)s”.")
-            % {"city": city.name, "title": preview.title}
-        )
+    preview = storable_preview(
+        city=city,
+        text=text,
+        title=title,
+        corrections=corrections,
+        leads=leads,
+        goals=goals,
+        quotas=quotas,
+        revising=plan,
+    )
     refuse_second_annual_plan(city, preview.year, exclude=plan)
     revision = preview_revision(plan=plan, preview=preview)
 

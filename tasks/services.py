@@ -488,6 +488,45 @@ def store_goals(
     return stored
 
 
+def storable_preview(
+    *,
+    city: City,
+    text: str,
+    title: str | None,
+    corrections: Corrections | None,
+    leads: Leads | None,
+    goals: Sequence[GoalDraft] | None,
+    quotas: Sequence[QuotaDraft] | None,
+    revising: Plan | None = None,
+) -> PlanPreview:
+    """The preview an import (or the revision of ``revising``) stores: the text read, with
+    the goals and quotas staff corrected in place of the parser's. ValidationError when it
+    has no numbered item, no title or too long a title, or another plan of the city has its
+    title."""
+    preview = preview_plan(city=city, text=text, title=title, corrections=corrections, leads=leads)
+    if goals is not None or quotas is not None:
+        preview = replace(
+            preview,
+            goals=list(preview.goals if goals is None else goals),
+            quotas=list(preview.quotas if quotas is None else quotas),
+        )
+    if not preview.tasks:
+        raise ValidationError(_("No numbered item (一、 （一） 1. …) was found in the text."))
+    if not preview.title:
+        raise ValidationError(_("The document has no title; give one."))
+    if len(preview.title) > Plan._meta.get_field("title").max_length:
+        raise ValidationError(_("The title is too long; give a shorter one."))
+    others = Plan.objects.filter(city=city, title=preview.title)
+    if revising is not None:
+        others = others.exclude(pk=revising.pk)
+    if others.exists():
+        raise ValidationError(
+            _("%(city)s already has a plan titled “%(title)s”.")
+            % {"city": city.name, "title": preview.title}
+        )
+    return preview
+
+
 @transaction.atomic
 def import_plan(
     *,
@@ -515,24 +554,15 @@ def import_plan(
     ``plan`` is the new Plan.
     """
     text = clean_text(text)
-    preview = preview_plan(city=city, text=text, title=title, corrections=corrections, leads=leads)
-    if goals is not None or quotas is not None:
-        preview = replace(
-            preview,
-            goals=list(preview.goals if goals is None else goals),
-            quotas=list(preview.quotas if quotas is None else quotas),
-        )
-    if not preview.tasks:
-        raise ValidationError(_("No numbered item (一、 （一） 1. …) was found in the text."))
-    if not preview.title:
-        raise ValidationError(_("The document has no title; give one."))
-    if len(preview.title) > Plan._meta.get_field("title").max_length:
-        raise ValidationError(_("The title is too long; give a shorter one."))
-    if Plan.objects.filter(city=city, title=preview.title).exists():
-        raise ValidationError(
-            _("%(city)s already has a plan titled “%(title)s”.")
-            % {"city": city.name, "title": preview.title}
-        )
+    preview = storable_preview(
+        city=city,
+        text=text,
+        title=title,
+        corrections=corrections,
+        leads=leads,
+        goals=goals,
+        quotas=quotas,
+    )
     refuse_second_annual_plan(city, preview.year)
     if dry_run:
         return preview
