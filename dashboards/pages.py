@@ -33,7 +33,12 @@ from fdi_portal.cache import shared
 from fdi_portal.lib.money import round_percent, round_wan
 from fdi_portal.models import City, Region
 from projects.figures import event_quotas
-from projects.selectors import open_difficulties_by_age, pipeline, projects_by, projects_by_city
+from projects.selectors import (
+    city_breakdowns,
+    open_difficulties_by_age,
+    pipeline,
+    projects_by_city,
+)
 from tasks.models import Plan
 from tasks.selectors import report_status_counts
 
@@ -138,7 +143,6 @@ class CityDashboard:
     pipeline: list
     industries: list
     origins: list
-    difficulties: list
     #: (year, quarter, [(status label, count)]) of the plan's progress reports; None without a plan.
     task_status: tuple | None = None
 
@@ -217,6 +221,7 @@ def city_dashboard(
             inputs.inputs, inputs.city_target, period.month, inputs.schedule.schedule
         )
     goals = goal_progress(city, period.year, inputs.plan, report=report) if report else []
+    breakdowns = city_breakdowns(city)
     return CityDashboard(
         city=city,
         period=period,
@@ -224,10 +229,9 @@ def city_dashboard(
         report=report,
         months=months,
         goals=goals,
-        pipeline=pipeline(city),
-        industries=projects_by(city, "industry"),
-        origins=projects_by(city, "origin"),
-        difficulties=open_difficulties_by_age(city, today),
+        pipeline=breakdowns.pipeline,
+        industries=breakdowns.industries,
+        origins=breakdowns.origins,
         task_status=_task_status(inputs.plan, period, today),
     )
 

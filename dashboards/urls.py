@@ -11,5 +11,6 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("<str:city_code>/dashboard/", views.city_dashboard, name="city_dashboard"),
+    path("<str:city_code>/dashboard/attention/", views.attention, name="attention"),
     path("<str:city_code>/regions/<str:region_code>/", views.region_page, name="region_page"),
 ]

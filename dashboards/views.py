@@ -1,5 +1,5 @@
 """The pages that combine the apps below: a home page per role (the city dashboard for staff and
-leaders, the region's page for county officials, the unit's plans for department officers, the
+leaders, its lowest panels loaded apart when scrolled to, the region's page for county officials, the unit's plans for department officers, the
 province view for readers of several cities) and the city dashboard and region page opened from
 the rankings. Each page is built by ``dashboards.pages``; ``?year=&month=`` pick the period."""
 
@@ -17,6 +17,7 @@ from fdi_portal.forms import picked_period
 from fdi_portal.models import City, Membership, Region, Role, membership_of
 from projects.alerts import staff_alerts
 from projects.models import Project
+from projects.selectors import open_difficulties_by_age
 from tasks.models import Plan
 from tasks.selectors import department_due_tasks
 
@@ -83,15 +84,6 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
             ranking=SimpleLazyObject(lambda: dashboard.report),
             supervision=SimpleLazyObject(lambda: pages.supervision_panel(city)),
             can_draft=membership.role == Role.COMMERCE_STAFF,
-            project_alerts=SimpleLazyObject(lambda: staff_alerts(city, today)),
-        )
-    if membership.role == Role.LEADER:
-        panels["led_projects"] = SimpleLazyObject(
-            lambda: list(
-                Project.objects.filter(city=city, leader=membership.user_id).select_related(
-                    "region"
-                )
-            )
         )
     if membership.role == Role.REGION_OFFICIAL:
         # Before a notice is issued, the other regions as published (assessments.publication).
@@ -127,6 +119,35 @@ def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
         "dashboards/city_dashboard.html",
         {"dashboard": dashboard, "dashboard_key": (city, year, month)},
     )
+
+
+@require_GET
+@role_required(*OVERVIEW_READERS)
+def attention(request: HttpRequest, city_code: str) -> HttpResponse:
+    """The city dashboard's lowest panels, which need attention rather than a glance: open
+    difficulties by age and, for the city's own staff and leaders, the most urgent project
+    alerts and the projects a leader follows. The dashboard loads them when the reader scrolls
+    down to them (htmx, ``revealed``): a reader who stays at the top costs none of their
+    queries. Without JavaScript its link opens them as a page of their own."""
+    city = visible_or_404(City, request.user, admin_code=city_code)
+    membership = membership_of(request.user)
+    today = timezone.localdate()
+    context: dict = {"city": city, "difficulties": open_difficulties_by_age(city, today)}
+    if membership is not None and membership.city_id == city.pk:
+        if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
+            context["project_alerts"] = staff_alerts(city, today)
+        if membership.role == Role.LEADER:
+            context["led_projects"] = list(
+                Project.objects.filter(city=city, leader=membership.user_id)
+                .select_related("region")
+                .order_by("name", "pk")
+            )
+    template = (
+        "dashboards/_attention.html"
+        if request.headers.get("HX-Request")
+        else "dashboards/attention.html"
+    )
+    return render(request, template, context)
 
 
 @require_GET

@@ -135,19 +135,19 @@ def project_facts(projects: Sequence[Project], *, year: int) -> dict[int, rules.
     """Facts for ``projects`` (a page of them, loaded with their investor), keyed by project
     id. Three queries, each filtered on the ids of ``projects``: keep it to a page."""
     ids = [p.pk for p in projects]
-    arrived = {
-        row["project_id"]: row
-        for row in Arrival.objects.filter(project_id__in=ids)
+    in_year = dict(
+        Arrival.objects.filter(project_id__in=ids, year=year)
         .values("project_id")
-        .annotate(total=Sum("amount_usd"), in_year=Sum("amount_usd", filter=Q(year=year)))
+        .annotate(total=Sum("amount_usd"))
         .order_by()
-    }
+        .values_list("project_id", "total")
+    )
     open_difficulties, deadlines = _open_items(ids)
     return {
         p.pk: _facts(
             p,
-            arrived_total_usd=arrived.get(p.pk, {}).get("total") or ZERO,
-            arrived_in_year_usd=arrived.get(p.pk, {}).get("in_year") or ZERO,
+            arrived_total_usd=p.arrived_usd,
+            arrived_in_year_usd=in_year.get(p.pk) or ZERO,
             open_difficulties=open_difficulties,
             deadlines=deadlines,
         )
@@ -240,20 +240,20 @@ _MONEY = DecimalField(max_digits=16, decimal_places=2)
 _NEVER = dt.date(9999, 12, 31)
 
 
-def _arrival_sum(year: int | None = None) -> Coalesce:
-    arrivals = Arrival.objects.filter(project=OuterRef("pk"))
-    if year is not None:
-        arrivals = arrivals.filter(year=year)
-    total = arrivals.order_by().values("project").annotate(total=Sum("amount_usd"))
-    return Coalesce(Subquery(total.values("total")), Value(ZERO), output_field=_MONEY)
-
-
 def with_arrival_sums(projects: QuerySet[Project], *, year: int) -> QuerySet[Project]:
-    """``projects`` with ``arrived_total_usd`` and ``arrived_in_year_usd`` (``year``'s),
-    computed per row by the database (the arrivals' unique index on project, year and month
-    serves both)."""
+    """``projects`` with ``arrived_total_usd`` (the total kept with the arrivals,
+    ``Project.arrived_usd``) and ``arrived_in_year_usd`` (``year``'s), the latter computed per
+    row by the database from the arrivals' unique index on project, year and month."""
+    in_year = (
+        Arrival.objects.filter(project=OuterRef("pk"), year=year)
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount_usd"))
+        .values("total")
+    )
     return projects.annotate(
-        arrived_total_usd=_arrival_sum(), arrived_in_year_usd=_arrival_sum(year)
+        arrived_total_usd=F("arrived_usd"),
+        arrived_in_year_usd=Coalesce(Subquery(in_year), Value(ZERO), output_field=_MONEY),
     )
 
 

@@ -257,9 +257,12 @@ def apply_arrivals_import(preview: Preview, *, reason: str = "") -> dict[str, in
             _("A campaign notice reporting these months has been issued: give a reason.")
         )
     why = reason.strip() or str(_("Spreadsheet import"))
-    stored = _stored_arrivals(
-        {c.project.pk for c in preview.changes}, {c.year for c in preview.changes}, for_update=True
-    )
+    project_ids = {c.project.pk for c in preview.changes}
+    # The projects first, in one order: their arrived totals are counted again below, and a
+    # concurrent write of their arrivals waits until this one is committed.
+    written = Project.objects.filter(pk__in=project_ids).order_by("pk")
+    list(written.select_for_update().values_list("pk", flat=True))
+    stored = _stored_arrivals(project_ids, {c.year for c in preview.changes}, for_update=True)
     new, changed = [], []
     for change in preview.pending:
         arrival = stored.get((change.project.pk, change.year, change.month))
@@ -297,4 +300,5 @@ def apply_arrivals_import(preview: Preview, *, reason: str = "") -> dict[str, in
         batch_size=BATCH_SIZE,
         default_change_reason=why,
     )
+    written.recount_arrivals()  # the bulk writes above do not go through Arrival.save
     return preview.counts

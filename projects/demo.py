@@ -287,6 +287,7 @@ def _demo_lists(project: Project, demo: DemoProject, shift: dt.timedelta) -> Non
         },
         lambda key, values: Arrival(project=project, year=key[0], month=key[1], **values),
     )
+    Project.objects.filter(pk=project.pk).recount_arrivals()  # the sync writes in bulk
     for model, text, values, make in (
         (
             ProgressEntry,

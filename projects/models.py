@@ -9,11 +9,13 @@ fixed-asset investment; pages show and take them in 万 (10 000).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
 
 def money_field(verbose_name: str) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=True, blank=True)
+
+
+ZERO = Decimal(0)
+#: A project's arrivals summed: two digits more than one arrival's amount.
+ARRIVED_FIELD = models.DecimalField(max_digits=18, decimal_places=2)
 
 
 class Industry(models.TextChoices):
@@ -178,6 +185,22 @@ class ProjectQuerySet(CityScopedQuerySet):
         """Projects ``user`` may change: their city's for staff, their region's for officials."""
         return self.filter(region__in=Region.objects.writable_by(user))
 
+    def recount_arrivals(self) -> int:
+        """Store each project's arrived FDI, the sum of its arrivals, in ``arrived_usd``.
+        ``Arrival.save`` and ``Arrival.delete`` call it for their project; a write of many
+        arrivals at once (an import, the demo) calls it for the projects it wrote, in its
+        transaction. One query."""
+        total = (
+            Arrival.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=Sum("amount_usd"))
+            .values("total")
+        )
+        return self.update(
+            arrived_usd=Coalesce(Subquery(total), Value(ZERO), output_field=ARRIVED_FIELD)
+        )
+
 
 class Project(models.Model):
     class Mode(models.TextChoices):
@@ -243,6 +266,14 @@ class Project(models.Model):
         help_text=_("Kept by the stage service; the stale-stage alert reads it."),
     )
     contracted_fdi_usd = money_field(_("contracted FDI (USD)"))
+    arrived_usd = models.DecimalField(
+        _("arrived FDI (USD)"),
+        max_digits=18,
+        decimal_places=2,
+        default=ZERO,
+        editable=False,
+        help_text=_("The sum of the project's arrivals, kept with them (recount_arrivals)."),
+    )
     total_investment_usd = money_field(_("total investment (USD)"))
     fixed_asset_investment_cny = money_field(_("fixed-asset investment (CNY)"))
     headquarters_kind = models.CharField(
@@ -267,7 +298,8 @@ class Project(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
-    history = HistoricalRecords()
+    # arrived_usd is derived from the arrivals, whose own history keeps every change.
+    history = HistoricalRecords(excluded_fields=["arrived_usd"])
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -357,7 +389,10 @@ class ProjectChildQuerySet(CityScopedQuerySet):
 class Arrival(models.Model):
     """实际到位外资: the FDI a project actually received in one month."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="arrivals")
+    # Indexed by the unique constraint and the index below, which both start with the project.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="arrivals", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     amount_usd = models.DecimalField(_("amount (USD)"), max_digits=16, decimal_places=2)
@@ -369,6 +404,15 @@ class Arrival(models.Model):
         verbose_name = _("arrival")
         verbose_name_plural = _("arrivals")
         ordering = ["project", "year", "month"]
+        indexes = [
+            # The sums of a year's arrivals by project (goals, rules) read the index alone on
+            # PostgreSQL; SQLite ignores INCLUDE (settings.SILENCED_SYSTEM_CHECKS).
+            models.Index(
+                fields=["project", "year", "month"],
+                include=["amount_usd"],
+                name="arrival_project_month_amount",
+            ),
+        ]
         constraints = [
             # The import replaces a project's figure for a month: one row per project and month.
             models.UniqueConstraint(
@@ -381,6 +425,15 @@ class Arrival(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.year}-{self.month:02d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Project.objects.filter(pk=self.project_id).recount_arrivals()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        Project.objects.filter(pk=self.project_id).recount_arrivals()
+        return deleted
 
 
 class ProgressEntry(models.Model):

@@ -1,5 +1,5 @@
 """The dashboards' breakdowns of a city's projects: the pipeline by stage, live projects by
-industry or investor origin, open difficulties by age, and each city's projects for the
+industry and by investor origin, open difficulties by age, and each city's projects for the
 province view. One aggregate query each, whatever the number of projects."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -31,40 +31,29 @@ class Breakdown:
     contracted_fdi_usd: Decimal
 
 
-def _breakdown(
-    projects: QuerySet[Project], field: str, labels: Mapping[str, str]
-) -> list[Breakdown]:
-    rows = (
-        projects.values(field)
-        .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
-        .order_by()
-    )
-    found = {row[field] or "": (row["n"], row["fdi"]) for row in rows}
+Counts = dict[str, list]  # key → [number of projects, contracted FDI]
+
+
+def _add(counts: Counts, key: str, n: int, fdi: Decimal) -> None:
+    entry = counts.setdefault(key, [0, ZERO])
+    entry[0] += n
+    entry[1] += fdi
+
+
+def _largest_first(counts: Counts, labels: Mapping[str, str]) -> list[Breakdown]:
     return [
-        Breakdown(key, str(labels.get(key, key)), *found[key])
-        for key in sorted(found, key=lambda k: (-found[k][0], k))
+        Breakdown(key, str(labels.get(key, key)), *counts[key])
+        for key in sorted(counts, key=lambda k: (-counts[k][0], k))
     ]
 
 
-def pipeline(city: City, *, region: Region | None = None) -> list[Breakdown]:
-    """The project pipeline by stage, in pipeline order, every stage listed (0 when none).
-    One query."""
-    projects = Project.objects.in_city(city)
-    if region is not None:
-        projects = projects.filter(region=region)
-    stages = dict(Stage.choices)
-    by_key = {b.key: b for b in _breakdown(projects, "stage", stages)}
-    return [by_key.get(key) or Breakdown(key, str(label), 0, ZERO) for key, label in stages.items()]
+def _in_pipeline_order(counts: Counts) -> list[Breakdown]:
+    """Every stage, in pipeline order (0 when none)."""
+    return [Breakdown(key, str(label), *counts.get(key, (0, ZERO))) for key, label in Stage.choices]
 
 
-def projects_by(city: City, field: str, *, limit: int = 8) -> list[Breakdown]:
-    """Live projects (not cancelled) by ``industry`` or investor origin, the largest first;
-    the rest summed as 其他 beyond ``limit``. One query."""
-    projects = Project.objects.in_city(city).exclude(stage=Stage.CANCELLED)
-    if field == "industry":
-        rows = _breakdown(projects, "industry", dict(Industry.choices))
-    else:
-        rows = _origins(projects)
+def _at_most(rows: list[Breakdown], limit: int) -> list[Breakdown]:
+    """``rows`` (no key: shown as —), the rest summed as 其他 beyond ``limit``."""
     rows = [r if r.key else Breakdown("", "—", r.count, r.contracted_fdi_usd) for r in rows]
     if len(rows) <= limit:
         return rows
@@ -78,24 +67,71 @@ def projects_by(city: City, field: str, *, limit: int = 8) -> list[Breakdown]:
     return [*rows[: limit - 1], other]
 
 
-def _origins(projects: QuerySet[Project]) -> list[Breakdown]:
-    """By the investor's country, or by its kind (港澳台, …) where the kind is not foreign."""
-    kinds = dict(Investor.OriginKind.choices)
-    merged: dict[str, list] = {}
+def _origin(kind: str | None, origin: str | None) -> str:
+    """The investor's country, or its kind (港澳台, …) where the kind is not foreign."""
+    if kind == Investor.OriginKind.FOREIGN:
+        return origin or ""
+    return str(dict(Investor.OriginKind.choices).get(kind, ""))
+
+
+def pipeline(city: City, *, region: Region | None = None) -> list[Breakdown]:
+    """The project pipeline by stage, in pipeline order, every stage listed (0 when none).
+    One query."""
+    projects = Project.objects.in_city(city)
+    if region is not None:
+        projects = projects.filter(region=region)
+    counts: Counts = {}
     for row in (
-        projects.values("investor__origin_kind", "investor__origin")
+        projects.values("stage")
         .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
         .order_by()
     ):
-        kind, origin = row["investor__origin_kind"], row["investor__origin"] or ""
-        label = origin if kind == Investor.OriginKind.FOREIGN else str(kinds.get(kind, ""))
-        entry = merged.setdefault(label, [0, ZERO])
-        entry[0] += row["n"]
-        entry[1] += row["fdi"]
-    return [
-        Breakdown(label, label, n, fdi)
-        for label, (n, fdi) in sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
-    ]
+        _add(counts, row["stage"], row["n"], row["fdi"])
+    return _in_pipeline_order(counts)
+
+
+@dataclass(frozen=True)
+class CityBreakdowns:
+    """A city's projects by stage (the pipeline), and its live (not cancelled) projects by
+    industry and by investor origin, the largest first."""
+
+    pipeline: list[Breakdown]
+    industries: list[Breakdown]
+    origins: list[Breakdown]
+
+
+def city_breakdowns(city: City, *, limit: int = 8) -> CityBreakdowns:
+    """The city dashboard's three breakdowns of its projects, from one query grouped by stage,
+    industry and origin. Industries and origins beyond ``limit`` are summed as 其他.
+
+    A project's investor is of its city (ProjectForm, the import): the join reads the city's
+    investors only, not every investor of the province."""
+    own_investor = FilteredRelation("investor", condition=Q(investor__city=city))
+    stages: Counts = {}
+    industries: Counts = {}
+    origins: Counts = {}
+    for row in (
+        Project.objects.in_city(city)
+        .annotate(own_investor=own_investor)
+        .values(
+            "stage",
+            "industry",
+            origin_kind=F("own_investor__origin_kind"),
+            origin=F("own_investor__origin"),
+        )
+        .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
+        .order_by()
+    ):
+        n, fdi = row["n"], row["fdi"]
+        _add(stages, row["stage"], n, fdi)
+        if row["stage"] != Stage.CANCELLED:
+            _add(industries, row["industry"] or "", n, fdi)
+            _add(origins, _origin(row["origin_kind"], row["origin"]), n, fdi)
+    return CityBreakdowns(
+        pipeline=_in_pipeline_order(stages),
+        industries=_at_most(_largest_first(industries, dict(Industry.choices)), limit),
+        origins=_at_most(_largest_first(origins, {}), limit),
+    )
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,9 @@ def set_arrival(
     campaign notice reports needs a ``reason``, kept in the arrival's history."""
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("A month is a number from 1 to 12.")})
+    # The project first: Arrival.save counts its arrived total again, and a concurrent write
+    # of another of its months waits until this one is committed.
+    list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
     if amount_usd is not None and not confirmed:
         others = (
             Arrival.objects.filter(project=project)

@@ -11,10 +11,10 @@ scale), it serves the portal with gunicorn on a free port of 127.0.0.1, DEBUG of
 collected into var/bench/static and the workers gunicorn.conf.py chooses (``--workers`` or
 WEB_CONCURRENCY to change). It logs in as the demo staff member and the province viewer by
 POSTing the login form (CSRF token and all), then runs wrk against each page with that session's
-cookie: the login page as a baseline, the staff home, the figures grid and the project list, and
-the province viewer's project list. After each page it waits until the server has worked off the
-requests still queued, so that one page's backlog does not slow the next; before it, each
-worker serves the page twice (not measured).
+cookie: the login page as a baseline, the staff home and its attention panel, the figures grid
+and the project list, and the province viewer's project list. After each page it waits until the
+server has worked off the requests still queued, so that one page's backlog does not slow the
+next; before it, each worker serves the page twice (not measured).
 
 While the pages are loaded the province writes (``--writes-per-second``, 0 for none): a
 process of its own verifies figures through the grid's write path
@@ -71,7 +71,12 @@ SECRET_KEY = "bench-only-not-a-secret"
 #: The dashboard cache of the served portal: a Redis database of the bench's own.
 CACHE_URL = "redis://127.0.0.1:6379/12"
 #: The pages under load: (name in bench_pages.main_pages(), role).
-PAGES = [("home", "staff"), ("figures grid", "staff"), ("project list", "staff")]
+PAGES = [
+    ("home", "staff"),
+    ("home's attention panel", "staff"),
+    ("figures grid", "staff"),
+    ("project list", "staff"),
+]
 PAGES_PROVINCE = [("project list", "province")]
 
 #: wrk's script: counts the responses other than 200 in each thread and prints one JSON line.

@@ -269,6 +269,10 @@ def main_pages() -> dict[str, str]:
     )
     pages = {
         "home": reverse("home"),
+        # The home's lowest panels, loaded when scrolled to (dashboards.views.attention).
+        "home's attention panel": reverse("dashboards:attention", args=[city]),
+        "city dashboard": reverse("dashboards:city_dashboard", args=[city]),
+        "region page (上思县)": reverse("dashboards:region_page", args=[city, "450621"]),
         "organisation": reverse("city_organisation", args=[city]),
         "figures grid": reverse("assessments:figure_grid", args=[city, year]),
         "figures history": reverse("assessments:figure_history", args=[city, year]),

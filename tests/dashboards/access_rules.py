@@ -17,6 +17,17 @@ RULES = {
         },
         kwargs={"city_code": "450600"},
     ),
+    # The dashboard's lowest panels (difficulties, alerts), for the readers of the dashboard.
+    "attention": Rule(
+        200,
+        {
+            "shangsi_official": 403,
+            "investment_officer": 403,
+            "wuwei_clerk": 404,
+            "stranger": 403,
+        },
+        kwargs={"city_code": "450600"},
+    ),
     # Another county's page: not for 上思县's official (their own opens: test_views).
     "region_page": Rule(
         200,

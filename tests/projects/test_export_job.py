@@ -95,6 +95,7 @@ def province(fangchenggang):
     Arrival.objects.bulk_create(
         Arrival(project=p, year=2021, month=3, amount_usd=Decimal("25000")) for p in projects
     )
+    Project.objects.filter(pk__in=[p.pk for p in projects]).recount_arrivals()  # bulk writes
     return projects
 
 
@@ -414,6 +415,7 @@ def test_starting_polling_and_running_the_job_take_a_fixed_number_of_queries(
     Arrival.objects.bulk_create(
         Arrival(project=p, year=2021, month=4, amount_usd=Decimal("1000")) for p in more
     )
+    Project.objects.filter(pk__in=[p.pk for p in more]).recount_arrivals()
     Difficulty.objects.bulk_create(
         Difficulty(project=p, raised_on=dt.date(2021, 2, 1), category="land", text="用地")
         for p in more

@@ -40,6 +40,7 @@ def many_projects(fangchenggang, fcg_plan):
     Arrival.objects.bulk_create(
         Arrival(project=p, year=2021, month=3, amount_usd=Decimal("10000")) for p in projects
     )
+    Project.objects.filter(pk__in=[p.pk for p in projects]).recount_arrivals()  # bulk writes
     Difficulty.objects.bulk_create(
         Difficulty(project=p, raised_on=D(2021, 2, 1), category="land", text="用地")
         for p in projects
