@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -46,11 +47,23 @@ def look(browser, name: str) -> list[str]:
     problems = []
     for size, (width, height) in SIZES.items():
         browser.set_window_size(width, height)
+        WebDriverWait(browser, 5).until(
+            lambda b, width=width: b.execute_script("return window.innerWidth") <= width
+        )
         browser.execute_script("window.dispatchEvent(new Event('resize'))")
+        fits = True
+        if size in ("1366", "phone"):
+            # The charts redraw on the resize event: up to 3 s for the page to fit.
+            try:
+                WebDriverWait(browser, 3).until(
+                    lambda b: b.execute_script(
+                        "return document.documentElement.scrollWidth <= window.innerWidth"
+                    )
+                )
+            except TimeoutException:
+                fits = False
         browser.save_screenshot(str(SHOTS / f"{name}-{size}.png"))
-        if size in ("1366", "phone") and not browser.execute_script(
-            "return document.documentElement.scrollWidth <= window.innerWidth"
-        ):
+        if not fits:
             problems.append(f"{name}: the page scrolls sideways at {width} px")
     problems += [
         f"{name}: {entry['message']}"

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from assessments.models import MonthlyFigure, ProgressSchedule, RegionTarget
 from fdi_portal.models import Region
@@ -29,16 +31,26 @@ def shot(browser, name: str) -> None:
 
 
 def no_sideways_scroll(browser) -> bool:
-    """Nothing scrolls sideways at the window's size, nor on a 390 px phone."""
+    """Nothing scrolls sideways at the window's size, nor on a 390 px phone. After each resize
+    it waits until the viewport has followed, then gives the page (the charts redraw on the
+    resize event) up to 3 s to fit: a page still laid out for the former size is not judged."""
     size = browser.get_window_size()
     fits = []
     for width, height in ((size["width"], size["height"]), (390, 844)):
         browser.set_window_size(width, height)
-        fits.append(
-            browser.execute_script(
-                "return document.documentElement.scrollWidth <= window.innerWidth"
-            )
+        WebDriverWait(browser, 5).until(
+            lambda b, width=width: b.execute_script("return window.innerWidth") <= width
         )
+        try:
+            WebDriverWait(browser, 3).until(
+                lambda b: b.execute_script(
+                    "return document.documentElement.scrollWidth <= window.innerWidth"
+                )
+            )
+        except TimeoutException:
+            fits.append(False)
+        else:
+            fits.append(True)
     browser.set_window_size(size["width"], size["height"])
     return all(fits)
 
