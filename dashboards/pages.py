@@ -143,8 +143,6 @@ class CityDashboard:
     pipeline: list
     industries: list
     origins: list
-    #: (year, quarter, [(status label, count)]) of the plan's progress reports; None without a plan.
-    task_status: tuple | None = None
 
     month_choices = range(1, 13)
 
@@ -199,7 +197,7 @@ class CityDashboard:
 
 @shared("dashboards.city_dashboard")
 def city_dashboard(
-    city: City, *, year: int | None = None, month: int | None = None, today: dt.date
+    city: City, *, year: int | None = None, month: int | None = None
 ) -> CityDashboard:
     """Where the city stands in ``month`` of ``year`` (by default the last month reported):
     the plan's goals, utilised FDI against the target and the schedule, the trend, the ranking,
@@ -232,20 +230,31 @@ def city_dashboard(
         pipeline=breakdowns.pipeline,
         industries=breakdowns.industries,
         origins=breakdowns.origins,
-        task_status=_task_status(inputs.plan, period, today),
     )
 
 
-def _task_status(plan: Plan | None, period: Period, today: dt.date) -> tuple | None:
-    """The plan's progress reports of the quarter the dashboard shows (the current quarter in
-    the current year)."""
+@dataclass(frozen=True)
+class TaskStatus:
+    """The governing plan's progress reports of one quarter, by status."""
+
+    plan: Plan
+    year: int
+    quarter: int
+    counts: list  # [(status label, count)]
+
+
+def task_status(city: City, period: Period, today: dt.date) -> TaskStatus | None:
+    """The progress reports of the plan governing ``period``'s year, in the quarter the
+    dashboard shows (the current quarter in the current year); None without a plan. Two
+    queries."""
+    plan = loaders.plan_for(city, period.year)
     if plan is None:
         return None
     if period.year == today.year:
         quarter = (today.month - 1) // 3 + 1
     else:
         quarter = ((period.month or 12) - 1) // 3 + 1
-    return period.year, quarter, report_status_counts(plan, period.year, quarter)
+    return TaskStatus(plan, period.year, quarter, report_status_counts(plan, period.year, quarter))
 
 
 @dataclass(frozen=True)

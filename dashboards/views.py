@@ -75,15 +75,11 @@ def _home_panels(request: HttpRequest, membership: Membership) -> dict:
     if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
         # Read (from the shared cache, or computed) only if the page's fragment is not kept:
         # unpickling them cost a kept page more than the rest of its work.
-        dashboard = SimpleLazyObject(
-            lambda: pages.city_dashboard(city, year=year, month=month, today=today)
-        )
+        dashboard = SimpleLazyObject(lambda: pages.city_dashboard(city, year=year, month=month))
         panels.update(
             dashboard=dashboard,
             dashboard_key=(city, year, month),
             ranking=SimpleLazyObject(lambda: dashboard.report),
-            supervision=SimpleLazyObject(lambda: pages.supervision_panel(city)),
-            can_draft=membership.role == Role.COMMERCE_STAFF,
         )
     if membership.role == Role.REGION_OFFICIAL:
         # Before a notice is issued, the other regions as published (assessments.publication).
@@ -113,7 +109,7 @@ def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
     home): goals, utilised FDI against target and schedule, trend, ranking, pipeline."""
     city = visible_or_404(City, request.user, admin_code=city_code)
     year, month = picked_period(request)
-    dashboard = pages.city_dashboard(city, year=year, month=month, today=timezone.localdate())
+    dashboard = pages.city_dashboard(city, year=year, month=month)
     return render(
         request,
         "dashboards/city_dashboard.html",
@@ -124,17 +120,25 @@ def city_dashboard(request: HttpRequest, city_code: str) -> HttpResponse:
 @require_GET
 @role_required(*OVERVIEW_READERS)
 def attention(request: HttpRequest, city_code: str) -> HttpResponse:
-    """The city dashboard's lowest panels, which need attention rather than a glance: open
-    difficulties by age and, for the city's own staff and leaders, the most urgent project
-    alerts and the projects a leader follows. The dashboard loads them when the reader scrolls
-    down to them (htmx, ``revealed``): a reader who stays at the top costs none of their
-    queries. Without JavaScript its link opens them as a page of their own."""
+    """The city dashboard's lower part, what needs doing rather than a glance: the quarter's
+    task reports, open difficulties by age and, for the city's own staff and leaders, the
+    supervision to-do, the most urgent project alerts and the projects a leader follows. The
+    dashboard loads it when the reader scrolls down to it (htmx, ``revealed``), for the period
+    it shows (``?year=&month=``): a reader who stays at the top costs none of its queries.
+    Without JavaScript its link opens it as a page of its own."""
     city = visible_or_404(City, request.user, admin_code=city_code)
     membership = membership_of(request.user)
     today = timezone.localdate()
-    context: dict = {"city": city, "difficulties": open_difficulties_by_age(city, today)}
+    period = pages.dashboard_period(city, *picked_period(request))
+    context: dict = {
+        "city": city,
+        "tasks": pages.task_status(city, period, today),
+        "difficulties": open_difficulties_by_age(city, today),
+    }
     if membership is not None and membership.city_id == city.pk:
         if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
+            context["supervision"] = pages.supervision_panel(city)
+            context["can_draft"] = membership.role == Role.COMMERCE_STAFF
             context["project_alerts"] = staff_alerts(city, today)
         if membership.role == Role.LEADER:
             context["led_projects"] = list(

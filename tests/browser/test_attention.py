@@ -82,11 +82,10 @@ def test_staff_sees_the_alerts_only_once_scrolled_to_them(
     bands = browser.find_elements(By.CSS_SELECTOR, f"{DIFFICULTIES} li")
     assert bands, "the difficulties card lists its age bands"
     assert not present(browser, LED), "only a leader has the projects they follow"
-    # The row above (supervision, task reports, plan links) at the top, the new row under it.
-    row_above = browser.execute_script(
-        "return document.querySelector(arguments[0]).previousElementSibling", ATTENTION
-    )
-    scroll_into_view(browser, row_above, "start")
+    assert present(browser, f"{ATTENTION} [data-testid=supervision-panel]")
+    assert present(browser, f"{ATTENTION} [data-testid=task-status]")
+    # The to-do row (supervision, task reports) at the top, the attention row under it.
+    scroll_into_view(browser, browser.find_element(By.CSS_SELECTOR, ATTENTION), "start")
     shot(browser, "attention-staff-1366")
     assert console_errors(browser) == []
     assert no_sideways_scroll(browser), "the page scrolls sideways at 1366 or 390 px"
@@ -121,7 +120,8 @@ def test_without_javascript_the_link_opens_the_panels_as_a_page(
     sized(browser, 1366, 768)
     log_in(browser, live_server, "fcg_staff", "zh-hans")
     href = browser.find_element(By.CSS_SELECTOR, f"{SLOT} a").get_attribute("href")
-    assert href.endswith("/figures/450600/dashboard/attention/"), href
+    # The period the dashboard shows goes with it.
+    assert "/figures/450600/dashboard/attention/?year=" in href, href
 
     browser.get(href)  # a plain GET, as a browser without htmx sends it
 
@@ -131,4 +131,5 @@ def test_without_javascript_the_link_opens_the_panels_as_a_page(
     assert "防城港市" in browser.find_element(By.CSS_SELECTOR, "h1").text
     assert present(browser, f"{ATTENTION} {ALERTS}")
     assert present(browser, f"{ATTENTION} {DIFFICULTIES}")
+    assert present(browser, f"{ATTENTION} [data-testid=supervision-panel]")
     assert not present(browser, SLOT)

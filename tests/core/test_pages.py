@@ -122,6 +122,6 @@ def test_a_leader_sees_the_projects_they_follow(client, leader, fangchenggang):
     Project.objects.create(city=fangchenggang, region=region, name="别人跟踪的项目")
     client.force_login(leader)
     attention = reverse("dashboards:attention", args=[fangchenggang.admin_code])
-    assert f'hx-get="{attention}"' in client.get(reverse("home")).content.decode()
+    assert f'hx-get="{attention}?year=' in client.get(reverse("home")).content.decode()
     panel = client.get(attention, headers={"hx-request": "true"}).context["led_projects"]
     assert [project.name for project in panel] == ["跟踪项目甲"]

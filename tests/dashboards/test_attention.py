@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Difficulty
+from tasks.models import Plan
 from tests.projects.conftest import make_project
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +50,10 @@ def test_the_home_page_leaves_the_panel_to_when_it_is_scrolled_to(
     client.force_login(clerk)
     with CaptureQueriesContext(connection) as queries:
         home = client.get(reverse("home")).content.decode()
-    assert f'hx-get="{attention}"' in home
+    assert f'hx-get="{attention}?year=' in home
     assert 'hx-trigger="revealed"' in home
     assert 'data-testid="project-alerts"' not in home
+    assert 'data-testid="supervision-panel"' not in home
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "projects_difficulty" not in read
     assert "projects_complaint" not in read
@@ -59,12 +61,16 @@ def test_the_home_page_leaves_the_panel_to_when_it_is_scrolled_to(
 
 def test_staff_get_the_alerts_and_the_difficulties(client, clerk, attention, stalled):
     client.force_login(clerk)
-    response = client.get(attention, headers={"hx-request": "true"})
+    response = client.get(attention, {"year": 2021}, headers={"hx-request": "true"})
     html = response.content.decode()
     assert "<html" not in html  # a fragment for htmx to swap in
     assert [r.project.name for r in response.context["project_alerts"].reports] == ["停滞项目"]
     assert [band.count for band in response.context["difficulties"]] == [0, 1, 0]
     assert 'data-testid="led-projects"' not in html
+    # The supervision to-do and the quarter's task reports came down with them.
+    assert 'data-testid="supervision-panel"' in html
+    assert response.context["can_draft"] is True
+    assert 'data-testid="task-status"' in html
 
 
 def test_without_javascript_the_link_opens_a_page(client, clerk, attention, stalled):
@@ -75,13 +81,21 @@ def test_without_javascript_the_link_opens_a_page(client, clerk, attention, stal
     assert "停滞项目" in html
 
 
-def test_a_province_viewer_sees_the_difficulties_but_no_alerts(
-    client, province_viewer, attention, stalled
+def test_a_province_viewer_sees_the_difficulties_and_tasks_but_no_alerts(
+    client, province_viewer, attention, stalled, fangchenggang
 ):
     client.force_login(province_viewer)
-    response = client.get(attention, headers={"hx-request": "true"})
+    # The period the dashboard shows: 2021's plan and its fourth quarter.
+    response = client.get(attention, {"year": 2021}, headers={"hx-request": "true"})
     assert response.status_code == 200
     assert "project_alerts" not in response.context
+    assert "supervision" not in response.context
+    tasks = response.context["tasks"]
+    assert (tasks.plan, tasks.year, tasks.quarter) == (
+        Plan.objects.get(city=fangchenggang, year=2021),
+        2021,
+        4,
+    )
     assert [band.count for band in response.context["difficulties"]] == [0, 1, 0]
 
 

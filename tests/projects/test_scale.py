@@ -230,7 +230,7 @@ def test_the_home_page_shows_the_ten_most_urgent_alerts_and_links_to_all(
     client.force_login(clerk)
     # The home page loads its alerts panel when the clerk scrolls to it.
     attention = reverse("dashboards:attention", args=[fangchenggang.admin_code])
-    assert f'hx-get="{attention}"' in client.get(reverse("home")).content.decode()
+    assert f'hx-get="{attention}?year=' in client.get(reverse("home")).content.decode()
     response = client.get(attention, headers={"hx-request": "true"})
     panel = response.context["project_alerts"]
     assert panel.total == 25
