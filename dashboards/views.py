@@ -129,22 +129,27 @@ def attention(request: HttpRequest, city_code: str) -> HttpResponse:
     city = visible_or_404(City, request.user, admin_code=city_code)
     membership = membership_of(request.user)
     today = timezone.localdate()
-    period = pages.dashboard_period(city, *picked_period(request))
+    year, month = picked_period(request)
+    # Read only if the reader's kept fragment is not (templates/dashboards/_attention.html).
+    period = SimpleLazyObject(lambda: pages.dashboard_period(city, year, month))
     context: dict = {
         "city": city,
-        "tasks": pages.task_status(city, period, today),
-        "difficulties": open_difficulties_by_age(city, today),
+        "attention_key": (city, year, month),
+        "tasks": SimpleLazyObject(lambda: pages.task_status(city, period, today)),
+        "difficulties": SimpleLazyObject(lambda: open_difficulties_by_age(city, today)),
     }
     if membership is not None and membership.city_id == city.pk:
         if membership.role in (Role.COMMERCE_STAFF, Role.LEADER):
-            context["supervision"] = pages.supervision_panel(city)
+            context["supervision"] = SimpleLazyObject(lambda: pages.supervision_panel(city))
             context["can_draft"] = membership.role == Role.COMMERCE_STAFF
-            context["project_alerts"] = staff_alerts(city, today)
+            context["project_alerts"] = SimpleLazyObject(lambda: staff_alerts(city, today))
         if membership.role == Role.LEADER:
-            context["led_projects"] = list(
-                Project.objects.filter(city=city, leader=membership.user_id)
-                .select_related("region")
-                .order_by("name", "pk")
+            context["led_projects"] = SimpleLazyObject(
+                lambda: list(
+                    Project.objects.filter(city=city, leader=membership.user_id)
+                    .select_related("region")
+                    .order_by("name", "pk")
+                )
             )
     template = (
         "dashboards/_attention.html"

@@ -608,3 +608,30 @@ def test_a_figure_keeps_the_project_lists_and_a_project_write_retires_them(city,
     assert after != before
     assert after[f"city:{city.pk}:projects"] != before[f"city:{city.pk}:projects"]
     assert after["any:projects"] != before["any:projects"]
+
+
+def test_the_dashboards_lower_part_is_kept_and_retired_by_a_project_write(
+    city, client, clerk, django_assert_max_num_queries
+):
+    """Kept, the attention panel reads nothing it shows; a difficulty raised since shows."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from projects.models import Difficulty
+    from tests.projects.conftest import make_project
+
+    project = make_project(city, name="受困项目")
+    url = "/figures/450600/dashboard/attention/"
+    recent = '<span>30天以内</span><span class="fw-semibold">%d</span>'
+    client.force_login(clerk)
+    assert recent % 0 in client.get(url).content.decode()
+    with django_assert_max_num_queries(4):
+        assert recent % 0 in client.get(url).content.decode()
+    Difficulty.objects.create(
+        project=project,
+        raised_on=timezone.localdate() - dt.timedelta(days=3),
+        category=Difficulty.Category.LAND,
+        text="用地",
+    )
+    assert recent % 1 in client.get(url).content.decode()
