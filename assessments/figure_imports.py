@@ -225,10 +225,15 @@ def _preview(
     errors += _duplicates(result, cells, wide=wide)
     if kind == "figures":
         today = timezone.localdate()
+        # The months not begun, once for each month the file names.
+        not_begun = {
+            (year, month): not_begun_message(year, month, today)
+            for year, month in {(year, month) for _row, _region, year, month, _amount in cells}
+        }
         errors += [
             result.cell_error(row_number, month if wide else "month", message)
             for row_number, _region, year, month, _amount in cells
-            if (message := not_begun_message(year, month, today))
+            if (message := not_begun[year, month])
         ]
     if errors:
         return Preview.failed(kind, result.sheet, errors)

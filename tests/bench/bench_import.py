@@ -16,7 +16,7 @@ in the same run, it times:
   keyed on region + year + month, the region found by name: a dry run and a real run, on an
   empty table as the portal's apply was. Skipped, with a line saying so, when not installed.
 
-Prints the ratios preview / openpyxl read and apply / openpyxl read against the targets (0.6
+Prints the ratios preview / openpyxl read and apply / openpyxl read against the targets (0.5
 and 1.5), and the peak Python memory (tracemalloc, in a second, traced run of each step; the
 traced apply is rolled back) against 300 MB; writes the same table as markdown to ``--output``
 (default var/bench/import.md). Not collected by pytest (bench_*.py).
@@ -56,11 +56,13 @@ from assessments.models import MonthlyFigure  # noqa: E402
 from fdi_portal.lib.money import wan_to_base  # noqa: E402
 from fdi_portal.models import City, Region  # noqa: E402
 
-YEARS = range(2001, 2101)  # 100 years × 12 months = 1 200 distinct cells per region
+# 25 past years × 12 months = 300 distinct cells per region, 334 regions for 100 000 rows (the
+# import takes 2000–2100 and refuses a month not begun).
+YEARS = range(2000, 2025)
 CELLS_PER_REGION = len(YEARS) * 12
 HEADER = ["地区", "年份", "月份", "实际使用外资（万美元）"]
 #: The issue's targets, as multiples of the bare openpyxl read, and the memory ceiling.
-PREVIEW_TARGET = 0.6
+PREVIEW_TARGET = 0.5
 APPLY_TARGET = 1.5
 MEMORY_TARGET_MB = 300
 
