@@ -135,6 +135,9 @@
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: [
           { type: "bar", name: l.completion, itemStyle: { color: blue }, data: p.completion.map((v, i) => ({ value: v, itemStyle: { color: p.on_track[i] === false ? red : blue } })) },
+          // The legend's entry for the red bars (a city behind its schedule): a series with no
+          // data of its own, a scatter so that it takes no place beside the bars.
+          { type: "scatter", name: l.behind, data: [], symbol: "rect", itemStyle: { color: red } },
           // Each city's required share as a short orange bar across its column, the legend's
           // mark the same bar in the same colour (it was a dot of another colour).
           { type: "scatter", name: l.required, data: p.required, symbol: "rect", symbolSize: [72, 4], itemStyle: { color: orange }, z: 3 },
