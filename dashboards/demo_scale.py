@@ -598,7 +598,8 @@ class _CityGenerator:
                     )
                 )
         _insert(Arrival, rows)
-        Project.objects.filter(pk__in={p.pk for p, _months in months_since}).recount_arrivals()
+        # Every demo project of the city (not a list of 50 000 ids): the others have none.
+        Project.objects.filter(city=self.city, is_demo=True).recount_arrivals()
         return len(rows)
 
     def difficulties(self, count: int) -> int:

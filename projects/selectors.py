@@ -8,8 +8,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,16 @@ class Breakdown:
 
 
 Counts = dict[str, list]  # key → [number of projects, contracted FDI]
+
+
+def _counted(projects: QuerySet[Project], *fields: str, **expressions: Any) -> QuerySet:
+    """``projects`` grouped by ``fields`` (and named ``expressions``): how many (``n``) and
+    their contracted FDI (``fdi``) in each group."""
+    return (
+        projects.values(*fields, **expressions)
+        .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
+        .order_by()
+    )
 
 
 def _add(counts: Counts, key: str, n: int, fdi: Decimal) -> None:
@@ -81,11 +92,7 @@ def pipeline(city: City, *, region: Region | None = None) -> list[Breakdown]:
     if region is not None:
         projects = projects.filter(region=region)
     counts: Counts = {}
-    for row in (
-        projects.values("stage")
-        .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
-        .order_by()
-    ):
+    for row in _counted(projects, "stage"):
         _add(counts, row["stage"], row["n"], row["fdi"])
     return _in_pipeline_order(counts)
 
@@ -110,23 +117,17 @@ def city_breakdowns(city: City, *, limit: int = 8) -> CityBreakdowns:
     projects = Project.objects.in_city(city)
     stages: Counts = {}
     industries: Counts = {}
-    for row in (
-        projects.values("stage", "industry")
-        .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
-        .order_by()
-    ):
+    for row in _counted(projects, "stage", "industry"):
         n, fdi = row["n"], row["fdi"]
         _add(stages, row["stage"], n, fdi)
         if row["stage"] != Stage.CANCELLED:
             _add(industries, row["industry"] or "", n, fdi)
     origins: Counts = {}
     own_investor = FilteredRelation("investor", condition=Q(investor__city=city))
-    for row in (
-        projects.exclude(stage=Stage.CANCELLED)
-        .annotate(own_investor=own_investor)
-        .values(origin_kind=F("own_investor__origin_kind"), origin=F("own_investor__origin"))
-        .annotate(n=Count("pk"), fdi=Coalesce(Sum("contracted_fdi_usd"), Value(ZERO)))
-        .order_by()
+    for row in _counted(
+        projects.exclude(stage=Stage.CANCELLED).annotate(own_investor=own_investor),
+        origin_kind=F("own_investor__origin_kind"),
+        origin=F("own_investor__origin"),
     ):
         _add(origins, _origin(row["origin_kind"], row["origin"]), row["n"], row["fdi"])
     return CityBreakdowns(

@@ -119,3 +119,12 @@ def test_the_panels_queries_do_not_grow_with_the_projects(client, leader, attent
         response = client.get(attention)
     assert len(response.context["led_projects"]) == 20
     assert len(many) == len(few)
+
+
+def test_a_period_that_is_no_period_shows_the_latest(client, clerk, attention, stalled):
+    """A hand-edited ``?year=abc&month=99`` is ignored, as on the dashboard: no error page."""
+    client.force_login(clerk)
+    plain = client.get(attention, headers={"hx-request": "true"})
+    garbled = client.get(attention, {"year": "abc", "month": "99"}, headers={"hx-request": "true"})
+    assert garbled.status_code == 200
+    assert garbled.content == plain.content
